@@ -1,0 +1,3 @@
+"""Film Studio: script in, film out."""
+
+__version__ = "0.1.0"

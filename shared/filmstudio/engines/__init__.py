@@ -1,0 +1,1 @@
+"""Media engines, one small interface per stage (see `base`), chosen by tier in `registry`."""
