@@ -1,0 +1,54 @@
+"""What every table model shares: binding to the configured table names at run time.
+
+PynamoDB reads `Meta.table_name` when a request is made, so the models are declared
+with a placeholder and bound to the environment's names by `bind_tables()`; that keeps
+the environment out of import time (DESIGN §6).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from pynamodb.models import Model
+
+from filmstudio.settings import Settings, get_settings
+
+# model class -> the Settings attribute that names its table
+_REGISTRY: dict[type[Model], str] = {}
+_bound: tuple | None = None
+_lock = threading.Lock()
+
+
+def table(settings_attr: str):
+    """Class decorator: register a model with the Settings field that names its table."""
+
+    def register(cls: type[Model]) -> type[Model]:
+        _REGISTRY[cls] = settings_attr
+        return cls
+
+    return register
+
+
+def table_models() -> dict[type[Model], str]:
+    return dict(_REGISTRY)
+
+
+def bind_tables(settings: Settings | None = None) -> None:
+    """Point every model at the table names and region in `settings` (idempotent, cheap)."""
+    global _bound
+    settings = settings or get_settings()
+    key = (id(settings), settings.region, *(getattr(settings, a) for a in _REGISTRY.values()))
+    if _bound == key:
+        return
+    with _lock:
+        for model, attr in _REGISTRY.items():
+            model.Meta.table_name = getattr(settings, attr)
+            model.Meta.region = settings.region
+            # A fresh connection per binding: the region may have changed.
+            model._connection = None
+        _bound = key
+
+
+def unbind_tables() -> None:
+    global _bound
+    _bound = None

@@ -1,0 +1,43 @@
+"""Environment, read once into a settings model (one per process).
+
+Every name here is also what the CDK app sets on the functions (see `topology`),
+so the same code runs on AWS and in the local cloud.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FILMSTUDIO_", extra="ignore")
+
+    region: str = "us-east-1"
+    bucket: str = "filmstudio-media"
+    jobs_table: str = "filmstudio-jobs"
+    projects_table: str = "filmstudio-projects"
+    assets_table: str = "filmstudio-assets"
+    users_table: str = "filmstudio-users"
+    refresh_tokens_table: str = "filmstudio-refresh-tokens"
+    gpu_tasks_table: str = "filmstudio-gpu-tasks"
+    ledger_table: str = "filmstudio-credit-ledger"
+    idempotency_table: str = "filmstudio-idempotency"
+    state_machine_arn: str = ""
+    # Media stage -> function name, for the preview tier's asynchronous dispatch.
+    stage_functions: dict[str, str] = {}
+    # The tier used when a job does not say (uploads through the S3 trigger).
+    default_tier: str = "preview"
+    # Keep artifacts under cache/ shared across jobs: a re-render reuses them.
+    cache_enabled: bool = True
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests and the local cloud change the environment)."""
+    get_settings.cache_clear()

@@ -1,0 +1,181 @@
+"""The single source of truth for what the pipeline is made of.
+
+The CDK app (`cdk/`) and the local cloud (`filmstudio.localcloud`) both iterate over
+this module: functions (name, handler, packaging, memory, timeout, what each may
+touch), tables (the PynamoDB models), the media bucket, and the state machine with
+its ASL file and substitutions. A test asserts the synthesized template and the local
+cloud agree with it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Literal
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+NAME_PREFIX = "filmstudio"
+
+Packaging = Literal["zip", "image"]
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    name: str  # logical name; the physical one is f"{NAME_PREFIX}-{name}" locally
+    handler: str  # dotted module path and function, importable from the repo root
+    packaging: Packaging
+    memory_mb: int
+    timeout_s: int
+    description: str
+    tables: tuple[str, ...] = ()  # Settings attributes of the tables it reads/writes
+    bucket: Literal["none", "read", "read_write"] = "read_write"
+    invokes: tuple[str, ...] = ()  # logical names of functions it invokes asynchronously
+    state_machine: Literal["none", "start", "callback", "control"] = "none"
+    s3_trigger: bool = False  # fed by S3 ObjectCreated under the upload prefix
+
+    @property
+    def module(self) -> str:
+        return self.handler.rsplit(".", 1)[0]
+
+    @property
+    def attr(self) -> str:
+        return self.handler.rsplit(".", 1)[1]
+
+    @property
+    def local_name(self) -> str:
+        return f"{NAME_PREFIX}-{self.name}"
+
+
+def _fn(name: str, packaging: Packaging, memory_mb: int, timeout_s: int, description: str, **kw) -> FunctionSpec:
+    return FunctionSpec(name, f"functions.{name}.handler.handler", packaging, memory_mb, timeout_s, description, **kw)
+
+
+# Media stages that the submit Lambda dispatches (with a task token) by tier.
+MEDIA_STAGES: tuple[str, ...] = ("storyboard", "motion", "speech", "music")
+
+FUNCTIONS: tuple[FunctionSpec, ...] = (
+    _fn("api", "zip", 1024, 29, "REST API: FastAPI through Mangum (auth, projects, assets, jobs, credits)",
+        tables=("users_table", "refresh_tokens_table", "projects_table", "assets_table", "jobs_table",
+                "ledger_table", "idempotency_table"), state_machine="control"),
+    _fn("authorizer", "zip", 256, 10, "API Gateway Lambda authorizer: verifies RS256 access tokens",
+        tables=(), bucket="none"),
+    _fn("ingest", "zip", 512, 60, "S3 upload -> job record + execution (idempotent per object version)",
+        tables=("jobs_table", "projects_table", "assets_table", "idempotency_table"), bucket="read", state_machine="start",
+        s3_trigger=True),
+    _fn("analyze", "image", 2048, 120, "Detect language and parse the script into scenes, characters and lines",
+        tables=("jobs_table",)),
+    _fn("plan", "image", 1024, 60, "Shot list, durations, character bible and the content-addressed work manifest",
+        tables=("jobs_table",)),
+    _fn("gpu_submit", "zip", 256, 30, "Dispatch a media task by tier: async Lambda (preview) or a GPU endpoint (studio)",
+        tables=("jobs_table", "gpu_tasks_table"), bucket="read", invokes=MEDIA_STAGES),
+    _fn("gpu_callback", "zip", 256, 30, "GPU completion notification -> Step Functions task success/failure",
+        tables=("gpu_tasks_table",), bucket="read", state_machine="callback"),
+    _fn("storyboard", "image", 3008, 600, "Key frame per shot for one scene", tables=("jobs_table",),
+        state_machine="callback"),
+    _fn("motion", "image", 3008, 900, "Moving clip per shot for one scene", tables=("jobs_table",),
+        state_machine="callback"),
+    _fn("speech", "image", 2048, 600, "One audio file per dialogue line", tables=("jobs_table",),
+        state_machine="callback"),
+    _fn("music", "image", 2048, 600, "A score cue per scene", tables=("jobs_table",), state_machine="callback"),
+    _fn("compose", "image", 4096, 900, "Cut, mix, subtitle and encode the film", tables=("jobs_table",)),
+    _fn("publish", "zip", 512, 60, "Write outputs, settle credits, mark the job SUCCEEDED",
+        tables=("jobs_table", "users_table", "ledger_table")),
+    _fn("fail", "zip", 512, 60, "Mark the job FAILED with stage and reason, refund credits",
+        tables=("jobs_table", "users_table", "ledger_table"), bucket="none"),
+)
+
+
+def function(name: str) -> FunctionSpec:
+    for spec in FUNCTIONS:
+        if spec.name == name:
+            return spec
+    raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class BucketSpec:
+    name: str  # logical
+    local_name: str
+    upload_prefix: str = "users/"  # ObjectCreated under this prefix (and a /raw/ segment) starts a job
+    upload_suffixes: tuple[str, ...] = ()
+
+
+MEDIA_BUCKET = BucketSpec("media", f"{NAME_PREFIX}-media")
+
+
+@dataclass(frozen=True)
+class StateMachineSpec:
+    name: str
+    asl_path: Path
+    # ASL placeholder -> logical function name whose ARN replaces it
+    function_arns: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def local_name(self) -> str:
+        return f"{NAME_PREFIX}-{self.name}"
+
+    def definition(self, substitutions: dict[str, str]) -> str:
+        """The ASL with `${Placeholder}`s replaced, exactly as CDK's DefinitionSubstitutions do."""
+        text = self.asl_path.read_text(encoding="utf-8")
+        for key, value in substitutions.items():
+            text = text.replace("${" + key + "}", value)
+        if "${" in text:
+            missing = sorted(set(part.split("}", 1)[0] for part in text.split("${")[1:]))
+            raise ValueError(f"unsubstituted placeholders in {self.asl_path.name}: {missing}")
+        json.loads(text)  # a broken definition fails here, not inside Step Functions
+        return text
+
+    def substitutions(self, function_arn: Callable[[str], str]) -> dict[str, str]:
+        return {placeholder: function_arn(fn) for placeholder, fn in self.function_arns.items()}
+
+
+FILM_STATE_MACHINE = StateMachineSpec(
+    name="film",
+    asl_path=REPO_ROOT / "state_machines" / "film.asl.json",
+    function_arns={
+        "AnalyzeFunctionArn": "analyze",
+        "PlanFunctionArn": "plan",
+        "GpuSubmitFunctionArn": "gpu_submit",
+        "ComposeFunctionArn": "compose",
+        "PublishFunctionArn": "publish",
+        "FailFunctionArn": "fail",
+    },
+)
+
+STATE_MACHINES: tuple[StateMachineSpec, ...] = (FILM_STATE_MACHINE,)
+
+
+def table_specs() -> dict[str, type]:
+    """Settings attribute -> PynamoDB model, for every table the project defines."""
+    # Imported here so that importing the topology stays cheap for the CDK app's tooling.
+    import filmstudio.db.records  # noqa: F401  (registers the pipeline's models)
+    from filmstudio.db.base import table_models
+
+    try:
+        import filmstudio.db.accounts  # noqa: F401  (users, tokens, credits: the API's models)
+    except ImportError:
+        pass
+    return {attr: model for model, attr in table_models().items()}
+
+
+def function_environment(
+    spec: FunctionSpec,
+    *,
+    table_name: Callable[[str], str],
+    bucket_name: str,
+    function_name: Callable[[str], str],
+    state_machine_arn: str | None,
+    region: str | None = None,
+) -> dict[str, str]:
+    """The environment a function gets, the same on AWS (tokens) and locally (names)."""
+    env = {"FILMSTUDIO_BUCKET": bucket_name, "POWERTOOLS_SERVICE_NAME": f"{NAME_PREFIX}-{spec.name}"}
+    for attr in spec.tables:
+        env[f"FILMSTUDIO_{attr.upper()}"] = table_name(attr)
+    if spec.invokes:
+        env["FILMSTUDIO_STAGE_FUNCTIONS"] = json.dumps({name: function_name(name) for name in spec.invokes})
+    if spec.state_machine == "start" and state_machine_arn:
+        env["FILMSTUDIO_STATE_MACHINE_ARN"] = state_machine_arn
+    if region:
+        env["FILMSTUDIO_REGION"] = region
+    return env
