@@ -1,0 +1,1 @@
+"""Job records: creation, status transitions with optimistic locking, stage spans and progress."""

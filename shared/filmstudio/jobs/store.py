@@ -1,0 +1,233 @@
+"""The job table, behind a small store that enforces the status diagram.
+
+Status changes are conditional writes: the record's `version` must be the one the
+writer read (a stale writer loses with StaleWriteError) and the current status must
+allow the change (SUCCEEDED -> RUNNING is refused with IllegalTransitionError).
+Stage spans are appended atomically, without the version check, because concurrent
+Map iterations report them and none of them changes the job's state.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from typing import Any, Iterator
+
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+
+from filmstudio.db.base import bind_tables
+from filmstudio.db.records import JobRecord
+from filmstudio.errors import ConflictError, IllegalTransitionError, NotFoundError, StaleWriteError
+from filmstudio.models.job import (
+    ALLOWED_TRANSITIONS,
+    STAGE_WEIGHTS,
+    STAGES,
+    Credits,
+    Job,
+    JobError,
+    JobStatus,
+    StageSpan,
+    StageTiming,
+)
+from filmstudio.settings import Settings
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _conditional_failed(exc: Exception) -> bool:
+    cause = getattr(exc, "cause_response_code", None)
+    return cause == "ConditionalCheckFailedException"
+
+
+def to_job(rec: JobRecord) -> Job:
+    spans = rec.spans.as_dict() if hasattr(rec.spans, "as_dict") else dict(rec.spans or {})
+    timings = {
+        stage: StageTiming.from_spans(stage, [StageSpan(**s) for s in spans[stage]])
+        for stage in STAGES
+        if spans.get(stage)
+    }
+    as_dict = lambda m: (m.as_dict() if hasattr(m, "as_dict") else dict(m or {}))  # noqa: E731
+    error = as_dict(rec.error) if rec.error else None
+    return Job(
+        job_id=rec.job_id,
+        project_id=rec.project_id,
+        user_id=rec.user_id,
+        status=JobStatus(rec.status),
+        stage=rec.stage,
+        progress=float(rec.progress or 0),
+        tier=rec.tier,
+        language=rec.language,
+        title=rec.title or "",
+        script_key=rec.script_key or "",
+        source=rec.source,
+        execution_arn=rec.execution_arn,
+        created_at=rec.created_at,
+        updated_at=rec.updated_at,
+        started_at=rec.started_at,
+        finished_at=rec.finished_at,
+        timings=timings,
+        error=JobError(**error) if error else None,
+        outputs={k: str(v) for k, v in as_dict(rec.outputs).items()},
+        duration=float(rec.duration) if rec.duration is not None else None,
+        credits=Credits(**{k: int(v) for k, v in as_dict(rec.credits).items()}),
+        version=int(rec.version or 0),
+    )
+
+
+class JobStore:
+    def __init__(self, settings: Settings | None = None):
+        bind_tables(settings)
+
+    # -- create and read ---------------------------------------------------------------
+    def create(self, job: Job) -> Job:
+        rec = JobRecord(
+            job_id=job.job_id,
+            project_id=job.project_id,
+            user_id=job.user_id,
+            status=job.status.value,
+            stage=job.stage,
+            progress=job.progress,
+            tier=job.tier,
+            language=job.language,
+            title=job.title,
+            script_key=job.script_key,
+            source=job.source,
+            execution_arn=job.execution_arn,
+            created_at=job.created_at,
+            updated_at=job.updated_at,
+            spans={},
+            outputs=dict(job.outputs),
+            credits=job.credits.model_dump(),
+            version=0,
+        )
+        try:
+            rec.save(condition=JobRecord.job_id.does_not_exist())
+        except PutError as exc:
+            if _conditional_failed(exc):
+                raise ConflictError(f"job {job.job_id} already exists", code="JOB_EXISTS") from None
+            raise
+        return to_job(rec)
+
+    def _record(self, job_id: str) -> JobRecord:
+        try:
+            return JobRecord.get(job_id, consistent_read=True)
+        except DoesNotExist:
+            raise NotFoundError(f"job {job_id} not found") from None
+
+    def get(self, job_id: str) -> Job:
+        return to_job(self._record(job_id))
+
+    def list_by_project(self, project_id: str, *, limit: int = 50, newest_first: bool = True) -> Iterator[Job]:
+        for rec in JobRecord.by_project.query(project_id, scan_index_forward=not newest_first, limit=limit):
+            yield to_job(rec)
+
+    def delete(self, job_id: str) -> None:
+        JobRecord(job_id=job_id).delete()
+
+    # -- status ----------------------------------------------------------------------
+    def transition(self, job_id: str, to: JobStatus, *, expected_version: int | None = None,
+                   **fields: Any) -> Job:
+        """Move the job to `to` if the diagram allows it and nobody wrote since `expected_version`.
+
+        Without expected_version the current record is read first (the usual case for
+        the pipeline's own handlers); with it, the caller's view must still be current.
+        """
+        rec = self._record(job_id)
+        current = JobStatus(rec.status)
+        if expected_version is not None and int(rec.version) != expected_version:
+            raise StaleWriteError(f"job {job_id} changed since version {expected_version} (now {rec.version})")
+        if to not in ALLOWED_TRANSITIONS[current]:
+            raise IllegalTransitionError(f"job {job_id}: {current.value} -> {to.value} is not allowed")
+        allowed_from = [s.value for s, targets in ALLOWED_TRANSITIONS.items() if to in targets]
+        now = utcnow()
+        actions = [
+            JobRecord.status.set(to.value),
+            JobRecord.updated_at.set(now),
+            JobRecord.version.set(JobRecord.version + 1),
+        ]
+        if to == JobStatus.RUNNING:
+            actions.append(JobRecord.started_at.set(now))
+        if to in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED):
+            actions.append(JobRecord.finished_at.set(now))
+        if to == JobStatus.SUCCEEDED:
+            actions.append(JobRecord.progress.set(100))
+        for name, value in fields.items():
+            actions.append(getattr(JobRecord, name).set(value))
+        condition = (JobRecord.version == rec.version) & JobRecord.status.is_in(*allowed_from)
+        try:
+            rec.update(actions=actions, condition=condition)
+        except UpdateError as exc:
+            if not _conditional_failed(exc):
+                raise
+            fresh = self._record(job_id)
+            if to not in ALLOWED_TRANSITIONS[JobStatus(fresh.status)]:
+                raise IllegalTransitionError(
+                    f"job {job_id}: {fresh.status} -> {to.value} is not allowed") from None
+            raise StaleWriteError(f"job {job_id} was changed by another writer") from None
+        return to_job(rec)
+
+    def fail(self, job_id: str, stage: str, reason: str, error_type: str = "") -> Job:
+        err = JobError(stage=stage, reason=reason[:2000], error_type=error_type)
+        for _ in range(5):
+            try:
+                return self.transition(job_id, JobStatus.FAILED, error=err.model_dump(), stage=stage)
+            except StaleWriteError:
+                continue  # a concurrent progress write; read again and retry
+        raise StaleWriteError(f"job {job_id}: could not record the failure")
+
+    # -- progress (no version check: concurrent tasks report these) ---------------------
+    def start_stage(self, job_id: str, stage: str) -> None:
+        """Mark the job RUNNING on its first stage and name the stage now in progress."""
+        rec = self._record(job_id)
+        if rec.status == JobStatus.QUEUED.value:
+            try:
+                self.transition(job_id, JobStatus.RUNNING, expected_version=int(rec.version))
+            except (StaleWriteError, IllegalTransitionError):
+                pass  # a concurrent first stage already did it, or the job was cancelled
+        elif rec.status != JobStatus.RUNNING.value:
+            raise IllegalTransitionError(f"job {job_id} is {rec.status}; stage {stage} will not run")
+        try:
+            JobRecord(job_id=job_id).update(
+                actions=[JobRecord.stage.set(stage), JobRecord.updated_at.set(utcnow())],
+                condition=JobRecord.status == JobStatus.RUNNING.value,
+            )
+        except UpdateError as exc:
+            if _conditional_failed(exc):
+                raise IllegalTransitionError(f"job {job_id} stopped running; stage {stage} will not run") from None
+            raise
+
+    def record_span(self, job_id: str, stage: str, start: float, end: float, *, rendered: int = 0,
+                    reused: int = 0, of_total: int = 1) -> None:
+        """Append one task's span to the stage and advance progress by its share."""
+        span = StageSpan(start=start, end=end, rendered=rendered, reused=reused).model_dump()
+        share = STAGE_WEIGHTS.get(stage, 0) / max(of_total, 1)
+        path = JobRecord.spans[stage]
+        JobRecord(job_id=job_id).update(actions=[
+            path.set((path | []).append([span])),
+            JobRecord.progress.add(round(share, 3)),
+            JobRecord.updated_at.set(utcnow()),
+        ])
+
+    def set_fields(self, job_id: str, **fields: Any) -> None:
+        actions = [getattr(JobRecord, k).set(v) for k, v in fields.items()]
+        actions.append(JobRecord.updated_at.set(utcnow()))
+        JobRecord(job_id=job_id).update(actions=actions)
+
+
+class StageClock:
+    """Times one stage task and records its span on exit (also on failure)."""
+
+    def __init__(self, store: JobStore, job_id: str, stage: str, of_total: int = 1):
+        self.store, self.job_id, self.stage, self.of_total = store, job_id, stage, of_total
+        self.rendered = 0
+        self.reused = 0
+
+    def __enter__(self) -> "StageClock":
+        self.start = time.time()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.store.record_span(self.job_id, self.stage, self.start, time.time(), rendered=self.rendered,
+                               reused=self.reused, of_total=self.of_total)

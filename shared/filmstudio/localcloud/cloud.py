@@ -1,0 +1,193 @@
+"""Provision the topology in moto and run it in-process.
+
+    with LocalCloud() as cloud:
+        job = start_job(...)          # or put an object under users/.../raw/
+        job = cloud.wait(job.job_id)
+
+Everything is created from `filmstudio.topology` with the same names, environment and
+ASL substitutions the CDK app uses; nothing in functions/ or filmstudio's stage code
+knows it runs locally.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import time
+import zipfile
+from typing import Any
+
+from filmstudio import aws, topology
+from filmstudio.db.base import bind_tables, unbind_tables
+from filmstudio.jobs.store import JobStore
+from filmstudio.localcloud.runtime import LocalLambdaRuntime
+from filmstudio.models.job import Job
+from filmstudio.settings import get_settings, reset_settings
+
+ACCOUNT = "123456789012"  # moto's default account
+# A waiting task's callback is polled by moto's interpreter every 0.5 s; a local render
+# has dozens of such tasks in sequence, so poll faster.
+CALLBACK_POLL_S = 0.02
+
+
+def _dummy_zip() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("README.txt", "Handlers run in-process from the repository (filmstudio.localcloud).")
+    return buf.getvalue()
+
+
+class LocalCloud:
+    def __init__(self, *, region: str = "us-east-1", workers: int | None = None):
+        self.region = region
+        self.workers = workers or max(2, min(4, os.cpu_count() or 2))
+        self.state_machine_arn = (
+            f"arn:aws:states:{region}:{ACCOUNT}:stateMachine:{topology.FILM_STATE_MACHINE.local_name}")
+        self._saved_env: dict[str, str | None] = {}
+        self._mock = None
+        self._saved_poll: float | None = None
+        self.runtime = LocalLambdaRuntime(self.workers)
+
+    # -- environment ------------------------------------------------------------------
+    def environment(self) -> dict[str, str]:
+        """The union of every function's environment (they agree: one process runs them all)."""
+        env = {
+            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+            "AWS_DEFAULT_REGION": self.region, "AWS_REGION": self.region,
+            "FILMSTUDIO_REGION": self.region, "FILMSTUDIO_STATE_MACHINE_ARN": self.state_machine_arn,
+            "POWERTOOLS_TRACE_DISABLED": "1", "POWERTOOLS_METRICS_NAMESPACE": "FilmStudio",
+        }
+        for spec in topology.FUNCTIONS:
+            env.update(self.function_environment(spec))
+        env.pop("POWERTOOLS_SERVICE_NAME", None)
+        return env
+
+    def function_environment(self, spec: topology.FunctionSpec) -> dict[str, str]:
+        settings_defaults = get_settings().__class__.model_construct()
+        return topology.function_environment(
+            spec,
+            table_name=lambda attr: getattr(settings_defaults, attr),
+            bucket_name=topology.MEDIA_BUCKET.local_name,
+            function_name=lambda name: topology.function(name).local_name,
+            state_machine_arn=self.state_machine_arn,
+            region=self.region,
+        )
+
+    def function_arn(self, name: str) -> str:
+        return f"arn:aws:lambda:{self.region}:{ACCOUNT}:function:{topology.function(name).local_name}"
+
+    # -- lifecycle ----------------------------------------------------------------------
+    def __enter__(self) -> "LocalCloud":
+        from moto import mock_aws
+        from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+            state_task_service_callback as callback_mod,
+        )
+
+        for key, value in self.environment().items():
+            self._saved_env[key] = os.environ.get(key)
+            os.environ[key] = value
+        reset_settings()
+        aws.reset()
+        unbind_tables()
+        self._mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
+        self._mock.start()
+        self._saved_poll = callback_mod._DELAY_SECONDS_SYNC_CONDITION_CHECK
+        callback_mod._DELAY_SECONDS_SYNC_CONDITION_CHECK = CALLBACK_POLL_S
+        self.runtime.install()
+        try:
+            self.provision()
+        except Exception:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+            state_task_service_callback as callback_mod,
+        )
+
+        try:
+            self.runtime.drain(timeout=30)
+        finally:
+            self.runtime.uninstall()
+            if self._saved_poll is not None:
+                callback_mod._DELAY_SECONDS_SYNC_CONDITION_CHECK = self._saved_poll
+            if self._mock is not None:
+                self._mock.stop()
+                self._mock = None
+            for key, value in self._saved_env.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+            reset_settings()
+            aws.reset()
+            unbind_tables()
+
+    # -- provisioning -------------------------------------------------------------------
+    def provision(self) -> None:
+        settings = get_settings()
+        s3 = aws.client("s3")
+        s3.create_bucket(Bucket=settings.bucket)
+        s3.put_bucket_versioning(Bucket=settings.bucket, VersioningConfiguration={"Status": "Enabled"})
+
+        bind_tables(settings)
+        for model in topology.table_specs().values():
+            model.create_table(billing_mode="PAY_PER_REQUEST", wait=False)
+
+        iam = aws.client("iam")
+        role_arn = iam.create_role(
+            RoleName="filmstudio-local-lambda",
+            AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+        )["Role"]["Arn"]
+        lam = aws.client("lambda")
+        code = _dummy_zip()
+        for spec in topology.FUNCTIONS:
+            lam.create_function(
+                FunctionName=spec.local_name, Runtime="python3.11", Role=role_arn, Handler=spec.handler,
+                Code={"ZipFile": code}, Timeout=spec.timeout_s, MemorySize=spec.memory_mb,
+                Description=spec.description, Environment={"Variables": self.function_environment(spec)},
+            )
+
+        sm = topology.FILM_STATE_MACHINE
+        sfn = aws.client("stepfunctions")
+        sfn.create_state_machine(
+            name=sm.local_name, roleArn=role_arn, type="STANDARD",
+            definition=sm.definition(sm.substitutions(self.function_arn)),
+        )
+
+        ingest = next(spec for spec in topology.FUNCTIONS if spec.s3_trigger)
+        s3.put_bucket_notification_configuration(Bucket=settings.bucket, NotificationConfiguration={
+            "LambdaFunctionConfigurations": [{
+                "LambdaFunctionArn": self.function_arn(ingest.name),
+                "Events": ["s3:ObjectCreated:*"],
+                "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": topology.MEDIA_BUCKET.upload_prefix}]}},
+            }]})
+
+    # -- waiting ------------------------------------------------------------------------
+    def wait(self, job_id: str, *, timeout: float = 600, poll: float = 0.1, on_progress=None) -> Job:
+        """Poll the job record until it is terminal and its execution has ended."""
+        jobs = JobStore()
+        sfn = aws.client("stepfunctions")
+        deadline = time.monotonic() + timeout
+        while True:
+            job = jobs.get(job_id)
+            if on_progress:
+                on_progress(job)
+            if job.terminal:
+                if not job.execution_arn:
+                    return job
+                status = sfn.describe_execution(executionArn=job.execution_arn)["status"]
+                if status != "RUNNING":
+                    self.runtime.drain(timeout=30)
+                    return jobs.get(job_id)
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"job {job_id} still {job.status.value} after {timeout:.0f} s")
+            time.sleep(poll)
+
+    def history_event_count(self, execution_arn: str) -> int:
+        sfn = aws.client("stepfunctions")
+        return sum(len(page["events"]) for page in
+                   sfn.get_paginator("get_execution_history").paginate(executionArn=execution_arn))

@@ -1,0 +1,150 @@
+"""An in-process Lambda runtime behind moto.
+
+moto routes every invocation (Step Functions tasks, S3 notifications, direct invokes)
+through `LambdaFunction.invoke` -> `LambdaFunction._invoke_lambda`. We replace
+`_invoke_lambda` to call our handler, resolved from the topology, with a Lambda-like
+context and Lambda's error shape; and `invoke` to run InvocationType=Event calls on a
+worker pool, as Lambda's asynchronous invocation does.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import threading
+import time
+import traceback
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from moto.awslambda.models import LambdaFunction
+
+from filmstudio.topology import FUNCTIONS, FunctionSpec
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LambdaContext:
+    function_name: str
+    memory_limit_in_mb: int
+    timeout_s: int
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    function_version: str = "$LATEST"
+    log_group_name: str = ""
+    log_stream_name: str = "local"
+    _deadline: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.invoked_function_arn = f"arn:aws:lambda:local:000000000000:function:{self.function_name}"
+        self.log_group_name = f"/aws/lambda/{self.function_name}"
+        self._deadline = time.monotonic() + self.timeout_s
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+@dataclass
+class Invocation:
+    function: str
+    start: float
+    end: float
+    error: str | None
+    asynchronous: bool
+
+
+class LocalLambdaRuntime:
+    def __init__(self, workers: int = 2):
+        self.by_name: dict[str, FunctionSpec] = {spec.local_name: spec for spec in FUNCTIONS}
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lambda-async")
+        self.invocations: list[Invocation] = []
+        self.pending: list[Future] = []
+        self._lock = threading.Lock()
+        self._saved: dict[str, Any] = {}
+
+    # -- patching moto ------------------------------------------------------------------
+    def install(self) -> None:
+        runtime = self
+        self._saved = {"_invoke_lambda": LambdaFunction._invoke_lambda, "invoke": LambdaFunction.invoke}
+
+        def _invoke_lambda(fn: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:
+            return runtime.call(fn.function_name, event, asynchronous=False)
+
+        def invoke(fn: LambdaFunction, body: Any, request_headers: Any, response_headers: Any) -> str | bytes:
+            kind = _header(request_headers, "x-amz-invocation-type") or "RequestResponse"
+            if kind == "Event":
+                payload = body
+                fut = runtime.pool.submit(runtime.call, fn.function_name, payload, True)
+                with runtime._lock:
+                    runtime.pending.append(fut)
+                return b""
+            return runtime._saved["invoke"](fn, body, request_headers, response_headers)
+
+        LambdaFunction._invoke_lambda = _invoke_lambda
+        LambdaFunction.invoke = invoke
+
+    def uninstall(self) -> None:
+        for name, original in self._saved.items():
+            setattr(LambdaFunction, name, original)
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    # -- running handlers ----------------------------------------------------------------
+    def resolve(self, function_name: str):
+        spec = self.by_name.get(function_name)
+        if spec is None:
+            raise LookupError(f"no handler for function {function_name!r} in the topology")
+        module = importlib.import_module(spec.module)
+        return spec, getattr(module, spec.attr)
+
+    def call(self, function_name: str, event: Any, asynchronous: bool = False) -> tuple[str, bool, str]:
+        """Run the handler; return (payload, errored, logs) the way moto expects."""
+        start = time.time()
+        error = None
+        if isinstance(event, (str, bytes)):
+            event = json.loads(event or "{}")
+        try:
+            spec, fn = self.resolve(function_name)
+            context = LambdaContext(function_name, spec.memory_mb, spec.timeout_s)
+            result = fn(event, context)
+            payload = json.dumps(result, default=str)
+            errored = False
+        except Exception as exc:  # Lambda's error shape: Step Functions matches errorType
+            error = type(exc).__name__
+            payload = json.dumps({
+                "errorMessage": str(exc),
+                "errorType": error,
+                "stackTrace": traceback.format_tb(exc.__traceback__)[-5:],
+            })
+            errored = True
+            if asynchronous:
+                log.error("asynchronous invocation of %s failed: %s", function_name, exc)
+        with self._lock:
+            self.invocations.append(Invocation(function_name, start, time.time(), error, asynchronous))
+        return payload, errored, ""
+
+    def drain(self, timeout: float = 60) -> None:
+        """Wait for asynchronous invocations in flight (tests and shutdown)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                pending = [f for f in self.pending if not f.done()]
+                self.pending = pending
+            if not pending or time.monotonic() > deadline:
+                return
+            pending[0].result(timeout=max(0.0, deadline - time.monotonic()))
+
+
+def _header(headers: Any, name: str) -> str | None:
+    if not headers:
+        return None
+    for key in (name, name.title(), "X-Amz-Invocation-Type"):
+        try:
+            value = headers.get(key)
+        except AttributeError:
+            return None
+        if value:
+            return value
+    return None

@@ -1,0 +1,1 @@
+"""Pipeline stage logic: what each Lambda handler calls (DESIGN §2)."""

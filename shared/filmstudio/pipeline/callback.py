@@ -1,0 +1,42 @@
+"""GPU completion: a SageMaker asynchronous inference notification -> the waiting task.
+
+SageMaker publishes {"inferenceId", "invocationStatus", "responseParameters":
+{"outputLocation"}, "failureReason"} to the endpoint's success or error SNS topic;
+the submit side stored the task token under the inference id.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+
+from filmstudio.db.base import bind_tables
+from filmstudio.db.records import GpuTaskRecord
+from filmstudio.pipeline.completion import report_failure, report_success
+
+log = logging.getLogger(__name__)
+
+
+def handle_notification(record: dict[str, Any]) -> dict[str, Any]:
+    bind_tables()
+    message = json.loads(record["Sns"]["Message"])
+    inference_id = message.get("inferenceId", "")
+    try:
+        task = GpuTaskRecord.get(inference_id)
+    except DoesNotExist:
+        # Not ours (or already completed and expired): nothing waits on it.
+        log.warning("no waiting task for inference %s", inference_id)
+        return {"inference_id": inference_id, "reported": None}
+    if message.get("invocationStatus") == "Completed":
+        output = message.get("responseParameters", {}).get("outputLocation", "")
+        report_success(task.task_token, {"stage": task.stage, "output": output})
+        outcome = "success"
+    else:
+        reason = message.get("failureReason") or "the endpoint reported a failure"
+        report_failure(task.task_token, task.stage, reason, permanent=True)
+        outcome = "failure"
+    task.delete()
+    return {"inference_id": inference_id, "reported": outcome}

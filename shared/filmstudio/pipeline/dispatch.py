@@ -1,0 +1,33 @@
+"""The submit side of every media task (storyboard, motion, speech, music), by tier.
+
+preview: invoke the stage's own function asynchronously with the task token; it
+reports through `completion`, the same code the GPU callback uses.
+studio: a SageMaker asynchronous endpoint per stage (arrives with the studio tier).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from filmstudio.aws import client
+from filmstudio.errors import StageFailedError
+from filmstudio.settings import Settings, get_settings
+from filmstudio.topology import MEDIA_STAGES
+
+
+def submit(event: dict[str, Any], settings: Settings | None = None) -> dict[str, Any]:
+    settings = settings or get_settings()
+    stage, tier = event.get("stage"), event.get("tier", "preview")
+    if stage not in MEDIA_STAGES:
+        raise StageFailedError(str(stage), f"unknown media stage {stage!r}")
+    if not event.get("task_token"):
+        raise StageFailedError(stage, "no task token: the state machine must call this with .waitForTaskToken")
+    if tier == "preview":
+        function = settings.stage_functions.get(stage)
+        if not function:
+            raise StageFailedError(stage, f"no function configured for stage {stage!r}")
+        client("lambda", settings).invoke(FunctionName=function, InvocationType="Event",
+                                          Payload=json.dumps(event).encode("utf-8"))
+        return {"dispatched": stage, "tier": tier, "function": function}
+    raise StageFailedError(stage, f"tier {tier!r} has no GPU endpoint deployed for {stage}")

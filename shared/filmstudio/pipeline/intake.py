@@ -1,0 +1,109 @@
+"""Job intake: validate a script, create the job, start the state machine — or write nothing.
+
+Used by the CLI, the API and the S3 trigger alike. Validation (decoding, analysis
+limits, the estimate) happens before the first write; if a later write fails, what
+was written is removed again, so a refused or failed intake leaves no job, no object
+and no credit change behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from datetime import datetime, timezone
+from typing import Callable
+
+from botocore.exceptions import ClientError
+
+from filmstudio.analysis import analyze
+from filmstudio.aws import client
+from filmstudio.errors import BadInputError, ConflictError
+from filmstudio.jobs.store import JobStore
+from filmstudio.models.job import Credits, Job, JobStatus
+from filmstudio.pipeline import accounting
+from filmstudio.planning import make_plan
+from filmstudio.script_input import decode_script
+from filmstudio.settings import Settings, get_settings
+from filmstudio.storage.artifacts import ArtifactStore
+from filmstudio.storage.keys import generated_key
+
+log = logging.getLogger(__name__)
+
+# reserve(job_id, user_id, credits) is called after validation and before any write;
+# release(job_id, user_id, credits) undoes it if a later write fails.
+Reserve = Callable[[str, str, int], None]
+
+
+def new_job_id() -> str:
+    return uuid.uuid4().hex[:20]
+
+
+def job_id_for_object(bucket: str, key: str, version: str) -> str:
+    """The same object version always maps to the same job (and execution name)."""
+    return hashlib.sha256(f"s3://{bucket}/{key}#{version}".encode()).hexdigest()[:20]
+
+
+def validate_script(data: bytes, filename: str | None, language: str | None, tier: str):
+    if tier not in accounting.TIER_RATES:
+        raise BadInputError(f"unknown tier {tier!r}; choose one of {sorted(accounting.TIER_RATES)}",
+                            code="INVALID_TIER")
+    if tier not in accounting.TIERS_AVAILABLE:
+        raise BadInputError(f"the {tier} tier's GPU endpoints are not deployed here; use 'preview'",
+                            code="TIER_UNAVAILABLE")
+    text = decode_script(data, filename)
+    plan = make_plan(analyze(text, language=language))
+    return text, plan
+
+
+def start_job(*, user_id: str, project_id: str, data: bytes, filename: str | None = None, tier: str = "preview",
+              language: str | None = None, source: str = "api", job_id: str | None = None,
+              reserve: Reserve | None = None, release: Reserve | None = None,
+              settings: Settings | None = None) -> Job:
+    settings = settings or get_settings()
+    text, plan = validate_script(data, filename, language, tier)
+    estimate = accounting.estimate(plan, tier)
+    job_id = job_id or new_job_id()
+    jobs = JobStore(settings)
+    artifacts = ArtifactStore(settings)
+    script_key = generated_key(user_id, project_id, job_id, "script.txt")
+    now = datetime.now(timezone.utc)
+    job = Job(job_id=job_id, project_id=project_id, user_id=user_id, status=JobStatus.QUEUED, tier=tier,
+              language=language, title=plan.title, script_key=script_key, source=source, created_at=now,
+              updated_at=now, duration=plan.duration, credits=Credits(estimate=estimate))
+
+    reserved = 0
+    if reserve:
+        reserve(job_id, user_id, estimate)  # raises (402) before anything is written
+        reserved = estimate
+        job.credits.reserved = estimate
+    written: list[str] = []
+    try:
+        job = jobs.create(job)
+        written.append("job")
+        artifacts.put_bytes(script_key, text.encode("utf-8"), "text/plain; charset=utf-8")
+        written.append("script")
+        sfn = client("stepfunctions", settings)
+        execution = sfn.start_execution(
+            stateMachineArn=settings.state_machine_arn,
+            name=job_id,
+            input=json.dumps({"job_id": job_id, "script_key": script_key, "tier": tier, "language": language}),
+        )
+        jobs.set_fields(job_id, execution_arn=execution["executionArn"])
+        return jobs.get(job_id)
+    except ConflictError:
+        raise  # the job already exists: it is somebody else's write, keep it
+    except Exception:
+        log.exception("intake of job %s failed after %s; undoing", job_id, written)
+        if "script" in written:
+            artifacts.s3.delete_object(Bucket=artifacts.bucket, Key=script_key)
+        if "job" in written:
+            jobs.delete(job_id)
+        if reserved and release:
+            release(job_id, user_id, reserved)
+        raise
+
+
+def execution_exists(error: ClientError) -> bool:
+    return error.response["Error"]["Code"] == "ExecutionAlreadyExists"

@@ -1,0 +1,264 @@
+"""The logic behind each stage's Lambda: read keys, do the work, write keys (DESIGN §2).
+
+Every function takes the event's fields and returns what Step Functions carries on:
+keys, never payloads.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from filmstudio.analysis import analyze
+from filmstudio.engines.base import ComposeInputs, ComposeOptions
+from filmstudio.engines.registry import get_engine
+from filmstudio.errors import StageFailedError
+from filmstudio.jobs.store import JobStore, StageClock
+from filmstudio.models.job import JobStatus
+from filmstudio.models.plan import Plan, ScriptAnalysis
+from filmstudio.pipeline.manifest import Manifest, build_manifest
+from filmstudio.pipeline.versions import code_version
+from filmstudio.planning import make_plan
+from filmstudio.settings import Settings, get_settings
+from filmstudio.storage.artifacts import ArtifactStore, artifact_key
+from filmstudio.storage.keys import final_key, generated_key
+
+log = logging.getLogger(__name__)
+
+# Published next to the film; the CLI and the API list exactly these.
+FINAL_FILES = {
+    "film": ("film.mp4", "video/mp4"),
+    "srt": ("film.srt", "application/x-subrip"),
+    "vtt": ("film.vtt", "text/vtt"),
+    "thumbnail": ("thumbnail.jpg", "image/jpeg"),
+    "contact_sheet": ("contact_sheet.png", "image/png"),
+}
+
+
+class StageContext:
+    """The stores a stage works with; built per invocation, clients made on first use."""
+
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or get_settings()
+        self.jobs = JobStore(self.settings)
+        self.artifacts = ArtifactStore(self.settings)
+
+    def manifest(self, key: str) -> Manifest:
+        return Manifest.model_validate(self.artifacts.get_json(key))
+
+    def plan(self, manifest: Manifest) -> Plan:
+        return Plan.model_validate(self.artifacts.get_json(manifest.plan_key))
+
+
+# -- analyze and plan ---------------------------------------------------------------------
+
+def analyze_stage(ctx: StageContext, job_id: str, script_key: str, language: str | None) -> dict[str, Any]:
+    ctx.jobs.start_stage(job_id, "analyze")
+    with StageClock(ctx.jobs, job_id, "analyze") as clock:
+        text = ctx.artifacts.get_bytes(script_key).decode("utf-8")
+        key = artifact_key("analyze", code_version("filmstudio.analysis"), {"text": text, "language": language},
+                           ".json")
+        if ctx.artifacts.exists(key):
+            clock.reused += 1
+        else:
+            analysis = analyze(text, language=language)
+            ctx.artifacts.put_json(key, analysis)
+            clock.rendered += 1
+    return {"analysis_key": key}
+
+
+def plan_stage(ctx: StageContext, job_id: str, analysis_key: str, tier: str) -> dict[str, Any]:
+    ctx.jobs.start_stage(job_id, "plan")
+    job = ctx.jobs.get(job_id)
+    with StageClock(ctx.jobs, job_id, "plan") as clock:
+        analysis = ScriptAnalysis.model_validate(ctx.artifacts.get_json(analysis_key))
+        plan = make_plan(analysis)
+        plan_key = artifact_key("plan", code_version("filmstudio.planning"), {"analysis": analysis_key}, ".json")
+        if ctx.artifacts.exists(plan_key):
+            clock.reused += 1
+        else:
+            ctx.artifacts.put_json(plan_key, plan)
+            clock.rendered += 1
+        manifest = build_manifest(plan, plan_key, job_id=job_id, user_id=job.user_id, project_id=job.project_id,
+                                  tier=tier, final_prefix=final_key(job.user_id, job.project_id, job_id, ""))
+        manifest_key = generated_key(job.user_id, job.project_id, job_id, "manifest.json")
+        ctx.artifacts.put_json(manifest_key, manifest)
+        ctx.jobs.set_fields(job_id, title=plan.title, language=plan.language.language, duration=plan.duration)
+    return {
+        "manifest_key": manifest_key,
+        "scenes": [s.id for s in plan.scenes],
+        "lines": [line.id for line in plan.lines()],
+    }
+
+
+# -- media tasks (dispatched by tier, reported through a task token) -----------------------
+
+def _render_missing(ctx: StageContext, clock: StageClock, key: str, render, ext: str,
+                    content_type: str, metadata=None) -> None:
+    """Render into a temp file and upload, unless the content-addressed key already exists."""
+    if ctx.artifacts.exists(key):
+        clock.reused += 1
+        return
+    with tempfile.TemporaryDirectory(prefix="filmstudio-") as tmp:
+        out = Path(tmp) / f"out{ext}"
+        meta = render(out, Path(tmp)) or {}
+        if not out.exists() or out.stat().st_size == 0:
+            raise StageFailedError(clock.stage, f"the engine wrote no output for {key}")
+        ctx.artifacts.put_file(key, out, content_type, metadata={**(metadata or {}), **meta})
+    clock.rendered += 1
+
+
+def storyboard_task(ctx: StageContext, manifest: Manifest, plan: Plan, scene_id: str, clock: StageClock) -> None:
+    engine = get_engine("storyboard", manifest.tier)
+    scene = plan.scene(scene_id)
+    for shot in scene.shots:
+        _render_missing(ctx, clock, manifest.panels[shot.id],
+                        lambda out, tmp, shot=shot: engine.render_panel(plan, scene, shot, out), ".png", "image/png")
+
+
+def motion_task(ctx: StageContext, manifest: Manifest, plan: Plan, scene_id: str, clock: StageClock) -> None:
+    engine = get_engine("motion", manifest.tier)
+    scene = plan.scene(scene_id)
+    for shot in scene.shots:
+        def render(out: Path, tmp: Path, shot=shot) -> None:
+            panel = ctx.artifacts.download(manifest.panels[shot.id], tmp / "panel.png")
+            engine.render_clip(plan, scene, shot, panel, out)
+        _render_missing(ctx, clock, manifest.clips[shot.id], render, ".mp4", "video/mp4")
+
+
+def speech_task(ctx: StageContext, manifest: Manifest, plan: Plan, line_id: str, clock: StageClock) -> None:
+    engine = get_engine("speech", manifest.tier)
+    line = next(line for line in plan.lines() if line.id == line_id)
+
+    def render(out: Path, tmp: Path) -> dict[str, str]:
+        seconds = engine.synthesize(plan, line, out)
+        return {"duration": f"{seconds:.4f}"}
+    _render_missing(ctx, clock, manifest.speech[line_id], render, ".wav", "audio/wav")
+
+
+def music_task(ctx: StageContext, manifest: Manifest, plan: Plan, clock: StageClock) -> None:
+    engine = get_engine("music", manifest.tier)
+    for scene in plan.scenes:
+        _render_missing(ctx, clock, manifest.music[scene.id],
+                        lambda out, tmp, scene=scene: engine.render_cue(plan, scene, out), ".wav", "audio/wav")
+
+
+def run_media_task(ctx: StageContext, event: dict[str, Any]) -> dict[str, Any]:
+    stage = event["stage"]
+    job_id = event["job_id"]
+    ctx.jobs.start_stage(job_id, stage)
+    manifest = ctx.manifest(event["manifest_key"])
+    plan = ctx.plan(manifest)
+    # A scene's (or line's) share of the stage's progress.
+    total = {"storyboard": len(plan.scenes), "motion": len(plan.scenes), "speech": len(plan.lines()),
+             "music": 1}[stage]
+    with StageClock(ctx.jobs, job_id, stage, of_total=total) as clock:
+        if stage == "storyboard":
+            storyboard_task(ctx, manifest, plan, event["scene_id"], clock)
+        elif stage == "motion":
+            motion_task(ctx, manifest, plan, event["scene_id"], clock)
+        elif stage == "speech":
+            speech_task(ctx, manifest, plan, event["line_id"], clock)
+        elif stage == "music":
+            music_task(ctx, manifest, plan, clock)
+        else:
+            raise StageFailedError(stage, f"unknown media stage {stage!r}")
+    return {"stage": stage, "rendered": clock.rendered, "reused": clock.reused}
+
+
+# -- compose, publish, fail ----------------------------------------------------------------
+
+def compose_stage(ctx: StageContext, job_id: str, manifest_key: str) -> dict[str, Any]:
+    ctx.jobs.start_stage(job_id, "compose")
+    manifest = ctx.manifest(manifest_key)
+    outputs_key = manifest.compose_prefix + "outputs.json"
+    with StageClock(ctx.jobs, job_id, "compose") as clock:
+        if ctx.artifacts.exists(outputs_key):
+            clock.reused += 1
+            return {"outputs_key": outputs_key}
+        plan = ctx.plan(manifest)
+        composer = get_engine("compose", manifest.tier)
+        with tempfile.TemporaryDirectory(prefix="filmstudio-compose-") as tmp:
+            root = Path(tmp)
+            inputs = ComposeInputs(clips={}, panels={}, speech={}, music={})
+            for shot in plan.shots():
+                inputs.clips[shot.id] = ctx.artifacts.download(manifest.clips[shot.id], root / "clips" / f"{shot.id}.mp4")
+                inputs.panels[shot.id] = ctx.artifacts.download(manifest.panels[shot.id], root / "panels" / f"{shot.id}.png")
+            for line in plan.lines():
+                key = manifest.speech[line.id]
+                path = ctx.artifacts.download(key, root / "speech" / f"{line.id}.wav")
+                inputs.speech[line.id] = (path, float(ctx.artifacts.get_metadata(key)["duration"]))
+            for scene in plan.scenes:
+                inputs.music[scene.id] = ctx.artifacts.download(manifest.music[scene.id], root / "music" / f"{scene.id}.wav")
+            result = composer.compose(plan, inputs, root / "out", ComposeOptions())
+            outputs: dict[str, Any] = {"duration": result.duration}
+            for name, (filename, content_type) in FINAL_FILES.items():
+                path = getattr(result, name if name != "film" else "film")
+                outputs[name] = ctx.artifacts.put_file(manifest.compose_prefix + filename, path, content_type)
+        ctx.artifacts.put_json(outputs_key, outputs)
+        clock.rendered += 1
+    return {"outputs_key": outputs_key}
+
+
+def publish_stage(ctx: StageContext, job_id: str, outputs_key: str) -> dict[str, Any]:
+    from filmstudio.pipeline import accounting
+
+    ctx.jobs.start_stage(job_id, "publish")
+    job = ctx.jobs.get(job_id)
+    with StageClock(ctx.jobs, job_id, "publish"):
+        produced = ctx.artifacts.get_json(outputs_key)
+        manifest = ctx.manifest(generated_key(job.user_id, job.project_id, job_id, "manifest.json"))
+        s3, bucket = ctx.artifacts.s3, ctx.artifacts.bucket
+        outputs: dict[str, str] = {}
+        for name, (filename, _) in FINAL_FILES.items():
+            dest = final_key(job.user_id, job.project_id, job_id, filename)
+            s3.copy_object(Bucket=bucket, Key=dest, CopySource={"Bucket": bucket, "Key": produced[name]})
+            outputs[name] = dest
+        outputs["plan"] = final_key(job.user_id, job.project_id, job_id, "plan.json")
+        s3.copy_object(Bucket=bucket, Key=outputs["plan"], CopySource={"Bucket": bucket, "Key": manifest.plan_key})
+        for shot_id, key in manifest.panels.items():
+            s3.copy_object(Bucket=bucket, CopySource={"Bucket": bucket, "Key": key},
+                           Key=final_key(job.user_id, job.project_id, job_id, f"storyboard/{shot_id}.png"))
+        outputs["storyboard"] = final_key(job.user_id, job.project_id, job_id, "storyboard/")
+        credits = accounting.settle(job)
+    ctx.jobs.transition(job_id, JobStatus.SUCCEEDED, outputs=outputs, duration=float(produced["duration"]),
+                        credits=credits.model_dump())
+    return {"status": JobStatus.SUCCEEDED.value}
+
+
+def _reason(error: dict[str, Any] | None) -> tuple[str | None, str, str]:
+    """(stage named by the error, reason, error type) from a Catch's {Error, Cause}."""
+    error = error or {}
+    etype = str(error.get("Error", "") or "")
+    cause = error.get("Cause", "")
+    stage = None
+    reason = str(cause or etype or "unknown error")
+    try:
+        parsed = json.loads(cause) if isinstance(cause, str) and cause.startswith("{") else cause
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, dict):
+        # our own failure shape {"stage", "reason"}, or Lambda's {"errorMessage", "errorType"}
+        stage = parsed.get("stage")
+        reason = str(parsed.get("reason") or parsed.get("errorMessage") or reason)
+        etype = str(parsed.get("errorType") or etype)
+    if etype in ("States.HeartbeatTimeout", "States.Timeout"):
+        reason = f"{etype}: the task stopped reporting in time"
+    return stage, reason, etype
+
+
+def fail_stage(ctx: StageContext, job_id: str, stage: str, error: dict[str, Any] | None) -> dict[str, Any]:
+    from filmstudio.pipeline import accounting
+
+    named_stage, reason, etype = _reason(error)
+    job = ctx.jobs.get(job_id)
+    if job.terminal:
+        return {"status": job.status.value}
+    # The parallel render names its branch only through our own failure shape.
+    failed = named_stage or (job.stage if stage == "render" and job.stage else stage)
+    job = ctx.jobs.fail(job_id, failed, reason, etype)
+    accounting.refund(job)
+    return {"status": job.status.value, "stage": failed}

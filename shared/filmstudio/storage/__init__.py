@@ -1,0 +1,1 @@
+"""S3: the key layout of DESIGN §3 and the content-addressed artifact store."""
