@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import threading
 
+import pynamodb.connection.base as pynamodb_connection
 from pynamodb.models import Model
+
+from filmstudio.aws import botocore_session
 
 from filmstudio.settings import Settings, get_settings
 
@@ -17,6 +20,10 @@ from filmstudio.settings import Settings, get_settings
 _REGISTRY: dict[type[Model], str] = {}
 _bound: tuple | None = None
 _lock = threading.Lock()
+
+# Each PynamoDB connection makes its own botocore session, which parses the DynamoDB
+# service model again (~0.3 s each); share one loader so that happens once per process.
+pynamodb_connection.get_session = botocore_session
 
 
 def table(settings_attr: str):

@@ -60,7 +60,7 @@ def validate_script(data: bytes, filename: str | None, language: str | None, tie
 def start_job(*, user_id: str, project_id: str, data: bytes, filename: str | None = None, tier: str = "preview",
               language: str | None = None, source: str = "api", job_id: str | None = None,
               reserve: Reserve | None = None, release: Reserve | None = None,
-              settings: Settings | None = None) -> Job:
+              burn_subtitles: bool = False, settings: Settings | None = None) -> Job:
     settings = settings or get_settings()
     text, plan = validate_script(data, filename, language, tier)
     estimate = accounting.estimate(plan, tier)
@@ -88,7 +88,8 @@ def start_job(*, user_id: str, project_id: str, data: bytes, filename: str | Non
         execution = sfn.start_execution(
             stateMachineArn=settings.state_machine_arn,
             name=job_id,
-            input=json.dumps({"job_id": job_id, "script_key": script_key, "tier": tier, "language": language}),
+            input=json.dumps({"job_id": job_id, "script_key": script_key, "tier": tier, "language": language,
+                              "options": {"burn_subtitles": burn_subtitles}}),
         )
         jobs.set_fields(job_id, execution_arn=execution["executionArn"])
         return jobs.get(job_id)

@@ -32,6 +32,7 @@ class Manifest(BaseModel):
     speech: dict[str, str] = Field(default_factory=dict)  # line id -> key
     music: dict[str, str] = Field(default_factory=dict)  # scene id -> key
     compose_prefix: str = ""  # cache/compose/{hash}/ holds the film and its companions
+    burn_subtitles: bool = False
 
 
 def _scene_context(plan: Plan, scene: Scene) -> dict[str, Any]:
@@ -53,11 +54,11 @@ def _shot_visual(plan: Plan, shot: Shot) -> dict[str, Any]:
 
 
 def build_manifest(plan: Plan, plan_key: str, *, job_id: str, user_id: str, project_id: str, tier: str,
-                   final_prefix: str) -> Manifest:
+                   final_prefix: str, burn_subtitles: bool = False) -> Manifest:
     engines = {stage: engine_version(get_engine(stage, tier))
                for stage in ("storyboard", "motion", "speech", "music", "compose")}
     m = Manifest(job_id=job_id, user_id=user_id, project_id=project_id, tier=tier, plan_key=plan_key,
-                 final_prefix=final_prefix, engines=engines)
+                 final_prefix=final_prefix, engines=engines, burn_subtitles=burn_subtitles)
     for scene in plan.scenes:
         scene_ctx = _scene_context(plan, scene)
         for shot in scene.shots:
@@ -76,6 +77,7 @@ def build_manifest(plan: Plan, plan_key: str, *, job_id: str, user_id: str, proj
                                                            "time_of_day", "weather", "sound_cues", "duration"}),
                         "language": plan.language.language}
         m.music[scene.id] = artifact_key("music", engines["music"], music_inputs, ".wav")
-    compose_inputs = {"plan": plan_key, "panels": m.panels, "clips": m.clips, "speech": m.speech, "music": m.music}
+    compose_inputs = {"plan": plan_key, "panels": m.panels, "clips": m.clips, "speech": m.speech, "music": m.music,
+                      "burn_subtitles": burn_subtitles}
     m.compose_prefix = f"cache/compose/{digest('compose', engines['compose'], compose_inputs)}/"
     return m

@@ -70,7 +70,8 @@ def analyze_stage(ctx: StageContext, job_id: str, script_key: str, language: str
     return {"analysis_key": key}
 
 
-def plan_stage(ctx: StageContext, job_id: str, analysis_key: str, tier: str) -> dict[str, Any]:
+def plan_stage(ctx: StageContext, job_id: str, analysis_key: str, tier: str,
+               options: dict[str, Any] | None = None) -> dict[str, Any]:
     ctx.jobs.start_stage(job_id, "plan")
     job = ctx.jobs.get(job_id)
     with StageClock(ctx.jobs, job_id, "plan") as clock:
@@ -83,7 +84,8 @@ def plan_stage(ctx: StageContext, job_id: str, analysis_key: str, tier: str) -> 
             ctx.artifacts.put_json(plan_key, plan)
             clock.rendered += 1
         manifest = build_manifest(plan, plan_key, job_id=job_id, user_id=job.user_id, project_id=job.project_id,
-                                  tier=tier, final_prefix=final_key(job.user_id, job.project_id, job_id, ""))
+                                  tier=tier, final_prefix=final_key(job.user_id, job.project_id, job_id, ""),
+                                  burn_subtitles=bool((options or {}).get("burn_subtitles")))
         manifest_key = generated_key(job.user_id, job.project_id, job_id, "manifest.json")
         ctx.artifacts.put_json(manifest_key, manifest)
         ctx.jobs.set_fields(job_id, title=plan.title, language=plan.language.language, duration=plan.duration)
@@ -193,10 +195,11 @@ def compose_stage(ctx: StageContext, job_id: str, manifest_key: str) -> dict[str
                 inputs.speech[line.id] = (path, float(ctx.artifacts.get_metadata(key)["duration"]))
             for scene in plan.scenes:
                 inputs.music[scene.id] = ctx.artifacts.download(manifest.music[scene.id], root / "music" / f"{scene.id}.wav")
-            result = composer.compose(plan, inputs, root / "out", ComposeOptions())
+            result = composer.compose(plan, inputs, root / "out",
+                                      ComposeOptions(burn_subtitles=manifest.burn_subtitles))
             outputs: dict[str, Any] = {"duration": result.duration}
             for name, (filename, content_type) in FINAL_FILES.items():
-                path = getattr(result, name if name != "film" else "film")
+                path = getattr(result, name)
                 outputs[name] = ctx.artifacts.put_file(manifest.compose_prefix + filename, path, content_type)
         ctx.artifacts.put_json(outputs_key, outputs)
         clock.rendered += 1

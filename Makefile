@@ -1,0 +1,32 @@
+# Film Studio — every target sets itself up first, so a fresh clone needs only `make demo` or `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup demo test bench synth clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[media,api,local,cdk,dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(PY) -m filmstudio render examples/the_lighthouse_keeper.fountain --out out/demo
+
+test: setup
+	$(PY) -m pytest -q -n 2 --dist loadgroup
+
+bench: setup
+	$(PY) benchmarks/run.py
+
+synth: setup
+	$(PY) cdk/app.py
+
+clean:
+	rm -rf out cdk.out .pytest_cache

@@ -1,0 +1,5 @@
+import sys
+
+from filmstudio.cli import main
+
+sys.exit(main())

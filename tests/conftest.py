@@ -1,0 +1,63 @@
+"""Shared fixtures: the local cloud, a Lambda context, and script factories.
+
+The project's tests never read ../shared/: every script they use is written here or
+under tests/.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture
+def cloud():
+    """A fresh local cloud (moto + in-process Lambda) with the whole topology provisioned."""
+    from filmstudio.localcloud import LocalCloud
+
+    with LocalCloud() as c:
+        yield c
+
+
+@pytest.fixture
+def lambda_context():
+    from filmstudio.localcloud.runtime import LambdaContext
+
+    return LambdaContext(function_name=f"test-{uuid.uuid4().hex[:6]}", memory_limit_in_mb=512, timeout_s=30)
+
+
+SHORT_SCREENPLAY = """Title: Two Cups
+
+INT. KITCHEN - MORNING
+
+Steam rises from a kettle. ASHA (30s) pours two cups of tea.
+
+ASHA
+You are late again.
+
+VIKRAM (30s) drops his bag by the door.
+
+VIKRAM
+The bus broke down. I walked.
+
+EXT. BALCONY - NIGHT
+
+Stars over the city. They sit side by side with their tea.
+
+ASHA
+Next time, call me.
+"""
+
+
+@pytest.fixture
+def short_screenplay() -> bytes:
+    return SHORT_SCREENPLAY.encode("utf-8")
