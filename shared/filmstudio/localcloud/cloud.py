@@ -47,6 +47,7 @@ class LocalCloud:
         self._saved_env: dict[str, str | None] = {}
         self._mock = None
         self._saved_poll: float | None = None
+        self._saved_s3_event = None
         self.runtime = LocalLambdaRuntime(self.workers)
 
     # -- environment ------------------------------------------------------------------
@@ -94,6 +95,7 @@ class LocalCloud:
         self._mock.start()
         self._saved_poll = callback_mod._DELAY_SECONDS_SYNC_CONDITION_CHECK
         callback_mod._DELAY_SECONDS_SYNC_CONDITION_CHECK = CALLBACK_POLL_S
+        self._patch_s3_events()
         self.runtime.install()
         try:
             self.provision()
@@ -111,6 +113,11 @@ class LocalCloud:
             self.runtime.drain(timeout=30)
         finally:
             self.runtime.uninstall()
+            if self._saved_s3_event is not None:
+                import moto.s3.notifications as s3_notifications
+
+                s3_notifications._get_s3_event = self._saved_s3_event
+                self._saved_s3_event = None
             if self._saved_poll is not None:
                 callback_mod._DELAY_SECONDS_SYNC_CONDITION_CHECK = self._saved_poll
             if self._mock is not None:
@@ -124,6 +131,21 @@ class LocalCloud:
             reset_settings()
             aws.reset()
             unbind_tables()
+
+    def _patch_s3_events(self) -> None:
+        """S3 puts the object's versionId in notifications from a versioned bucket; moto leaves it out."""
+        import moto.s3.notifications as s3_notifications
+
+        original = self._saved_s3_event = s3_notifications._get_s3_event
+
+        def with_version(event_name, bucket, key, notification_id):
+            event = original(event_name, bucket, key, notification_id)
+            version = getattr(key, "version_id", None)
+            if version and version != "null":
+                event["Records"][0]["s3"]["object"]["versionId"] = version
+            return event
+
+        s3_notifications._get_s3_event = with_version
 
     # -- provisioning -------------------------------------------------------------------
     def provision(self) -> None:
