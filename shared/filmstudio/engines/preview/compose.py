@@ -1,0 +1,465 @@
+"""The final cut: timeline, video joins, dialogue and music mix, loudness, subtitles, mux.
+
+The timeline is the plan's, measured: a shot whose dialogue (its lines' measured WAV
+durations plus lead-in, pauses and tail) runs longer than shot.duration is
+extended by freezing its last frame, and every later shot moves by as much. Every
+time below (speech placement, subtitle cues, music cue starts) is derived from
+whole video frames, so picture, sound and captions cannot drift apart.
+
+Video is joined, not re-encoded: clips that need no change go into the concat
+demuxer as they are (stream copy: the motion engine encodes every clip with the
+same x264 parameters), and only groups of shots that need new frames (a
+crossfade, a fade, a frozen extension) are re-encoded, as one segment per group
+with the same parameters. Burning subtitles in is the one case that re-encodes the
+whole film.
+
+Audio is mixed in numpy (dialogue at its placed sample, music cues crossfaded at
+scene boundaries and ducked under dialogue by an envelope from the speech
+placement), then normalised to -14 LUFS integrated / -1 dBTP with ffmpeg's
+two-pass loudnorm (measure, then apply with the measured values) and encoded once
+to AAC in the final mux.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from filmstudio.errors import StageFailedError
+from filmstudio.models.plan import Line, Plan, Scene, Shot
+
+from . import ffmpeg, fonts
+from .audio import SAMPLE_RATE, fit_length, read_wav, resample
+from .motion import frame_count
+from .storyboard import contact_sheet
+
+log = logging.getLogger(__name__)
+
+from filmstudio.engines.base import ComposeInputs, ComposeOptions, ComposeResult  # noqa: E402
+
+SR = SAMPLE_RATE
+LEAD_IN = 0.2  # seconds of picture before a shot's first line
+PAUSE = 0.25  # between two lines in one shot
+TAIL = 0.3  # after a shot's last line, before the cut
+CROSSFADE = 0.5  # seconds, picture
+FADE = 0.5  # seconds, fade from/to black
+MUSIC_XFADE = 0.6  # seconds, between two scenes' cues
+MUSIC_GAIN = 10 ** (-4 / 20)
+DUCK_GAIN = 10 ** (-12 / 20)
+TARGET_LUFS = -14.0
+TARGET_TP = -1.5  # leaves room for the AAC encoder's overshoot under the -1 dBTP ceiling
+
+_ISO639_2 = {"en": "eng", "hi": "hin", "ta": "tam", "te": "tel", "bn": "ben", "es": "spa", "fr": "fra", "de": "deu", "mr": "mar", "ur": "urd"}
+
+
+@dataclass
+class PlacedLine:
+    line: Line
+    wav: Path
+    duration: float
+    start: float  # film seconds, exact (a whole sample)
+
+
+@dataclass
+class TimedShot:
+    shot: Shot
+    scene: Scene
+    frames: int  # as rendered by motion
+    extra: int  # frozen frames added for dialogue
+    start_frame: int
+    lines: list[PlacedLine] = field(default_factory=list)
+    fade_in: bool = False
+    fade_out: bool = False
+    crossfade_in: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.frames + self.extra
+
+
+def _lines_by_shot(scene: Scene) -> dict[str, list[Line]]:
+    by_id = {ln.id: ln for ln in scene.lines}
+    out: dict[str, list[Line]] = {s.id: [by_id[i] for i in s.line_ids if i in by_id] for s in scene.shots}
+    claimed = {i for s in scene.shots for i in s.line_ids}
+    orphans = [ln for ln in scene.lines if ln.id not in claimed]
+    if orphans and scene.shots:
+        # The planner should assign every line to a shot; if it did not, the lines are
+        # still spoken (in the scene's last shot, which is extended to fit) rather than lost.
+        log.warning("scene %s: lines %s belong to no shot; placing them in the last shot", scene.id, [ln.id for ln in orphans])
+        out[scene.shots[-1].id].extend(orphans)
+    return out
+
+
+def build_timeline(plan: Plan, inputs: ComposeInputs) -> list[TimedShot]:
+    fps = plan.fps
+    timeline: list[TimedShot] = []
+    cursor = 0
+    shots = [(scene, shot) for scene in plan.scenes for shot in scene.shots]
+    for k, (scene, shot) in enumerate(shots):
+        frames = frame_count(shot.duration, fps)
+        lines = [ln for ln in _lines_by_shot(scene)[shot.id] if ln.id in inputs.speech]
+        durs = [float(inputs.speech[ln.id][1]) for ln in lines]
+        need = (LEAD_IN + sum(durs) + PAUSE * (len(durs) - 1) + TAIL) if durs else 0.0
+        extra = max(0, math.ceil(need * fps - 1e-6) - frames)
+        ts = TimedShot(shot=shot, scene=scene, frames=frames, extra=extra, start_frame=cursor)
+        t = cursor / fps + LEAD_IN
+        for ln, d in zip(lines, durs):
+            start = round(t * SR) / SR
+            ts.lines.append(PlacedLine(ln, Path(inputs.speech[ln.id][0]), d, start))
+            t = start + d + PAUSE
+        nxt = shots[k + 1] if k + 1 < len(shots) else None
+        ts.fade_in = k == 0 or shot.transition_in == "fade_in"
+        ts.crossfade_in = k > 0 and shot.transition_in == "crossfade"
+        ts.fade_out = (
+            nxt is None
+            or nxt[1].transition_in == "fade_out"
+            or (nxt[0].id != scene.id and "FADE" in (scene.transition_out or "").upper())
+        )
+        timeline.append(ts)
+        cursor += ts.total
+    return timeline
+
+
+# --- video ----------------------------------------------------------------------
+
+
+def _groups(timeline: list[TimedShot]) -> list[list[TimedShot]]:
+    groups: list[list[TimedShot]] = []
+    for ts in timeline:
+        if ts.crossfade_in and groups:
+            groups[-1].append(ts)
+        else:
+            groups.append([ts])
+    return groups
+
+
+def _needs_encode(group: list[TimedShot]) -> bool:
+    return len(group) > 1 or any(ts.extra or ts.fade_in or ts.fade_out for ts in group)
+
+
+def _encode_group(plan: Plan, group: list[TimedShot], clips: dict[str, Path], out: Path) -> None:
+    fps = plan.fps
+    xf = [0] + [min(round(CROSSFADE * fps), group[i - 1].total, group[i].total) for i in range(1, len(group))]
+    chains = []
+    args: list[str] = []
+    for i, ts in enumerate(group):
+        args += ["-i", str(clips[ts.shot.id])]
+        f = [f"[{i}:v]settb=AVTB,setpts=PTS-STARTPTS"]
+        if ts.extra:
+            f.append(f"tpad=stop_mode=clone:stop={ts.extra}")
+        fade_len = min(round(FADE * fps), ts.total)
+        if ts.fade_in and not ts.crossfade_in:
+            f.append(f"fade=t=in:s=0:n={fade_len}")
+        if ts.fade_out and i == len(group) - 1:
+            f.append(f"fade=t=out:s={ts.total - fade_len}:n={fade_len}")
+        # A crossfade takes half its length from each side, padded by freezing the
+        # edge frames, so the cut point (and the whole timeline) stays where it was.
+        after = xf[i + 1] // 2 if i + 1 < len(group) else 0
+        before = xf[i] - xf[i] // 2 if i > 0 else 0
+        if after:
+            f.append(f"tpad=stop_mode=clone:stop={after}")
+        if before:
+            f.append(f"tpad=start_mode=clone:start={before}")
+        chains.append(",".join(f) + f"[v{i}]")
+    label = "v0"
+    acc = group[0].total
+    for i in range(1, len(group)):
+        offset = (acc + xf[i] // 2 - xf[i]) / fps
+        chains.append(f"[{label}][v{i}]xfade=transition=fade:duration={xf[i] / fps:.6f}:offset={offset:.6f}[x{i}]")
+        label = f"x{i}"
+        acc += group[i].total
+    total = sum(ts.total for ts in group)
+    ffmpeg.run(
+        [
+            *args,
+            "-filter_complex", ";".join(chains),
+            "-map", f"[{label}]",
+            "-frames:v", str(total),
+            "-r", str(fps),
+            *ffmpeg.x264_args(fps),
+            "-an",
+            str(out),
+        ],
+        stage="compose",
+    )
+
+
+def build_video(plan: Plan, timeline: list[TimedShot], clips: dict[str, Path], work: Path) -> tuple[Path, dict[str, int]]:
+    """A concat list of clips and re-encoded segments; returns it and frame counts by kind."""
+    entries: list[tuple[Path, int]] = []
+    stats = {"copied_frames": 0, "encoded_frames": 0}
+    for gi, group in enumerate(_groups(timeline)):
+        frames = sum(ts.total for ts in group)
+        missing = [ts.shot.id for ts in group if ts.shot.id not in clips]
+        if missing:
+            raise StageFailedError("compose", f"no clip for shots {missing}")
+        if _needs_encode(group):
+            seg = work / f"segment-{gi:04d}.mp4"
+            _encode_group(plan, group, clips, seg)
+            entries.append((seg, frames))
+            stats["encoded_frames"] += frames
+        else:
+            entries.append((Path(clips[group[0].shot.id]), frames))
+            stats["copied_frames"] += frames
+    lst = work / "video.txt"
+    with lst.open("w", encoding="utf-8") as fh:
+        for path, frames in entries:
+            escaped = str(path.resolve()).replace("'", "'\\''")
+            fh.write(f"file '{escaped}'\nduration {frames / plan.fps:.6f}\n")
+    return lst, stats
+
+
+# --- audio ----------------------------------------------------------------------
+
+
+def _load_mono(path: Path) -> np.ndarray:
+    x, rate = read_wav(path)
+    if x.ndim > 1:
+        x = x.mean(axis=1)
+    return resample(x, rate, SR)
+
+
+def _load_stereo(path: Path) -> np.ndarray:
+    x, rate = read_wav(path)
+    if x.ndim == 1:
+        x = np.stack([x, x], axis=1)
+    return resample(x[:, :2], rate, SR)
+
+
+def mix_audio(plan: Plan, timeline: list[TimedShot], music: dict[str, Path], total_samples: int) -> np.ndarray:
+    fps = plan.fps
+    dialogue = np.zeros(total_samples, dtype=np.float32)
+    active = np.zeros(total_samples + 1, dtype=np.float32)
+    for ts in timeline:
+        for pl in ts.lines:
+            x = _load_mono(pl.wav)
+            s = int(round(pl.start * SR))
+            x = x[: max(0, total_samples - s)]
+            dialogue[s : s + len(x)] += x
+            # The music starts dipping 150 ms before the voice and comes back 300 ms after.
+            a, b = max(0, s - int(0.15 * SR)), min(total_samples, s + len(x) + int(0.3 * SR))
+            active[a] += 1
+            active[b] -= 1
+    inside = (np.cumsum(active)[:total_samples] > 0).astype(np.float32)
+    win = int(0.15 * SR)
+    kernel_sum = np.cumsum(np.concatenate([np.zeros(1, np.float32), inside]))
+    smooth = (kernel_sum[win:] - kernel_sum[:-win]) / win
+    smooth = np.concatenate([smooth, np.full(total_samples - len(smooth), smooth[-1] if len(smooth) else 0, np.float32)])
+    smooth = np.concatenate([np.zeros(win // 2, np.float32), smooth])[:total_samples]
+    duck = MUSIC_GAIN * (1.0 - (1.0 - DUCK_GAIN) * np.clip(smooth, 0, 1))
+
+    bed = np.zeros((total_samples, 2), dtype=np.float32)
+    scene_spans: list[tuple[Scene, int, int]] = []
+    for ts in timeline:
+        a = round(ts.start_frame / fps * SR)
+        b = round((ts.start_frame + ts.total) / fps * SR)
+        if scene_spans and scene_spans[-1][0].id == ts.scene.id:
+            scene_spans[-1] = (ts.scene, scene_spans[-1][1], b)
+        else:
+            scene_spans.append((ts.scene, a, b))
+    xf = int(MUSIC_XFADE * SR)
+    for i, (scene, a, b) in enumerate(scene_spans):
+        if scene.id not in music:
+            log.warning("no music cue for scene %s", scene.id)
+            continue
+        last = i == len(scene_spans) - 1
+        length = (b - a) + (0 if last else xf)
+        cue = fit_length(_load_stereo(music[scene.id]), length, SR)
+        # Equal-power crossfade into the next scene's cue, over that scene's first xf samples.
+        ramp = np.sin(np.linspace(0, np.pi / 2, xf, dtype=np.float32))[:, None]
+        if not last:
+            cue[-xf:] *= ramp[::-1]
+        if i > 0:
+            cue[:xf] *= ramp[: min(xf, len(cue))]
+        end = min(total_samples, a + len(cue))
+        bed[a:end] += cue[: end - a]
+    mix = bed * duck[:, None] + dialogue[:, None]
+    return mix.astype(np.float32)
+
+
+_LOUDNORM_JSON = re.compile(r"\{[^{}]*\"input_i\"[^{}]*\}", re.S)
+
+
+def measure_loudnorm(raw: Path) -> dict[str, str]:
+    proc = ffmpeg.run(
+        [
+            "-f", "f32le", "-ar", str(SR), "-ac", "2", "-i", str(raw),
+            "-af", f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TP}:LRA=11:print_format=json",
+            "-f", "null", "-",
+        ],
+        stage="compose",
+    )
+    m = _LOUDNORM_JSON.search(proc.stderr.decode("utf-8", "replace"))
+    if not m:
+        raise StageFailedError("compose", "loudnorm printed no measurement")
+    return json.loads(m.group(0))
+
+
+def loudnorm_filter(measured: dict[str, str]) -> str:
+    if float(measured["input_i"]) == float("-inf") or measured["input_i"] in ("-inf", "inf"):
+        return "anull"  # a silent film stays silent
+    return (
+        f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TP}:LRA=11"
+        f":measured_I={measured['input_i']}:measured_TP={measured['input_tp']}"
+        f":measured_LRA={measured['input_lra']}:measured_thresh={measured['input_thresh']}"
+        f":offset={measured['target_offset']}:linear=true,aresample={SR}"
+    )
+
+
+# --- subtitles ------------------------------------------------------------------
+
+
+@dataclass
+class Cue:
+    start: float
+    end: float
+    text: str
+
+
+def subtitle_cues(timeline: list[TimedShot], film_end: float) -> list[Cue]:
+    placed = [pl for ts in timeline for pl in ts.lines]
+    cues = []
+    for i, pl in enumerate(placed):
+        nxt = placed[i + 1].start if i + 1 < len(placed) else film_end
+        # Held at least a second for reading, never over the next line's start.
+        end = min(max(pl.start + pl.duration, pl.start + 1.0), nxt - 0.05, film_end)
+        cues.append(Cue(pl.start, max(end, pl.start + 0.2), pl.line.text.strip()))
+    return cues
+
+
+def _ts(seconds: float, sep: str) -> str:
+    ms = int(round(seconds * 1000))
+    h, ms = divmod(ms, 3_600_000)
+    m, ms = divmod(ms, 60_000)
+    s, ms = divmod(ms, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
+def write_srt(cues: list[Cue], path: Path) -> None:
+    parts = [f"{i}\n{_ts(c.start, ',')} --> {_ts(c.end, ',')}\n{c.text}\n" for i, c in enumerate(cues, 1)]
+    path.write_text("\n".join(parts), encoding="utf-8")
+
+
+def write_vtt(cues: list[Cue], path: Path) -> None:
+    parts = ["WEBVTT\n"] + [f"{_ts(c.start, '.')} --> {_ts(c.end, '.')}\n{c.text}\n" for c in cues]
+    path.write_text("\n".join(parts), encoding="utf-8")
+
+
+def subtitle_family(cues: list[Cue]) -> str:
+    """The family libass is told to use: the one covering the dialogue's main script."""
+    script = fonts.dominant_script(" ".join(c.text for c in cues))
+    for fam in fonts.SCRIPT_FAMILIES.get(script, ()):
+        if fonts.family_path(fam) is not None:
+            return fam
+    return fonts.FALLBACK_FAMILY
+
+
+def _filter_path(p: Path) -> str:
+    # Filter-graph escaping for a path inside subtitles=...: backslash, colon and quote.
+    return str(p).replace("\\", "\\\\").replace(":", "\\:").replace("'", "\\'")
+
+
+# --- thumbnail ------------------------------------------------------------------
+
+
+def pick_thumbnail_shot(timeline: list[TimedShot]) -> TimedShot:
+    """Most characters in frame, then most dialogue, then the earliest: the shot that shows the story."""
+    return max(timeline, key=lambda ts: (len(ts.shot.characters), sum(pl.duration for pl in ts.lines), -ts.start_frame))
+
+
+class PreviewCompose:
+    name = "preview-compose"
+    version = "1.0.0"
+
+    def compose(self, plan: Plan, inputs: ComposeInputs, out_dir: Path, options: ComposeOptions) -> ComposeResult:
+        out_dir = Path(out_dir)
+        work = out_dir / ".compose-work"
+        work.mkdir(parents=True, exist_ok=True)
+        fps = plan.fps
+        timeline = build_timeline(plan, inputs)
+        if not timeline:
+            raise StageFailedError("compose", "the plan has no shots")
+        total_frames = sum(ts.total for ts in timeline)
+        film_seconds = total_frames / fps
+        total_samples = int(round(film_seconds * SR))
+
+        video_list, vstats = build_video(plan, timeline, inputs.clips, work)
+
+        mix = mix_audio(plan, timeline, inputs.music, total_samples)
+        raw = work / "mix.f32"
+        raw.write_bytes(np.ascontiguousarray(mix, dtype="<f4").tobytes())
+        measured = measure_loudnorm(raw)
+
+        cues = subtitle_cues(timeline, film_seconds)
+        srt, vtt = out_dir / "film.srt", out_dir / "film.vtt"
+        write_srt(cues, srt)
+        write_vtt(cues, vtt)
+        sub_family = subtitle_family(cues)
+
+        film = out_dir / "film.mp4"
+        lang3 = _ISO639_2.get(plan.language.language, "und")
+        args = [
+            "-f", "concat", "-safe", "0", "-i", str(video_list),
+            "-f", "f32le", "-ar", str(SR), "-ac", "2", "-i", str(raw),
+        ]
+        if cues:
+            args += ["-i", str(srt)]
+        args += ["-map", "0:v", "-map", "1:a"]
+        if cues:
+            args += ["-map", "2:s", "-c:s", "mov_text", "-metadata:s:s:0", f"language={lang3}"]
+        if options.burn_subtitles and cues:
+            style = f"FontName={fonts.family_display_name(sub_family)},FontSize=22,Outline=2,Shadow=0,MarginV=24"
+            args += [
+                "-filter:v",
+                f"subtitles=filename='{_filter_path(srt)}':fontsdir='{_filter_path(fonts.fonts_dir())}':force_style='{style}',{ffmpeg.TO_YUV}",
+                *ffmpeg.x264_args(fps),
+            ]
+        else:
+            args += ["-c:v", "copy"]
+        args += [
+            "-filter:a", loudnorm_filter(measured),
+            "-c:a", "aac", "-b:a", "160k", "-ar", str(SR), "-ac", "2",
+            "-metadata:s:a:0", f"language={lang3}",
+            "-metadata", f"title={plan.title}",
+            "-t", f"{film_seconds:.6f}",
+            "-movflags", "+faststart",
+            str(film),
+        ]
+        ffmpeg.run(args, stage="compose")
+
+        thumb_shot = pick_thumbnail_shot(timeline)
+        thumbnail = out_dir / "thumbnail.jpg"
+        mid = (thumb_shot.frames // 2) / fps
+        ffmpeg.run(
+            ["-ss", f"{mid:.3f}", "-i", str(inputs.clips[thumb_shot.shot.id]), "-frames:v", "1", "-q:v", "3", str(thumbnail)],
+            stage="compose",
+        )
+        sheet = contact_sheet(plan, {k: Path(v) for k, v in inputs.panels.items()}, out_dir / "contact_sheet.png")
+        duration = ffmpeg.media_duration(film)
+        for p in work.iterdir():
+            p.unlink()
+        work.rmdir()
+        return ComposeResult(
+            film=film,
+            srt=srt,
+            vtt=vtt,
+            thumbnail=thumbnail,
+            contact_sheet=sheet,
+            duration=duration,
+            extra={
+                "frames": total_frames,
+                "extended_shots": {ts.shot.id: ts.extra / fps for ts in timeline if ts.extra},
+                "shot_starts": {ts.shot.id: ts.start_frame / fps for ts in timeline},
+                "line_starts": {pl.line.id: pl.start for ts in timeline for pl in ts.lines},
+                "subtitle_family": sub_family,
+                "thumbnail_shot": thumb_shot.shot.id,
+                "loudnorm_input": measured,
+                **vstats,
+            },
+        )

@@ -1,0 +1,187 @@
+"""Speech with eSpeak NG, the library shipped in the espeakng-loader wheel, through ctypes.
+
+eSpeak keeps one global voice and one global callback, and is not reentrant, so one
+process-wide lock covers choosing the voice, setting parameters and synthesising.
+Lines are short (a second or two of CPU at most) and several shots render at once
+anyway, so serialising speech costs little.
+
+Voices: the line's language picks eSpeak's language voice; gender and age pick a
+variant (eSpeak's f1..f5 / m1..m7) and a base pitch and rate. A bible pitch or rate
+that differs from the model's default is the plan's explicit choice and wins over
+the age-based one. A language eSpeak has no voice for falls back to English with a
+warning instead of failing the film.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from filmstudio.models.plan import Character, Line, Plan, Voice
+
+from .audio import write_wav
+
+log = logging.getLogger(__name__)
+
+AUDIO_OUTPUT_SYNCHRONOUS = 2
+espeakCHARS_UTF8 = 1
+espeakENDPAUSE = 0x1000
+POS_CHARACTER = 1
+EE_OK = 0
+espeakRATE, espeakVOLUME, espeakPITCH, espeakRANGE = 1, 2, 3, 4
+
+_SYNTH_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
+
+# eSpeak's own names where they differ from ISO 639-1.
+_ESPEAK_LANG = {"zh": "cmn", "no": "nb", "fil": "tl"}
+
+# (variant, pitch 0..99, pitch range 0..99, rate wpm) by gender and age group.
+_PROFILES: dict[tuple[str, str], tuple[str, int, int, int]] = {
+    ("female", "child"): ("f5", 88, 70, 165),
+    ("female", "teen"): ("f4", 74, 60, 175),
+    ("female", "adult"): ("f3", 62, 55, 165),
+    ("female", "elder"): ("f2", 52, 40, 140),
+    ("male", "child"): ("m3", 82, 65, 165),
+    ("male", "teen"): ("m5", 58, 55, 175),
+    ("male", "adult"): ("m3", 38, 50, 160),
+    ("male", "elder"): ("m7", 26, 35, 135),
+}
+_NARRATOR = ("m1", 44, 40, 150)
+_DEFAULT_VOICE = Voice()
+
+
+class _ESpeak:
+    """The loaded library, initialised once per process."""
+
+    def __init__(self) -> None:
+        import espeakng_loader
+
+        self.lib = ctypes.CDLL(espeakng_loader.get_library_path())
+        lib = self.lib
+        lib.espeak_Initialize.restype = ctypes.c_int
+        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+        lib.espeak_SetVoiceByName.restype = ctypes.c_int
+        lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+        lib.espeak_SetParameter.restype = ctypes.c_int
+        lib.espeak_Synth.argtypes = [
+            ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
+            ctypes.c_uint, ctypes.POINTER(ctypes.c_uint), ctypes.c_void_p,
+        ]
+        lib.espeak_Synth.restype = ctypes.c_int
+        lib.espeak_SetSynthCallback.argtypes = [_SYNTH_CALLBACK]
+        data = espeakng_loader.get_data_path().encode()
+        rate = lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, data, 0)
+        if rate <= 0:
+            raise RuntimeError("espeak_Initialize failed")
+        self.sample_rate = rate
+        self._chunks: list[np.ndarray] = []
+        # Kept on self: ctypes would free a callback object that nothing references.
+        self._callback = _SYNTH_CALLBACK(self._collect)
+        lib.espeak_SetSynthCallback(self._callback)
+
+    def _collect(self, wav, numsamples, events) -> int:
+        if numsamples > 0 and wav:
+            self._chunks.append(np.ctypeslib.as_array(wav, shape=(numsamples,)).copy())
+        return 0  # 0: go on synthesising
+
+    def set_voice(self, name: str) -> bool:
+        return self.lib.espeak_SetVoiceByName(name.encode()) == EE_OK
+
+    def synth(self, text: str, pitch: int, pitch_range: int, rate: int) -> np.ndarray:
+        lib = self.lib
+        lib.espeak_SetParameter(espeakRATE, int(rate), 0)
+        lib.espeak_SetParameter(espeakPITCH, int(pitch), 0)
+        lib.espeak_SetParameter(espeakRANGE, int(pitch_range), 0)
+        lib.espeak_SetParameter(espeakVOLUME, 100, 0)
+        self._chunks = []
+        buf = text.encode("utf-8") + b"\0"
+        err = lib.espeak_Synth(buf, len(buf), 0, POS_CHARACTER, 0, espeakCHARS_UTF8 | espeakENDPAUSE, None, None)
+        if err != EE_OK:
+            raise RuntimeError(f"espeak_Synth failed with {err}")
+        pcm = np.concatenate(self._chunks) if self._chunks else np.zeros(0, dtype=np.int16)
+        return pcm.astype(np.float32) / 32768.0
+
+
+_lock = threading.Lock()
+_engine: _ESpeak | None = None
+
+
+def _espeak() -> _ESpeak:
+    global _engine
+    if _engine is None:
+        _engine = _ESpeak()
+    return _engine
+
+
+def voice_profile(character: Character | None, line: Line) -> tuple[str, str, int, int, int]:
+    """(language, variant, pitch, pitch range, rate) for a line."""
+    voice = character.voice if character else _DEFAULT_VOICE
+    language = (line.language or voice.language or "en").lower()
+    if character is None or character.is_narrator:
+        variant, pitch, prange, rate = _NARRATOR
+    else:
+        gender = voice.gender or character.gender or "female"
+        age = voice.age_group or character.age_group or _age_group(character.age)
+        variant, pitch, prange, rate = _PROFILES[(gender, age)]
+    if voice.variant:
+        variant = voice.variant
+    if voice.pitch != _DEFAULT_VOICE.pitch:
+        pitch = voice.pitch
+    if voice.rate != _DEFAULT_VOICE.rate:
+        rate = voice.rate
+    return language, variant, pitch, prange, rate
+
+
+def _age_group(age: int | None) -> str:
+    if age is None:
+        return "adult"
+    return "child" if age < 13 else "teen" if age < 20 else "elder" if age >= 60 else "adult"
+
+
+class PreviewSpeech:
+    name = "preview-speech-espeak"
+    version = "1.0.0"
+
+    def synthesize(self, plan: Plan, line: Line, out_path: Path) -> float:
+        try:
+            character: Character | None = plan.character(line.character_id)
+        except KeyError:
+            character = None  # prose and topics: the narrator speaks
+        language, variant, pitch, prange, rate = voice_profile(character, line)
+        with _lock:
+            es = _espeak()
+            lang = _ESPEAK_LANG.get(language, language)
+            if not es.set_voice(f"{lang}+{variant}"):
+                log.warning("eSpeak has no voice for language %r (line %s); speaking it in English", language, line.id)
+                if not es.set_voice(f"en+{variant}"):
+                    es.set_voice("en")
+            samples = es.synth(line.text, pitch, prange, rate)
+            rate_hz = es.sample_rate
+        if samples.size == 0:
+            # eSpeak says nothing for text it cannot read at all (e.g. emoji only): a
+            # short silence keeps the timeline and the subtitles honest.
+            samples = np.zeros(int(0.3 * rate_hz), dtype=np.float32)
+        samples = _trim(samples, rate_hz)
+        out_path = Path(out_path)
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        write_wav(out_path, samples, rate_hz)
+        return len(samples) / rate_hz
+
+
+def _trim(x: np.ndarray, rate: int, threshold: float = 10 ** (-50 / 20)) -> np.ndarray:
+    """Drop eSpeak's leading silence and keep 80 ms of its trailing pause.
+
+    Compose places the WAV where the subtitle starts, so the sound has to start at
+    the first sample, not 100 ms in.
+    """
+    loud = np.flatnonzero(np.abs(x) > threshold)
+    if loud.size == 0:
+        return x
+    start = max(0, loud[0] - int(0.005 * rate))
+    end = min(len(x), loud[-1] + int(0.08 * rate))
+    return x[start:end]
