@@ -1,6 +1,9 @@
-"""Credits at the pipeline's two ends: settle on publish, refund on failure or cancel.
+"""Credits at the pipeline's two ends: estimate at intake, settle on publish, refund on failure or cancel.
 
-Jobs started without a reservation (the local CLI) have nothing to settle.
+The movements themselves (ledger entry and balance change in one transaction, at most
+once per job) are `filmstudio.credits.CreditStore`'s; this module decides what a job
+owes. Jobs started without a reservation (the local CLI, the S3 path) have nothing to
+settle or refund and touch no account.
 """
 
 from __future__ import annotations
@@ -21,15 +24,38 @@ def estimate(plan: Plan, tier: str) -> int:
     return max(1, math.ceil(seconds * TIER_RATES[tier]))
 
 
-def settle(job: Job) -> Credits:
-    credits = job.credits.model_copy()
-    if credits.reserved:
-        credits.settled = credits.reserved
+def _closed(job: Job, credits: Credits, how: str | None) -> Credits:
+    if how == "settle":
+        credits.settled = job.credits.reserved
+    elif how in ("refund", "release"):
+        credits.refunded = job.credits.reserved
     return credits
 
 
-def refund(job: Job) -> Credits:
+def settle(job: Job) -> Credits:
+    """Spend the job's reservation. Idempotent: a retried publish finds it settled and changes nothing.
+    A job cancelled meanwhile comes back refunded instead, never both."""
     credits = job.credits.model_copy()
-    if credits.reserved and not credits.settled:
-        credits.refunded = credits.reserved
+    if not credits.reserved:
+        return credits
+    from filmstudio.credits import CreditStore
+
+    store = CreditStore()
+    store.settle(job.job_id, job.user_id, credits.reserved)
+    return _closed(job, credits, store.closed_as(job.job_id, job.user_id))
+
+
+def refund(job: Job) -> Credits:
+    """Return the job's reservation to the user's balance and record it on the job. Idempotent."""
+    credits = job.credits.model_copy()
+    if not credits.reserved or credits.settled:
+        return credits
+    from filmstudio.credits import CreditStore
+    from filmstudio.jobs.store import JobStore
+
+    store = CreditStore()
+    store.refund(job.job_id, job.user_id, credits.reserved)
+    credits = _closed(job, credits, store.closed_as(job.job_id, job.user_id))
+    if credits != job.credits:
+        JobStore().set_fields(job.job_id, credits=credits.model_dump())
     return credits

@@ -1,0 +1,218 @@
+"""Jobs: POST /v1/projects/{id}/jobs (202, Idempotency-Key), GET /v1/jobs/{id},
+GET /v1/projects/{id}/jobs, POST /v1/jobs/{id}/cancel."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from datetime import datetime, timezone
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
+
+from filmstudio.api import cursor, deps
+from filmstudio.api.routes.projects import ProjectId
+from filmstudio.api.schemas import JobCreate, JobPage, JobView
+from filmstudio.errors import BadInputError, ConflictError, NotFoundError
+
+router = APIRouter(tags=["jobs"])
+JobId = Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+IDEMPOTENCY_SECONDS = 24 * 3600
+OUTPUT_URL_SECONDS = 3600
+
+
+def _owned_job(jobs, user_id: str, job_id: str):
+    try:
+        job = jobs.get(job_id)
+    except NotFoundError:
+        job = None
+    if job is None or job.user_id != user_id:
+        raise NotFoundError(f"job {job_id} not found", code="JOB_NOT_FOUND")
+    return job
+
+
+def eta_seconds(job) -> float | None:
+    """Time left, extrapolated from the time taken so far for the progress made so far."""
+    if job.terminal:
+        return 0.0
+    if not job.started_at or job.progress <= 0:
+        return None
+    elapsed = (datetime.now(timezone.utc) - job.started_at).total_seconds()
+    return round(max(0.0, elapsed * (100.0 - job.progress) / job.progress), 1)
+
+
+def view(job, with_urls: bool = True) -> JobView:
+    outputs: dict[str, str] = {}
+    if with_urls and job.status.value == "SUCCEEDED" and job.outputs:
+        from filmstudio.aws import client
+        from filmstudio.settings import get_settings
+
+        bucket = get_settings().bucket
+        s3 = client("s3")
+        outputs = {name: s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key},
+                                                   ExpiresIn=OUTPUT_URL_SECONDS)
+                   for name, key in sorted(job.outputs.items()) if not key.endswith("/")}
+    return JobView(
+        job_id=job.job_id, project_id=job.project_id, status=job.status.value, stage=job.stage,
+        progress=round(min(100.0, job.progress), 1), eta_seconds=eta_seconds(job), tier=job.tier,
+        language=job.language, title=job.title, created_at=job.created_at, started_at=job.started_at,
+        finished_at=job.finished_at, duration=job.duration, credits=job.credits.model_dump(),
+        error={"stage": job.error.stage, "reason": job.error.reason} if job.error else None, outputs=outputs,
+    )
+
+
+# -- idempotency ---------------------------------------------------------------------------
+
+def _fingerprint(project_id: str, body: JobCreate) -> str:
+    canonical = json.dumps([project_id, body.model_dump(mode="json")], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _claim(user_id: str, key: str, job_id: str, fingerprint: str):
+    """Claim the Idempotency-Key for a new job; or return (existing job id, its fingerprint)."""
+    from pynamodb.exceptions import PutError
+
+    from filmstudio.db.records import IdempotencyRecord
+
+    if not (1 <= len(key) <= 200) or not key.isprintable():
+        raise BadInputError("Idempotency-Key must be 1 to 200 printable characters", code="INVALID_IDEMPOTENCY_KEY",
+                            http_status=400)
+    record_key = f"api#{user_id}#{key}"
+    rec = IdempotencyRecord(key=record_key, result=job_id, refs=[f"job:{job_id}", f"request:{fingerprint}"],
+                            expires_at=datetime.fromtimestamp(time.time() + IDEMPOTENCY_SECONDS, timezone.utc))
+    try:
+        rec.save(condition=IdempotencyRecord.key.does_not_exist())
+        return None
+    except PutError as exc:
+        if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
+            raise
+    existing = IdempotencyRecord.get(record_key, consistent_read=True)
+    prior = next((r.split(":", 1)[1] for r in existing.refs if r.startswith("request:")), "")
+    return existing.result, prior
+
+
+def _unclaim(user_id: str, key: str, job_id: str) -> None:
+    from filmstudio.db.records import IdempotencyRecord
+
+    try:
+        IdempotencyRecord(key=f"api#{user_id}#{key}").delete(condition=IdempotencyRecord.result == job_id)
+    except Exception:  # noqa: BLE001  (expiry removes it anyway; the original error matters more)
+        pass
+
+
+# -- routes --------------------------------------------------------------------------------
+
+@router.post("/v1/projects/{project_id}/jobs", status_code=202, response_model=JobView)
+def create(body: JobCreate, response: Response, project_id: str = ProjectId,
+           idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+           principal=Depends(deps.current_principal), projects=Depends(deps.projects),
+           jobs=Depends(deps.jobs), credits=Depends(deps.credits), assets=Depends(deps.assets)):
+    from filmstudio.auth.tokens import ForbiddenError
+    from filmstudio.credits import QUOTAS
+    from filmstudio.pipeline.intake import new_job_id
+
+    projects.get(principal.user_id, project_id)
+    if body.tier == "studio" and principal.tier != "studio":
+        raise ForbiddenError(f"the {principal.role} plan renders in the preview tier only", code="TIER_NOT_ALLOWED")
+    job_id = new_job_id()
+    if idempotency_key is not None:
+        fingerprint = _fingerprint(project_id, body)
+        prior = _claim(principal.user_id, idempotency_key, job_id, fingerprint)
+        if prior is not None:
+            prior_job, prior_fingerprint = prior
+            if prior_fingerprint != fingerprint:
+                raise BadInputError("this Idempotency-Key was used with a different request",
+                                    code="IDEMPOTENCY_KEY_REUSED")
+            try:
+                job = _owned_job(jobs, principal.user_id, prior_job)
+            except NotFoundError:
+                raise ConflictError("a request with this Idempotency-Key is still in progress",
+                                    code="REQUEST_IN_PROGRESS") from None
+            response.headers["Idempotent-Replayed"] = "true"
+            response.headers["Location"] = f"/v1/jobs/{job.job_id}"
+            return view(job)
+    try:
+        job = _start(body, project_id, job_id, principal, credits, assets, QUOTAS[principal.role])
+    except BaseException:
+        if idempotency_key is not None:
+            _unclaim(principal.user_id, idempotency_key, job_id)
+        raise
+    response.headers["Location"] = f"/v1/jobs/{job.job_id}"
+    return view(job)
+
+
+def _start(body: JobCreate, project_id: str, job_id: str, principal, credits, assets, quota):
+    # Imported here: intake pulls in script analysis and planning, which the rest of the API never needs.
+    from filmstudio.pipeline.intake import start_job
+
+    credits.check_daily_quota(principal.user_id, quota)
+    if body.asset_id is not None:
+        asset = assets.get(principal.user_id, body.asset_id)
+        if asset.project_id != project_id:
+            raise NotFoundError(f"asset {body.asset_id} not found", code="ASSET_NOT_FOUND")
+        if asset.kind != "script" or asset.status.value != "READY":
+            raise ConflictError(f"asset {asset.asset_id} is a {asset.status.value} {asset.kind}; "
+                                "a job needs a READY script", code="ASSET_NOT_READY")
+        data, filename = assets.read(asset), asset.filename
+    else:
+        data, filename = body.script.encode("utf-8"), "script.txt"
+
+    def reserve(jid: str, user_id: str, amount: int) -> None:
+        credits.reserve(jid, user_id, amount, quota=quota)
+
+    return start_job(user_id=principal.user_id, project_id=project_id, data=data, filename=filename, tier=body.tier,
+                     language=body.language, source="api", job_id=job_id, reserve=reserve, release=credits.release,
+                     burn_subtitles=body.burn_subtitles)
+
+
+@router.get("/v1/jobs/{job_id}", response_model=JobView)
+def get(job_id: str = JobId, principal=Depends(deps.current_principal), jobs=Depends(deps.jobs)):
+    return view(_owned_job(jobs, principal.user_id, job_id))
+
+
+@router.get("/v1/projects/{project_id}/jobs", response_model=JobPage)
+def list_jobs(project_id: str = ProjectId, principal=Depends(deps.current_principal),
+              projects=Depends(deps.projects), jobs=Depends(deps.jobs),
+              limit: int = Query(20, ge=1, le=100),
+              cursor_: str | None = Query(None, alias="cursor", max_length=2048)):
+    from filmstudio.db.records import JobRecord
+    from filmstudio.jobs.store import to_job
+
+    projects.get(principal.user_id, project_id)
+    scope = f"jobs:{project_id}"
+    after = cursor.decode(cursor_, user_id=principal.user_id, scope=scope)
+    result = JobRecord.by_project.query(project_id, scan_index_forward=False, limit=limit, last_evaluated_key=after)
+    items = [view(to_job(rec), with_urls=False) for rec in result if rec.user_id == principal.user_id]
+    return JobPage(items=items, next_cursor=cursor.encode(result.last_evaluated_key, user_id=principal.user_id,
+                                                          scope=scope))
+
+
+@router.post("/v1/jobs/{job_id}/cancel", response_model=JobView)
+def cancel(job_id: str = JobId, principal=Depends(deps.current_principal), jobs=Depends(deps.jobs)):
+    from filmstudio.aws import client
+    from filmstudio.errors import IllegalTransitionError, StaleWriteError
+    from filmstudio.models.job import JobStatus
+    from filmstudio.pipeline import accounting
+
+    job = _owned_job(jobs, principal.user_id, job_id)
+    if job.terminal:
+        raise ConflictError(f"job {job_id} is already {job.status.value}", code="JOB_FINISHED")
+    for _ in range(5):  # progress writes bump the version; the status check is what matters
+        try:
+            job = jobs.transition(job_id, JobStatus.CANCELLED)
+            break
+        except StaleWriteError:
+            continue
+        except IllegalTransitionError:
+            job = jobs.get(job_id)
+            raise ConflictError(f"job {job_id} is already {job.status.value}", code="JOB_FINISHED") from None
+    else:
+        raise ConflictError(f"job {job_id} is changing too quickly to cancel; try again", code="STALE_WRITE")
+    if job.execution_arn:
+        sfn = client("stepfunctions")
+        try:
+            sfn.stop_execution(executionArn=job.execution_arn, error="Cancelled", cause="cancelled by the user")
+        except sfn.exceptions.ExecutionDoesNotExist:
+            pass
+    accounting.refund(job)
+    return view(jobs.get(job_id))

@@ -1,0 +1,216 @@
+"""Request and response bodies. Requests ignore unknown fields on purpose: a client sending
+`role`, `tier` (its account's) or `credits` gets nothing for it (OWASP API3, mass assignment)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s.]{2,63}$")
+
+
+def _email(value: str) -> str:
+    value = value.strip()
+    if not _EMAIL.match(value):
+        raise ValueError("not a valid email address")
+    return value
+
+
+Email = Annotated[str, Field(max_length=320), AfterValidator(_email)]
+Password = Annotated[str, Field(min_length=10, max_length=256)]
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+
+
+# -- auth ----------------------------------------------------------------------------------
+class RegisterRequest(Request):
+    email: Email
+    password: Password
+    name: str = Field("", max_length=200)
+
+
+class LoginRequest(Request):
+    email: Email
+    password: str = Field(min_length=1, max_length=256)
+
+
+class RefreshRequest(Request):
+    refresh_token: str = Field(min_length=1, max_length=512)
+
+
+class Tokens(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_in: int
+
+
+class UserView(BaseModel):
+    user_id: str
+    email: str
+    name: str
+    role: str
+    tier: str
+    created_at: datetime
+
+
+class RegisterResponse(BaseModel):
+    user: UserView
+    tokens: Tokens
+
+
+# -- projects ---------------------------------------------------------------------------------
+Language = Annotated[str, Field(min_length=2, max_length=16, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+
+
+class ProjectCreate(Request):
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=2000)
+    language: Language | None = None
+
+
+class ProjectUpdate(Request):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=2000)
+    language: Language | None = None
+
+
+class ProjectView(BaseModel):
+    project_id: str
+    name: str
+    description: str
+    language: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Page(BaseModel):
+    next_cursor: str | None = None
+
+
+class ProjectPage(Page):
+    items: list[ProjectView]
+
+
+# -- assets -----------------------------------------------------------------------------------
+class AssetCreate(Request):
+    filename: str = Field(min_length=1, max_length=255)
+    content_type: str = Field(min_length=3, max_length=100)
+    size: int = Field(gt=0, description="bytes; the upload must not exceed it")
+
+
+class AssetView(BaseModel):
+    asset_id: str
+    project_id: str
+    kind: str
+    filename: str
+    content_type: str
+    size: int | None
+    status: str
+    reason: str | None
+    created_at: datetime
+    updated_at: datetime
+    download_url: str | None = None
+
+
+class PresignedPost(BaseModel):
+    url: str
+    fields: dict[str, str]
+    expires_in: int
+    max_bytes: int
+
+
+class AssetCreated(BaseModel):
+    asset: AssetView
+    upload: PresignedPost
+
+
+class AssetPage(Page):
+    items: list[AssetView]
+
+
+# -- jobs -------------------------------------------------------------------------------------
+class JobCreate(Request):
+    script: str | None = Field(None, min_length=1, description="the script's text")
+    asset_id: str | None = Field(None, min_length=1, max_length=64, description="a READY script asset")
+    tier: Literal["preview", "studio"] = "preview"
+    language: Language | None = None
+    burn_subtitles: bool = False
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "JobCreate":
+        if (self.script is None) == (self.asset_id is None):
+            raise ValueError("give exactly one of script and asset_id")
+        return self
+
+
+class JobErrorView(BaseModel):
+    stage: str
+    reason: str
+
+
+class CreditsView(BaseModel):
+    estimate: int
+    reserved: int
+    settled: int
+    refunded: int
+
+
+class JobView(BaseModel):
+    job_id: str
+    project_id: str
+    status: str
+    stage: str | None
+    progress: float
+    eta_seconds: float | None
+    tier: str
+    language: str | None
+    title: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    duration: float | None
+    credits: CreditsView
+    error: JobErrorView | None = None
+    outputs: dict[str, str] = Field(default_factory=dict, description="name -> download URL, once SUCCEEDED")
+
+
+class JobPage(Page):
+    items: list[JobView]
+
+
+# -- credits and admin ------------------------------------------------------------------------
+class LedgerEntryView(BaseModel):
+    entry_id: str
+    kind: str
+    amount: int
+    held_change: int
+    job_id: str | None
+    note: str
+    created_at: datetime
+
+
+class CreditsResponse(BaseModel):
+    available: int
+    held: int
+    active_jobs: int
+    ledger: list[LedgerEntryView]
+    next_cursor: str | None = None
+
+
+class GrantRequest(Request):
+    amount: int = Field(gt=0, le=1_000_000)
+    note: str = Field("", max_length=200)
+
+
+class RoleRequest(Request):
+    role: Literal["free", "pro", "admin"]
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(mode="json")

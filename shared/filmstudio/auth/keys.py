@@ -1,0 +1,120 @@
+"""The RS256 key set, kept in Secrets Manager and created there on first use.
+
+The secret holds JSON: {"active_kid", "keys": [{"kid", "private_pem", "public_pem"}],
+"cursor_key"}. Tokens name their key (`kid`), so a rotation adds a key and moves
+`active_kid` while tokens signed with the old key stay valid until they expire. The
+cursor key signs pagination cursors (tamper-proof, see `filmstudio.api.cursor`).
+
+Read once per process and cached for a few minutes: a Lambda container reuses it across
+invocations, and a rotation reaches every container within the cache's lifetime.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from filmstudio.settings import Settings, get_settings
+
+CACHE_SECONDS = 300.0
+
+_lock = threading.Lock()
+_cache: dict[tuple[str, str], tuple[float, "KeySet"]] = {}
+
+
+@dataclass
+class KeySet:
+    active_kid: str
+    private_pems: dict[str, str]
+    public_pems: dict[str, str]
+    cursor_key: bytes
+    # Parsed key objects, made on first use (parsing a PEM costs more than a verification).
+    _private: dict[str, Any] = field(default_factory=dict, repr=False)
+    _public: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def signing_key(self) -> tuple[str, Any]:
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+        kid = self.active_kid
+        if kid not in self._private:
+            self._private[kid] = load_pem_private_key(self.private_pems[kid].encode(), password=None)
+        return kid, self._private[kid]
+
+    def public_key(self, kid: str) -> Any | None:
+        from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+        if kid not in self.public_pems:
+            return None
+        if kid not in self._public:
+            self._public[kid] = load_pem_public_key(self.public_pems[kid].encode())
+        return self._public[kid]
+
+    @classmethod
+    def from_json(cls, text: str) -> "KeySet":
+        doc = json.loads(text)
+        keys = doc["keys"]
+        return cls(
+            active_kid=doc["active_kid"],
+            private_pems={k["kid"]: k["private_pem"] for k in keys if k.get("private_pem")},
+            public_pems={k["kid"]: k["public_pem"] for k in keys},
+            cursor_key=bytes.fromhex(doc["cursor_key"]),
+        )
+
+
+def generate_key_document() -> str:
+    """A fresh key set with one RSA-2048 key (what a first local run stores)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    kid = uuid.uuid4().hex[:16]
+    private_pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    public_pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return json.dumps({
+        "active_kid": kid,
+        "keys": [{"kid": kid, "private_pem": private_pem, "public_pem": public_pem}],
+        "cursor_key": secrets.token_bytes(32).hex(),
+    })
+
+
+def _load(settings: Settings) -> KeySet:
+    from filmstudio.aws import client
+
+    sm = client("secretsmanager", settings)
+    name = settings.jwt_secret_name
+    try:
+        return KeySet.from_json(sm.get_secret_value(SecretId=name)["SecretString"])
+    except sm.exceptions.ResourceNotFoundException:
+        pass
+    try:
+        sm.create_secret(Name=name, SecretString=generate_key_document(),
+                         Description="Film Studio API: RS256 signing keys and the cursor key")
+    except sm.exceptions.ResourceExistsException:
+        pass  # a concurrent first run created it; use theirs so every process signs alike
+    return KeySet.from_json(sm.get_secret_value(SecretId=name)["SecretString"])
+
+
+def key_set(settings: Settings | None = None) -> KeySet:
+    settings = settings or get_settings()
+    cache_key = (settings.region, settings.jwt_secret_name)
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(cache_key)
+        if hit and now - hit[0] < CACHE_SECONDS:
+            return hit[1]
+        keys = _load(settings)
+        _cache[cache_key] = (now, keys)
+        return keys
+
+
+def reset_key_cache() -> None:
+    """Forget cached keys (tests start each moto account empty; the local cloud restarts)."""
+    with _lock:
+        _cache.clear()

@@ -1,0 +1,84 @@
+"""Users: registration (unique email, signup credits), password login, roles."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+
+
+from filmstudio.auth.passwords import dummy_hash, hash_password, needs_rehash, verify_password
+from filmstudio.auth.tokens import ROLES, AuthError
+from filmstudio.db.accounts import LedgerRecord, UserRecord, transact_write
+from filmstudio.db.base import bind_tables
+from filmstudio.db.records import IdempotencyRecord
+from filmstudio.errors import BadInputError, ConflictError, NotFoundError
+from filmstudio.settings import Settings
+
+SIGNUP_CREDITS = 30  # about five one-minute preview films
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def email_claim_key(email: str) -> str:
+    return f"email#{normalise_email(email)}"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UserStore:
+    def __init__(self, settings: Settings | None = None):
+        bind_tables(settings)
+
+    def register(self, email: str, password: str, name: str = "") -> UserRecord:
+        """A new free user with the signup grant. The email is claimed in the same transaction
+        (a GSI cannot enforce uniqueness), so two concurrent sign-ups with one email make one user."""
+        email = normalise_email(email)
+        now = _now()
+        user = UserRecord(user_id=uuid.uuid4().hex[:20], email=email, password_hash=hash_password(password),
+                          role="free", name=name, created_at=now, updated_at=now,
+                          credits_available=SIGNUP_CREDITS, credits_held=0, active_jobs=0)
+        claim = IdempotencyRecord(key=email_claim_key(email), result=user.user_id, refs=[f"user:{user.user_id}"])
+        grant = LedgerRecord(user_id=user.user_id, entry_id="grant#signup", kind="grant", amount=SIGNUP_CREDITS,
+                             held_change=0, note="signup credits", created_at=now)
+        try:
+            with transact_write() as tx:
+                tx.save(claim, condition=IdempotencyRecord.key.does_not_exist())
+                tx.save(user, condition=UserRecord.user_id.does_not_exist())
+                tx.save(grant, condition=LedgerRecord.entry_id.does_not_exist())
+        except TransactWriteError as exc:
+            reasons = [getattr(r, "code", None) for r in (exc.cancellation_reasons or [])]
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                raise ConflictError("an account with this email already exists", code="EMAIL_TAKEN") from None
+            raise
+        return user
+
+    def authenticate(self, email: str, password: str) -> UserRecord:
+        email = normalise_email(email)
+        user = next(iter(UserRecord.by_email.query(email, limit=1)), None)
+        if user is None:
+            verify_password(dummy_hash(), password)  # same cost whether or not the email exists
+            raise AuthError("wrong email or password", code="INVALID_CREDENTIALS")
+        if not verify_password(user.password_hash, password):
+            raise AuthError("wrong email or password", code="INVALID_CREDENTIALS")
+        if needs_rehash(user.password_hash):
+            user.update(actions=[UserRecord.password_hash.set(hash_password(password))])
+        return user
+
+    def get(self, user_id: str) -> UserRecord:
+        try:
+            return UserRecord.get(user_id, consistent_read=True)
+        except DoesNotExist:
+            raise NotFoundError("user not found", code="USER_NOT_FOUND") from None
+
+    def set_role(self, user_id: str, role: str) -> UserRecord:
+        if role not in ROLES:
+            raise BadInputError(f"unknown role {role!r}; choose one of {list(ROLES)}", code="INVALID_ROLE")
+        user = self.get(user_id)
+        user.update(actions=[UserRecord.role.set(role), UserRecord.updated_at.set(_now())])
+        return user

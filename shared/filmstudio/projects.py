@@ -1,0 +1,87 @@
+"""Projects, always read through their owner: another user's project is simply not found.
+
+Answering 404 (not 403) for someone else's project keeps ids from being probed for
+existence (OWASP API1, broken object level authorization).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+
+from filmstudio.db.base import bind_tables
+from filmstudio.db.records import AssetRecord, JobRecord, ProjectRecord
+from filmstudio.errors import ConflictError, NotFoundError
+from filmstudio.models.job import TERMINAL, JobStatus, Project
+from filmstudio.settings import Settings
+
+
+def to_project(rec: ProjectRecord) -> Project:
+    return Project(project_id=rec.project_id, user_id=rec.user_id, name=rec.name, description=rec.description or "",
+                   language=rec.language, created_at=rec.created_at, updated_at=rec.updated_at)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ProjectStore:
+    def __init__(self, settings: Settings | None = None):
+        bind_tables(settings)
+
+    def create(self, user_id: str, name: str, description: str = "", language: str | None = None) -> Project:
+        now = _now()
+        rec = ProjectRecord(project_id=uuid.uuid4().hex[:20], user_id=user_id, name=name, description=description,
+                            language=language, created_at=now, updated_at=now)
+        rec.save(condition=ProjectRecord.project_id.does_not_exist())
+        return to_project(rec)
+
+    def _owned(self, user_id: str, project_id: str) -> ProjectRecord:
+        try:
+            rec = ProjectRecord.get(project_id, consistent_read=True)
+        except DoesNotExist:
+            rec = None
+        if rec is None or rec.user_id != user_id:
+            raise NotFoundError(f"project {project_id} not found", code="PROJECT_NOT_FOUND")
+        return rec
+
+    def get(self, user_id: str, project_id: str) -> Project:
+        return to_project(self._owned(user_id, project_id))
+
+    def list(self, user_id: str, *, limit: int = 20, after: dict | None = None) -> tuple[list[Project], dict | None]:
+        result = ProjectRecord.by_user.query(user_id, scan_index_forward=False, limit=limit, last_evaluated_key=after)
+        items = [to_project(rec) for rec in result]
+        return items, result.last_evaluated_key
+
+    def update(self, user_id: str, project_id: str, changes: dict[str, Any]) -> Project:
+        rec = self._owned(user_id, project_id)
+        allowed = {"name", "description", "language"}
+        actions = [getattr(ProjectRecord, k).set(v) if v is not None else getattr(ProjectRecord, k).remove()
+                   for k, v in changes.items() if k in allowed]
+        if actions:
+            actions.append(ProjectRecord.updated_at.set(_now()))
+            # The owner is part of the condition: a project cannot change hands between read and write.
+            rec.update(actions=actions, condition=ProjectRecord.user_id == user_id)
+        return to_project(rec)
+
+    def delete(self, user_id: str, project_id: str) -> None:
+        """Delete the project, its assets, its jobs' records and every object under its prefix.
+        Refused while one of its jobs is still running (its credits are still held)."""
+        from filmstudio.storage.artifacts import ArtifactStore
+        from filmstudio.storage.keys import project_prefix
+
+        rec = self._owned(user_id, project_id)
+        jobs = list(JobRecord.by_project.query(project_id))
+        busy = [j.job_id for j in jobs if JobStatus(j.status) not in TERMINAL]
+        if busy:
+            raise ConflictError("the project has jobs in progress; cancel them first", code="PROJECT_BUSY",
+                                details={"jobs": busy})
+        ArtifactStore().delete_prefix(project_prefix(user_id, project_id) + "/")
+        for asset in AssetRecord.by_project.query(project_id):
+            asset.delete()
+        for job in jobs:
+            job.delete()
+        rec.delete(condition=ProjectRecord.user_id == user_id)
