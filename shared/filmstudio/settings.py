@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     default_tier: str = "preview"
     # Keep artifacts under cache/ shared across jobs: a re-render reuses them.
     cache_enabled: bool = True
+    # API auth: the Secrets Manager secret holding the RS256 key set (created on first use
+    # when absent), and the issuer/audience every access token is checked against.
+    jwt_secret_name: str = "filmstudio/jwt-keys"
+    jwt_issuer: str = "filmstudio"
+    jwt_audience: str = "filmstudio-api"
 
 
 @lru_cache(maxsize=1)
