@@ -79,6 +79,9 @@ class Line(_Model):
     writing_system: str = "Latin"
     dual: bool = False  # dual dialogue with the previous line
     est_duration: float = 0.0  # seconds, from the language's speaking rate
+    # How many of the scene's action paragraphs come before this line: the plan
+    # interleaves action shots and dialogue in script order from it.
+    after_action: int | None = None
 
 
 class Shot(_Model):

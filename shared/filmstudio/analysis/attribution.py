@@ -1,0 +1,159 @@
+"""Who says a line of prose dialogue: the speech verbs and word orders of each language.
+
+"…," said Raju / Raju said    (English: a capitalised name next to a speech verb)
+—le dijo / —respondió Lucía   (Spanish and other dash languages)
+"…," राजू ने कहा               (Hindi: NAME ने … कहा/पूछा)
+"…" என்று லட்சுமி சொன்னாள்     (Tamil: என்று NAME … verb; -ாள் is she, -ான் is he)
+"…" అని రాజు అన్నాడు          (Telugu: అని NAME … verb; -ాడు he, -ింది she)
+"…" রাজু বলল                  (Bengali: NAME বলল)
+A pronoun ("she said", "அவள் சொன்னாள்") is resolved by the caller to the
+latest-mentioned character of that gender.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from filmstudio.models.plan import Gender
+
+_LATIN_VERBS = (
+    "said|says|asked|asks|replied|replies|answered|whispered|whispers|shouted|shouts|cried|called|muttered|"
+    "murmured|added|exclaimed|yelled|screamed|sighed|laughed|begged|insisted|explained|continued|began|"
+    "dijo|dice|preguntó|pregunta|respondió|responde|contestó|gritó|grita|susurró|susurra|murmuró|exclamó|"
+    "añadió|suspiró|insistió|explicó|llamó|"
+    "dit|demanda|répondit|cria|murmura|ajouta|s'écria|chuchota|"
+    "disse|perguntou|respondeu|gritou|sussurrou|"
+    "chiese|rispose|gridò|sussurrò|"
+    "sagte|fragte|antwortete|rief|flüsterte"
+)
+_LATIN_HONORIFIC = r"(?:(?:don|doña|señor|señora|señorita|mr\.?|mrs\.?|ms\.?|miss|dr\.?|old|young|little|"
+_LATIN_HONORIFIC += r"madame|monsieur|dona|dom|signor|signora|herr|frau|el|la|o|a)\s+)?"
+_CAP = r"[A-ZÁÉÍÓÚÑÜÇÀÂÊÎÔÛÄÖ][\w'’-]+"
+_LATIN_AFTER = re.compile(rf"\b(?:{_LATIN_VERBS})\s+({_LATIN_HONORIFIC}{_CAP}(?:\s+{_CAP})?)")
+_LATIN_BEFORE = re.compile(rf"({_LATIN_HONORIFIC}{_CAP}(?:\s+{_CAP})?)\s+(?:{_LATIN_VERBS})\b")
+_LATIN_PRONOUN = re.compile(
+    rf"\b(?:(she|he|ella|él|elle|il|ela|ele|lei|lui|sie|er)\s+(?:{_LATIN_VERBS})|(?:{_LATIN_VERBS})\s+(she|he|ella|él))\b",
+    re.I,
+)
+_LATIN_VERB_ONLY = re.compile(rf"\b(?:le |les |me |te |nos )?(?:{_LATIN_VERBS})\b", re.I)
+_PRONOUN_GENDER: dict[str, Gender] = {
+    "she": "female", "ella": "female", "elle": "female", "ela": "female", "lei": "female", "sie": "female",
+    "he": "male", "él": "male", "il": "male", "ele": "male", "lui": "male", "er": "male",
+    "वह": "female", "अவள்": "female", "அவள்": "female", "அவன்": "male", "ఆమె": "female", "ఆవిడ": "female",
+    "అతను": "male", "అతడు": "male", "ఆయన": "male", "వాడు": "male",
+}
+_NOT_NAMES = frozenset(
+    """he she they it i we you the a an then but and so his her their this that there here when while as
+    el la los las un una ella él ellos entonces pero y cuando mientras
+    il elle ils elles le les une puis mais et quand
+    ele ela eles o os um uma então mas e quando er sie es der die das dann aber und""".split()
+)
+
+_HI_VERBS = r"(?:कहा|पूछा|बोल|बताया|पुकारा|जवाब|चिल्ला|चीख|फुसफुसा|मुस्कुरा|समझाया)"
+_HI_NE = re.compile(rf"((?:\S+\s+)?\S+)\s+ने\s+(?:\S+\s+){{0,5}}?{_HI_VERBS}")
+_HI_DIRECT = re.compile(r"((?:\S+\s+)?\S+)\s+(?:बोला|बोली|बोले|चिल्लाया|चिल्लाई|चीखा|चीखी|फुसफुसाया|फुसफुसाई)")
+_TA_ENDRU = re.compile(r"(?:என்று|என|என்றபடி)\s+(\S+)")
+_TA_DIRECT = re.compile(r"(\S+)\s+(?:\S+\s+){0,3}?(\S*(?:சொன்ன|கேட்ட|கூறின|கத்தின|சொல்லின|பதிலளித்த|அழைத்த)\S*)")
+_TA_VERB = re.compile(r"(?:சொன்ன|கேட்ட|கூறின|கத்தின|சொல்லின|பதிலளித்த|அழைத்த)(ாள்|ான்|ார்|ார்கள்)")
+_TE_ANI = re.compile(r"(?:అని|అంటూ)\s+(\S+)")
+_TE_DIRECT = re.compile(r"(\S+)\s+(?:\S+\s+){0,3}?\S*(?:అన్నా|అంది|అన్నది|చెప్పా|చెప్పింది|అడిగా|అడిగింది|అరిచా|అరిచింది)")
+_TE_VERB = re.compile(r"(?:అన్న|అం|చెప్ప|అడిగ|అరిచ)(ాడు|ింది|ది|ారు)")
+_BN_BEFORE = re.compile(r"(\S+)\s+(?:\S+\s+){0,2}?(?:বলল|বললেন|বলে উঠল|জিজ্ঞেস করল|জিজ্ঞাসা করল|চেঁচিয়ে|উত্তর দিল|ফিসফিস)")
+_BN_AFTER = re.compile(r"(?:বলল|বললেন|জিজ্ঞেস করল|উত্তর দিল)\s+(\S+)")
+
+_INDIC_NOT_NAMES = frozenset(
+    """वह वो उसने उन्होंने मैंने हमने तुमने आपने उसकी उसके यह ये सब दोनों फिर और तो
+    அவள் அவன் அவர் நான் அது அவர்கள் இருவரும் பிறகு மெதுவாக
+    ఆమె అతను అతడు ఆయన నేను వాడు ఆవిడ వాళ్ళు ఇద్దరూ
+    সে তিনি আমি ও উনি তারা দুজনে তারপর""".split()
+)
+_TRAILING_PUNCT = " ,.;:!?।'\"“”‘’—–-"
+
+
+@dataclass(frozen=True)
+class Attribution:
+    name: str | None = None  # a name (or kinship word) written in the text
+    gender: Gender | None = None  # what the verb or pronoun says about the speaker
+    pronoun: bool = False  # "she said": the speaker is someone already mentioned
+    verb: bool = False  # a speech verb was there, even without a subject
+
+
+def _clean(token: str) -> str:
+    return token.strip(_TRAILING_PUNCT)
+
+
+def find_speaker(fragment: str, language: str) -> Attribution | None:
+    """The speaker named (or implied) by the narration next to a quote, if any."""
+    frag = fragment.strip()
+    if not frag:
+        return None
+    # The danda (U+0964) is shared punctuation, so it does not make a fragment Hindi.
+    if re.search(r"[\u0900-\u0963\u0966-\u097F]", frag):
+        m = _HI_NE.search(frag) or _HI_DIRECT.search(frag)
+        if m:
+            words = [_clean(w) for w in m.group(1).split()]
+            from filmstudio.analysis.cast import KIN_SUFFIXES
+
+            name = words[-1]
+            if len(words) > 1 and name in KIN_SUFFIXES:
+                name = f"{words[-2]} {name}"
+            gender = None
+            tail = frag[m.end() - 4:m.end() + 6]
+            if re.search(r"(?:ई|ी)(?:\s|$|।|,)", tail):
+                gender = "female"
+            elif re.search(r"(?:या|ा)(?:\s|$|।|,)", tail) and "कहा" not in tail and "पूछा" not in tail:
+                gender = "male"
+            if name in _INDIC_NOT_NAMES:
+                return Attribution(gender=gender, pronoun=True, verb=True)
+            return Attribution(name=name, gender=gender, verb=True)
+        return None
+    if re.search(r"[\u0B80-\u0BFF]", frag):
+        verb = _TA_VERB.search(frag)
+        gender: Gender | None = None
+        if verb:
+            gender = {"ாள்": "female", "ான்": "male"}.get(verb.group(1))  # type: ignore[assignment]
+        m = _TA_ENDRU.search(frag) or _TA_DIRECT.search(frag)
+        if m:
+            name = _clean(m.group(1))
+            if name in _INDIC_NOT_NAMES:
+                return Attribution(gender=_PRONOUN_GENDER.get(name, gender), pronoun=True, verb=True)
+            return Attribution(name=name, gender=gender, verb=bool(verb))
+        return Attribution(gender=gender, verb=True) if verb else None
+    if re.search(r"[\u0C00-\u0C7F]", frag):
+        verb = _TE_VERB.search(frag)
+        gender = None
+        if verb:
+            gender = {"ాడు": "male", "ింది": "female", "ది": "female"}.get(verb.group(1))  # type: ignore[assignment]
+        m = _TE_ANI.search(frag) or _TE_DIRECT.search(frag)
+        if m:
+            name = _clean(m.group(1))
+            if name in _INDIC_NOT_NAMES:
+                return Attribution(gender=_PRONOUN_GENDER.get(name, gender), pronoun=True, verb=True)
+            return Attribution(name=name, gender=gender, verb=bool(verb))
+        return Attribution(gender=gender, verb=True) if verb else None
+    if re.search(r"[\u0980-\u09FF]", frag):
+        m = _BN_BEFORE.search(frag) or _BN_AFTER.search(frag)
+        if m:
+            name = _clean(m.group(1))
+            if name in _INDIC_NOT_NAMES:
+                return Attribution(pronoun=True, verb=True)
+            return Attribution(name=name, verb=True)
+        return None
+    for pattern in (_LATIN_AFTER, _LATIN_BEFORE):
+        for m in pattern.finditer(frag):
+            name = m.group(1).strip()
+            first = name.split()[0].lower()
+            if first in _NOT_NAMES and len(name.split()) == 1:
+                continue
+            if first in ("el", "la", "o", "a", "the") and len(name.split()) > 1:
+                name = " ".join(name.split()[1:])
+            return Attribution(name=name, verb=True)
+    m = _LATIN_PRONOUN.search(frag)
+    if m:
+        pronoun = (m.group(1) or m.group(2)).lower()
+        return Attribution(gender=_PRONOUN_GENDER.get(pronoun), pronoun=True, verb=True)
+    if _LATIN_VERB_ONLY.search(frag):
+        # "—le dijo con voz cansada": a speech verb whose subject is the last person mentioned.
+        return Attribution(pronoun=True, verb=True)
+    return None

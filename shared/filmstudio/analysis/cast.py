@@ -1,0 +1,287 @@
+"""The cast: characters found in a script, their aliases, and what the text hints about them.
+
+Names are merged on a key that ignores case, accents, honorifics and kinship
+words ("MEERA" = "Meera", "don Tomás" = "Tomás", "सुधा अम्मा" = "सुधा").
+Age and gender come only from what the text says (an age in a cue, a kinship
+word, a pronoun, a verb ending); without evidence they stay None.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from filmstudio.analysis.transliterate import slugify
+from filmstudio.models.plan import AgeGroup, Character, Gender
+
+# word -> (gender, age group); either may be None.
+HINTS: dict[str, tuple[Gender | None, AgeGroup | None]] = {}
+
+
+def _hints(gender: Gender | None, age: AgeGroup | None, words: str) -> None:
+    for w in unicodedata.normalize("NFC", words).split():
+        HINTS[w.casefold()] = (gender, age)
+
+
+_hints("female", "elder", "grandmother grandma granny nana-ji old-woman abuela anciana vieja grand-mère avó nonna oma "
+       "दादी नानी बूढ़ी बुढ़िया பாட்டி கிழவி அம்மம்மா அம்மாச்சி అమ్మమ్మ నానమ్మ బామ్మ ముసలావిడ ঠাকুমা দিদিমা ঠাম্মা বুড়ি বৃদ্ধা")
+_hints("male", "elder", "grandfather grandpa abuelo anciano viejo grand-père avô nonno opa "
+       "दादा नाना बूढ़ा தாத்தா கிழவன் తాత ముసలాయన দাদু বুড়ো")
+_hints(None, "elder", "old elderly aged ancient बुज़ुर्ग बुजुर्ग வயதான முதியவர் ముసలి వృద్ధ বৃদ্ধ")
+_hints("male", "child", "grandson boy son-kid nieto niño chico petit-fils garçon neto menino पोता नाती बच्चा लड़का "
+       "பேரன் சிறுவன் மனவడు మనవడు అబ్బాయి పిల్లవాడు নাতি ছেলেটি")
+_hints("female", "child", "granddaughter girl nieta niña chica petite-fille fille neta menina पोती नातिन बच्ची लड़की "
+       "பேத்தி சிறுமி మనవరాలు అమ్మాయి పాప নাতনি মেয়েটি")
+_hints(None, "child", "child kid toddler baby infant")
+_hints(None, "teen", "teenager teenage teen adolescent adolescente")
+_hints("female", "adult", "woman lady mother mom mum wife bride aunt widow postmistress actress waitress queen "
+       "mujer señora madre esposa novia tía dama femme madame mère frau mutter donna madre "
+       "माँ मां अम्मा अम्माँ औरत महिला पत्नी बहू दुल्हन मौसी बुआ चाची "
+       "அம்மா தாய் மனைவி மணமகள் அத்தை அக்கா அம்மா அம்மாள் "
+       "అమ్మ భార్య పెళ్లికూతురు అత్త అక్క "
+       "মা স্ত্রী বউ কনে মাসি পিসি দিদি মহিলা")
+_hints("male", "adult", "man gentleman father dad husband groom uncle priest monk king mister "
+       "hombre señor padre esposo marido novio tío caballero guardia homme monsieur père mann vater uomo "
+       "पिता पापा बाबूजी पति दूल्हा चाचा मामा आदमी पुजारी "
+       "அப்பா தந்தை கணவன் மாப்பிள்ளை மணமகன் மாமா அண்ணா அண்ணன் பூசாரி "
+       "నాన్న భర్త పెళ్లికొడుకు మామయ్య అన్న పూజారి "
+       "বাবা স্বামী বর মামা কাকা দাদা পুরোহিত")
+# Pronouns are left out on purpose: in "ARJUN (10), her grandson" the "her" is someone else.
+_hints("female", None, "daughter sister princess hija hermana señorita doña miss mrs ms "
+       "बेटी बहन दीदी மகள் தங்கை కూతురు చెల్లి মেয়ে বোন")
+_hints("male", None, "son brother prince hijo hermano don mr sir "
+       "बेटा भाई भैया மகன் தம்பி కొడుకు తమ్ముడు ছেলে ভাই")
+
+# Words that decorate a name and are not part of it (the key drops them).
+HONORIFICS = frozenset(
+    """mr mr. mrs mrs. ms ms. miss dr dr. sir madam lady lord don doña señor señora señorita sr sr. sra sra.
+    srta. dona dom senhor senhora monsieur madame mademoiselle herr frau signor signora
+    sri shri shree smt श्री श्रीमती कुमारी पंडित ஸ்ரீ திரு திருமதி శ్రీ శ్రీమతి শ্রী শ্রীমতী""".split()
+)
+KIN_SUFFIXES = frozenset(
+    """ji jee amma ammi didi bhai bhaiya dada dadi nani baba mama chacha kaka
+    जी अम्मा अम्माँ दीदी भैया भाई दादी दादा नानी नाना बाबा चाचा मौसी काका
+    அம்மா அம்மாள் அக்கா அண்ணா அண்ணன் பாட்டி தாத்தா ஐயா
+    అమ్మ గారు అక్క అన్న తాత బామ్మ
+    দিদি দাদা মা বাবু""".split()
+)
+_VIRAMAS = "\u094d\u09cd\u0a4d\u0acd\u0b4d\u0bcd\u0c4d\u0ccd\u0d4d"
+# Indic hint words without a final virama, for prefix lookups ("தாய்" in "தாயிடம்").
+_INDIC_HINT_STEMS = {k.rstrip(_VIRAMAS): v for k, v in HINTS.items() if any(ord(c) >= 0x0900 for c in k)}
+
+AGE_ADJECTIVES = frozenset(["बूढ़ी", "बूढ़ा", "old", "young", "little", "वयதான", "வயதான", "ముసలి", "বুড়ি", "বুড়ো"])
+
+
+def _fold(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s.casefold())
+    return "".join(c for c in s if not unicodedata.combining(c) or ord(c) >= 0x0900)
+
+
+def strip_decorations(name: str) -> tuple[str, list[str]]:
+    """The name without honorifics, kinship words and age adjectives; and those words."""
+    words = name.split()
+    dropped: list[str] = []
+    while len(words) > 1 and (words[0].casefold().rstrip(".") in {h.rstrip(".") for h in HONORIFICS}
+                              or words[0] in AGE_ADJECTIVES):
+        dropped.append(words.pop(0))
+    while len(words) > 1 and (words[-1].casefold() in KIN_SUFFIXES or words[-1] in HONORIFICS):
+        dropped.append(words.pop())
+    return " ".join(words), dropped
+
+
+def name_key(name: str) -> str:
+    name = re.sub(r"\(.*?\)", "", name)
+    name = re.sub(r"['’]s$", "", name.strip())
+    core, _ = strip_decorations(name)
+    return _fold(core).strip(" .,:;!?")
+
+
+def age_group_of(age: int) -> AgeGroup:
+    if age < 13:
+        return "child"
+    if age < 20:
+        return "teen"
+    if age < 60:
+        return "adult"
+    return "elder"
+
+
+_NUMBER_WORDS = {
+    "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "quince": 15,
+    "dieciséis": 16, "diecisiete": 17, "dieciocho": 18, "veinte": 20, "treinta": 30, "cuarenta": 40,
+    "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80, "noventa": 90,
+}
+_AGE_PATTERNS = (
+    re.compile(r"\((\d{1,2})0s\)"),  # (70s): mid-decade
+    re.compile(r"\((\d{1,3})\)"),
+    re.compile(r"\b(\d{1,3})[- ]year[- ]old\b", re.I),
+    re.compile(r"\baged? (\d{1,3})\b", re.I),
+    re.compile(r"\b(\d{1,3}) (?:años|ans|anos|jahre|साल|வயது|సంవత్సరాల|বছর)", re.I),
+    re.compile(r"\b([a-zá-ú]+)(?:-| )year-old\b", re.I),
+    re.compile(r"\bde ([a-zá-ú]+) años\b", re.I),
+    re.compile(r"\bin (?:her|his) ([a-z]+)ies\b", re.I),
+)
+
+
+def age_from_text(text: str) -> int | None:
+    for i, pattern in enumerate(_AGE_PATTERNS):
+        m = pattern.search(text)
+        if not m:
+            continue
+        raw = m.group(1).lower()
+        if i == 0:
+            return int(raw) * 10 + 5
+        if i == 7:
+            decade = _NUMBER_WORDS.get(raw + "y")
+            return decade + 5 if decade else None
+        value = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
+        if value is not None and 0 < value < 120:
+            return value
+    return None
+
+
+def hints_in(text: str) -> list[tuple[Gender | None, AgeGroup | None, str]]:
+    """Kinship, age and gender words in a short stretch of text."""
+    out = []
+    for raw in re.findall(r"[^\s,.;:!?()\"“”«»।'’]+", text):
+        hint = HINTS.get(raw.casefold())
+        if hint is None and len(raw) > 2 and any(ord(c) >= 0x0900 for c in raw):
+            # Indic words carry case endings: "அம்மாவிடம்" is still "அம்மா".
+            for end in range(len(raw) - 1, 1, -1):
+                hint = _INDIC_HINT_STEMS.get(raw[:end])
+                if hint:
+                    break
+        if hint:
+            out.append((hint[0], hint[1], raw))
+    return out
+
+
+@dataclass
+class CastMember:
+    id: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    age: int | None = None
+    age_votes: Counter = field(default_factory=Counter)
+    gender_votes: Counter = field(default_factory=Counter)
+    description: str = ""
+    is_narrator: bool = False
+    order: int = 0
+    # Each distinct hint word counts once, however often the text repeats "सुधा अम्मा".
+    hint_words: set = field(default_factory=set)
+
+    def character(self) -> Character:
+        age_group = None
+        if self.age is not None:
+            age_group = age_group_of(self.age)
+        elif self.age_votes:
+            # "Mother" or "woman" says adult only loosely; "old" or "grandson" says more.
+            votes = {k: (v * 0.5 if k == "adult" else v) for k, v in self.age_votes.items()}
+            age_group = max(votes, key=lambda k: votes[k])
+        gender = None
+        if self.gender_votes:
+            (top, n), *rest = self.gender_votes.most_common()
+            # A split vote is no evidence.
+            if not rest or n > rest[0][1]:
+                gender = top
+        return Character(
+            id=self.id, name=self.name, aliases=[a for a in self.aliases if a != self.name],
+            age=self.age, age_group=age_group, gender=gender, description=self.description,
+            is_narrator=self.is_narrator,
+        )
+
+
+NARRATOR_ID = "narrator"
+NARRATOR_NAMES = frozenset(["narrator", "narrador", "narradora", "narrateur", "सूत्रधार", "कथावाचक", "கதைசொல்லி",
+                            "வர்ணனையாளர்", "వ్యాఖ్యాత", "కథకుడు", "কথক", "ভাষ্যকার"])
+
+
+class Cast:
+    """Registers characters by name and merges aliases; ids are unique slugs."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, CastMember] = {}
+        self._ids: set[str] = set()
+
+    def __contains__(self, name: str) -> bool:
+        return name_key(name) in self._by_key
+
+    def get(self, name: str) -> CastMember | None:
+        return self._by_key.get(name_key(name))
+
+    def members(self) -> list[CastMember]:
+        return sorted({id(m): m for m in self._by_key.values()}.values(), key=lambda m: m.order)
+
+    def narrator(self) -> CastMember:
+        member = self._by_key.get(NARRATOR_ID)
+        if member is None:
+            member = CastMember(id=NARRATOR_ID, name="NARRATOR", is_narrator=True, order=len(self._by_key))
+            self._by_key[NARRATOR_ID] = member
+            self._ids.add(NARRATOR_ID)
+        return member
+
+    def add(self, name: str, *, display: str | None = None) -> CastMember:
+        """The member for `name`, created on first sight."""
+        name = re.sub(r"\s+", " ", name).strip()
+        key = name_key(name)
+        if key in NARRATOR_NAMES:
+            member = self.narrator()
+            if name not in member.aliases and name != member.name:
+                member.aliases.append(name)
+            return member
+        member = self._by_key.get(key)
+        if member is None:
+            core, dropped = strip_decorations(name)
+            shown = display or (core if dropped and not name.isupper() else name)
+            member = CastMember(id=self._unique_id(shown), name=shown, order=len(self._by_key))
+            self._by_key[key] = member
+        if name != member.name and name not in member.aliases:
+            member.aliases.append(name)
+            _, dropped = strip_decorations(name)
+            self.hint(member, " ".join(dropped))
+        return member
+
+    def alias(self, member: CastMember, alias: str) -> None:
+        key = name_key(alias)
+        if key and key not in self._by_key:
+            self._by_key[key] = member
+        if alias != member.name and alias not in member.aliases:
+            member.aliases.append(alias)
+
+    def _unique_id(self, name: str) -> str:
+        base = slugify(strip_decorations(name)[0]) or "character"
+        if base == NARRATOR_ID:
+            base = "narrator-character"
+        candidate, n = base, 2
+        while candidate in self._ids:
+            candidate, n = f"{base}-{n}", n + 1
+        self._ids.add(candidate)
+        return candidate
+
+    @staticmethod
+    def hint(member: CastMember, text: str, *, weight: int = 1) -> None:
+        if not text:
+            return
+        age = age_from_text(text)
+        if age is not None and member.age is None:
+            member.age = age
+        for gender, age_group, word in hints_in(text):
+            if word.casefold() in member.hint_words:
+                continue
+            member.hint_words.add(word.casefold())
+            if gender:
+                member.gender_votes[gender] += weight
+            if age_group:
+                member.age_votes[age_group] += weight
+
+    @staticmethod
+    def vote_gender(member: CastMember, gender: Gender, weight: int = 1) -> None:
+        member.gender_votes[gender] += weight
+
+    def characters(self) -> list[Character]:
+        return [m.character() for m in self.members()]

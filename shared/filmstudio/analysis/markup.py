@@ -1,0 +1,37 @@
+"""Text clean-up shared by the parsers: notes, boneyard, emphasis."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_BONEYARD = re.compile(r"/\*.*?\*/", re.S)
+_NOTE = re.compile(r"\[\[.*?\]\]", re.S)
+_EMPHASIS = re.compile(r"(?<!\\)(\*{1,3}|_)(?=\S)(.+?)(?<=\S)(?<!\\)\1")
+
+
+def normalize(text: str) -> str:
+    """NFC, Unix newlines, no BOM or tabs: every later regex can rely on that."""
+    text = unicodedata.normalize("NFC", text).replace("\ufeff", "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    return text
+
+
+def strip_comments(text: str) -> str:
+    """Remove boneyard (/* */) and notes ([[ ]]); a note alone on its line leaves no blank behind."""
+    text = _BONEYARD.sub("", text)
+    text = re.sub(r"^[ \t]*\[\[.*?\]\][ \t]*\n", "", text, flags=re.M | re.S)
+    return _NOTE.sub("", text)
+
+
+def strip_emphasis(text: str) -> str:
+    """Spoken text without *italic*, **bold**, _underline_ markers; escaped \\* stays a star."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = _EMPHASIS.sub(r"\2", text)
+    return text.replace("\\*", "*").replace("\\_", "_")
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

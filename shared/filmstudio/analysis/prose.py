@@ -1,0 +1,385 @@
+"""Prose stories in any language: paragraphs into scenes, quotes into attributed lines.
+
+A new scene starts at an explicit break (* * *), at a paragraph that opens
+with a change of time ("That night", "अगले दिन", "Al amanecer"), or at one
+whose first sentence names a different kind of place. Dialogue is whatever
+the language's quoting convention marks; its speaker comes from the
+attribution next to it, or from the character the narration just mentioned,
+or from turn-taking in a two-person exchange, and otherwise is the narrator.
+Paragraphs with no dialogue are narrated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from filmstudio.analysis.attribution import Attribution, find_speaker
+from filmstudio.analysis.cast import HINTS, KIN_SUFFIXES, Cast, CastMember, hints_in, name_key
+from filmstudio.analysis.draft import DraftLine, DraftScene
+from filmstudio.analysis.lexicons import SETTING_PRIORITY, SETTINGS, TIME_OF_DAY
+from filmstudio.analysis.markup import squash, strip_emphasis
+
+# Quote pairs of the world's conventions; „…“ before “…” so German quotes pair correctly.
+_QUOTES = re.compile(
+    r"„(?P<q1>[^“”]+)[“”]|“(?P<q2>[^”]+)”|\"(?P<q3>[^\"]+)\"|«\s*(?P<q4>[^»]+?)\s*»|»(?P<q5>[^«]+)«|"
+    r"「(?P<q6>[^」]+)」|『(?P<q7>[^』]+)』|(?:(?<=^)|(?<=\s))‘(?P<q8>[^’]+(?:’\w[^’]*)*)’(?!\w)"
+)
+_DASH_START = re.compile(r"^\s*(?:—|–|―|--)\s*")
+_DASH_SPLIT = re.compile(r"\s*(?:—|―|–|--)\s*")
+_SEPARATOR = re.compile(r"^\s*(?:\*\s*){3,}$|^\s*(?:-\s*){3,}$|^\s*#\s*$|^\s*(?:~\s*){3,}$|^\s*§\s*$")
+_SENTENCE_END = re.compile(r"[.!?।…]|[\"“”«»「」]")
+_SENTENCES = re.compile(r"(?<=[.!?।…])\s+")
+
+# Explicit changes of time at the head of a paragraph, beyond the time-of-day words.
+_TIME_SHIFT = re.compile(
+    r"^(?:the next (?:day|morning|evening|night)|next (?:day|morning)|later|later that|years later|months later|"
+    r"weeks later|days later|hours later|meanwhile|that (?:night|evening|morning|afternoon)|the following|"
+    r"al día siguiente|más tarde|esa noche|aquella noche|esa mañana|años después|mientras tanto|"
+    r"le lendemain|plus tard|ce soir-là|no dia seguinte|mais tarde|am nächsten|später|il giorno dopo|più tardi|"
+    r"अगले दिन|अगली सुबह|उस रात|कुछ दिन बाद|बाद में|सालों बाद|"
+    r"மறுநாள்|அன்று இரவு|சில நாட்கள் கழித்து|பிறகு|"
+    r"మరుసటి రోజు|ఆ రాత్రి|కొన్ని రోజుల తర్వాత|"
+    r"পরের দিন|সেই রাতে|কিছুদিন পর|পরে)",
+    re.I,
+)
+_LATIN_NAME = re.compile(r"(?<![\w'’])([A-ZÁÉÍÓÚÑÜÇ][a-záéíóúñüçàâêîôûäö'’-]+)")
+_PLACE_PREPOSITIONS = frozenset("de in at en to from a à da di von nach hacia desde para of near".split())
+_SENTENCE_STARTERS = frozenset(
+    """The A An He She They It We I You His Her Their This That There Then When While But And So One Every Al Un
+    Una El La Los Las Ella Él Cuando Pero Y Entonces En Con Sin Por Para Le Les Il Elle Ils Puis Mais Et Quand
+    O Os Um Uma Ele Ela Der Die Das Ein Eine Er Sie Es Dann Aber Und Lo Si No Yes Oh Ah Señorita Señor Señora
+    Don Doña Mr Mrs Ms Miss Dr Old Young Little Grandma Grandpa Mother Father God Dios""".split()
+)
+
+
+@dataclass
+class _Segment:
+    kind: str  # "speech" or "narration"
+    text: str
+
+
+def split_paragraphs(text: str) -> list[str]:
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
+    if len(blocks) == 1 and blocks[0].count("\n") >= 2:
+        # No blank lines at all: one paragraph per line.
+        blocks = [b.strip() for b in blocks[0].split("\n") if b.strip()]
+    return [squash(b) if not _SEPARATOR.match(b) else "***" for b in blocks]
+
+
+def is_title_line(paragraph: str) -> bool:
+    return (len(paragraph) <= 80 and len(paragraph.split()) <= 10 and not _SENTENCE_END.search(paragraph)
+            and not _DASH_START.match(paragraph) and not paragraph.endswith(","))
+
+
+def segments(paragraph: str) -> list[_Segment]:
+    """The paragraph as alternating narration and speech."""
+    if _DASH_START.match(paragraph):
+        parts = _DASH_SPLIT.split(_DASH_START.sub("", paragraph, count=1))
+        out = []
+        for k, part in enumerate(parts):
+            out.append(_Segment("speech" if k % 2 == 0 else "narration", part))
+        return [s for s in out if s.text.strip(" .,;:")]
+    out = []
+    pos = 0
+    for m in _QUOTES.finditer(paragraph):
+        quoted = next(g for g in m.groups() if g is not None)
+        if m.start() > pos:
+            out.append(_Segment("narration", paragraph[pos:m.start()]))
+        out.append(_Segment("speech", quoted))
+        pos = m.end()
+    if pos < len(paragraph):
+        out.append(_Segment("narration", paragraph[pos:]))
+    return [s for s in out if s.text.strip(" .,;:")]
+
+
+class ProseParser:
+    def __init__(self, cast: Cast, language: str):
+        self.cast = cast
+        self.language = language
+        self.last_mentioned: list[CastMember] = []
+        self.recent_speakers: list[str] = []
+
+    def parse(self, text: str) -> tuple[str, list[DraftScene]]:
+        paragraphs = split_paragraphs(text)
+        title = ""
+        if len(paragraphs) > 1 and is_title_line(paragraphs[0]):
+            title = paragraphs.pop(0)
+        scenes: list[DraftScene] = []
+        scene = DraftScene()
+        setting: str | None = None
+        for para in paragraphs:
+            if para == "***":
+                if not scene.empty:
+                    scenes.append(scene)
+                scene, setting = DraftScene(), None
+                self.recent_speakers = []
+                continue
+            segs = segments(para)
+            narrative = not any(s.kind == "speech" for s in segs)
+            if narrative and not scene.empty and self._starts_new_scene(para, scene, setting):
+                scenes.append(scene)
+                scene, setting = DraftScene(), None
+                self.recent_speakers = []
+            if narrative:
+                self._mentions(para, scene)
+                scene.action.append(strip_emphasis(para))
+                narrator = self.cast.narrator()
+                scene.lines.append(DraftLine(speaker=narrator.id, text=strip_emphasis(para),
+                                             after_action=len(scene.action)))
+                found = self._setting_of(para)
+                setting = setting or found
+                if scene.time_of_day is None:
+                    scene.time_of_day = _time_of(para)
+                continue
+            self._dialogue_paragraph(segs, scene)
+        if not scene.empty:
+            scenes.append(scene)
+        self._hint_neighbours(scenes)
+        return title, scenes
+
+    def _hint_neighbours(self, scenes: list[DraftScene]) -> None:
+        """Kinship words right next to a name describe that person: "उनका पोता राजू", "Raju, her grandson"."""
+        narration = [a for scene in scenes for a in scene.action]
+        for member in self.cast.members():
+            if member.is_narrator:
+                continue
+            for text in narration:
+                for sentence in re.split(r"(?<=[.!?।])\s+", text):
+                    idx = sentence.find(member.name)
+                    if idx < 0:
+                        continue
+                    before = sentence[:idx].split()[-2:]
+                    after = sentence[idx + len(member.name):].split()[:2]
+                    words = [w for w in before + after if w.strip(",.;:!?।") not in self.cast_names()]
+                    self.cast.hint(member, " ".join(words))
+                    break
+
+    def cast_names(self) -> set[str]:
+        return {n for m in self.cast.members() for n in [m.name, *m.aliases]}
+
+    @staticmethod
+    def _setting_of(text: str) -> str | None:
+        found = SETTINGS.classes(text)
+        return min(found, key=SETTING_PRIORITY.index) if found else None
+
+    def _starts_new_scene(self, para: str, scene: DraftScene, setting: str | None) -> bool:
+        head = para[:60]
+        if _TIME_SHIFT.match(para):
+            return True
+        first = TIME_OF_DAY.finditer(head)
+        for pos, tod, _ in first:
+            if pos <= 25 and tod != scene.time_of_day:
+                return True
+            break
+        first_sentence = _SENTENCES.split(para, maxsplit=1)[0]
+        new_setting = self._setting_of(first_sentence)
+        return bool(setting and new_setting and new_setting != setting)
+
+    def _mentions(self, text: str, scene: DraftScene) -> None:
+        """Track who the narration names, in order: pronoun attributions resolve to them."""
+        hits: list[tuple[int, CastMember]] = []
+        for member in self.cast.members():
+            if member.is_narrator:
+                continue
+            for name in [member.name, *member.aliases]:
+                idx = text.find(name)
+                if idx >= 0:
+                    hits.append((idx, member))
+                    break
+        # New names in Latin-script narration: capitalised words mid-sentence, not after
+        # a place preposition (Valparaíso in "la estación de Valparaíso" is a place).
+        for m in _LATIN_NAME.finditer(text):
+            word = m.group(1)
+            before = text[:m.start()].rstrip()
+            prev_word = before.split()[-1].lower() if before.split() else ""
+            at_start = not before or before[-1] in ".!?:;\"“”—"
+            if word in _SENTENCE_STARTERS or prev_word in _PLACE_PREPOSITIONS:
+                continue
+            # At a sentence start a capital proves nothing, unless an appositive follows ("Lucía, una violinista").
+            if at_start and prev_word not in ("don", "doña", "mr", "mrs", "ms") and not text[m.end():m.end() + 1] == ",":
+                continue
+            if self.cast.get(word):
+                continue
+            honorific = prev_word if prev_word in ("don", "doña", "señor", "señora", "mr", "mrs", "dr") else ""
+            member = self.cast.add(f"{before.split()[-1]} {word}" if honorific else word)
+            self._hint_around(member, text, m.start(), m.end())
+            hits.append((m.start(), member))
+        hits.extend(self._indic_names(text))
+        for _, member in sorted(hits, key=lambda t: t[0]):
+            self._touch(member)
+            scene.present(member.id)
+
+    def _indic_names(self, text: str) -> list[tuple[int, CastMember]]:
+        """Names in scripts without capitals: the word before a kinship or role word.
+
+        "बूढ़ी सुधा अम्मा" (old Sudha-amma), "முருகன் மாப்பிள்ளை" (Murugan the groom).
+        """
+        found = []
+        for m in _INDIC_PAIR.finditer(text):
+            word, kin = m.group(1), m.group(2)
+            if not any(ord(c) >= 0x0900 for c in word) or word in _INDIC_NOT_NAMES:
+                continue
+            if word.casefold() in HINTS or word in KIN_SUFFIXES or _has_hint_stem(word):
+                continue
+            if not (kin in KIN_SUFFIXES or kin.casefold() in HINTS):
+                continue
+            member = self.cast.get(word) or self.cast.add(f"{word} {kin}" if kin in KIN_SUFFIXES else word)
+            self.cast.hint(member, text[max(0, m.start() - 12):m.end()])
+            found.append((m.start(), member))
+        # Hindi ergative: "X ने" is who did it.
+        for m in _HI_AGENT.finditer(text):
+            word = m.group(1).strip(" ,।")
+            if word in _INDIC_NOT_NAMES or word.casefold() in HINTS or _has_hint_stem(word) or self.cast.get(word):
+                continue
+            found.append((m.start(), self.cast.add(word)))
+        return found
+
+    def _hint_around(self, member: CastMember, text: str, start: int, end: int) -> None:
+        # "Lucía, una violinista de veinte años," / "Un anciano guardia, don Tomás,": the words
+        # around a name, within its sentence.
+        before = re.split(r"[.;!?]\s", text[max(0, start - 40):start])[-1]
+        after = re.split(r"[.;!?]", text[end:end + 60])[0]
+        self.cast.hint(member, before + " " + after)
+
+    def _touch(self, member: CastMember) -> None:
+        if member in self.last_mentioned:
+            self.last_mentioned.remove(member)
+        self.last_mentioned.append(member)
+
+    def _dialogue_paragraph(self, segs: list[_Segment], scene: DraftScene) -> None:
+        narration = [s for s in segs if s.kind == "narration"]
+        for s in narration:
+            scene.action.append(strip_emphasis(squash(s.text))) if len(s.text.split()) > 6 else None
+        speaker = self._attribute(segs, scene)
+        spoken: list[str] = []
+        for s in segs:
+            if s.kind != "speech":
+                continue
+            text = s.text.strip()
+            lead = re.match(r"^[.,;:!?]+\s*", text)
+            if lead and spoken:
+                spoken[-1] = spoken[-1].rstrip() + lead.group(0).strip()
+                text = text[lead.end():]
+            elif lead:
+                text = text[lead.end():]
+            if text:
+                spoken.append(text)
+        text = strip_emphasis(squash(" ".join(spoken)))
+        if text:
+            scene.lines.append(DraftLine(speaker=speaker.id, text=text, after_action=len(scene.action)))
+            if not speaker.is_narrator:
+                scene.present(speaker.id)
+                self.recent_speakers.append(speaker.id)
+
+    def _attribute(self, segs: list[_Segment], scene: DraftScene) -> CastMember:
+        # The narration right after the first quote is the usual place ("…," said Raju);
+        # then the narration before it ("Raju turned. “…”").
+        first_speech = next(i for i, s in enumerate(segs) if s.kind == "speech")
+        candidates = [s for s in segs[first_speech + 1:] if s.kind == "narration"][:2]
+        before = [s for s in segs[:first_speech] if s.kind == "narration"]
+        for seg in candidates + before[-1:]:
+            found = find_speaker(seg.text, self.language)
+            if found:
+                member = self._resolve(found, seg.text)
+                if member:
+                    return member
+        # No speech verb: the character named in the sentence that leads into the quote.
+        if before:
+            member = self._subject_of(before[-1].text)
+            if member:
+                return member
+        # Turn-taking: an unattributed reply in a two-person exchange is the other person's.
+        if len(self.recent_speakers) >= 2 and self.recent_speakers[-1] != self.recent_speakers[-2]:
+            return next(m for m in self.cast.members() if m.id == self.recent_speakers[-2])
+        return self.cast.narrator()
+
+    def _resolve(self, found: Attribution, context: str) -> CastMember | None:
+        if found.name:
+            name = found.name
+            known = self.cast.get(name)
+            if known is None and not re.search(r"[A-Za-z]", name):
+                known = self._known_by_stem(name)
+            member = known or self.cast.add(name)
+            if found.gender:
+                self.cast.vote_gender(member, found.gender, 2)
+            self._touch(member)
+            return member
+        if found.pronoun or found.verb:
+            for member in reversed(self.last_mentioned):
+                guess = member.character().gender
+                if found.gender is None or guess in (None, found.gender):
+                    if found.gender:
+                        self.cast.vote_gender(member, found.gender)
+                    return member
+        return None
+
+    def _known_by_stem(self, word: str) -> CastMember | None:
+        # "லட்சுமியின்" is "லட்சுமி" with a case ending.
+        for member in self.cast.members():
+            for name in [member.name, *member.aliases]:
+                if len(name) >= 2 and word.startswith(name):
+                    return member
+        return None
+
+    def _subject_of(self, text: str) -> CastMember | None:
+        sentences = [s for s in _SENTENCES.split(text.strip()) if s.strip()]
+        if not sentences:
+            return None
+        last = sentences[-1]
+        best: tuple[int, CastMember] | None = None
+        for member in self.cast.members():
+            if member.is_narrator:
+                continue
+            for name in [member.name, *member.aliases]:
+                idx = last.find(name)
+                if idx >= 0 and (best is None or idx < best[0]):
+                    best = (idx, member)
+        if best:
+            self._touch(best[1])
+            return best[1]
+        words = [w.strip(" ,.;:!?।") for w in last.split()]
+        # A kinship word as the subject ("தாய் கண்ணீருடன் சிரித்தாள்", "Her mother smiled"):
+        # that relative is a character of the story.
+        for w in words[:2]:
+            if w.casefold() in HINTS and HINTS[w.casefold()][0] is not None and w not in KIN_SUFFIXES - {"அம்மா"}:
+                member = self.cast.add(w if not w.islower() else w.capitalize())
+                self.cast.hint(member, w)
+                self._touch(member)
+                return member
+        return None
+
+
+_INDIC_WORD = r"[\u0900-\u0963\u0966-\u0DFF]+"
+# Overlapping pairs (the lookahead), so "बूढ़ी सुधा अम्मा" yields "सुधा अम्मा" too.
+_INDIC_PAIR = re.compile(rf"(?<![\w\u0900-\u0DFF])({_INDIC_WORD})\s+(?=({_INDIC_WORD}))")
+_HI_AGENT = re.compile(r"(?:^|[।.!?]\s*)([\u0900-\u0963\u0966-\u097F]+)\s+(?:[\u0900-\u0963\u0966-\u097F]+\s+)?ने\s")
+_INDIC_NOT_NAMES = frozenset(
+    """उनका उनकी उनके उसका उसकी उसके अपना अपनी अपने मेरा मेरी हमारा तुम्हारा वह वो उस इस एक हर पूरा
+    தன் என் அவளுடைய அவனுடைய அவள் அவன் ஒரு அந்த இந்த
+    తన నా ఆమె అతని ఒక ఆ ఈ
+    তার আমার নিজের সে এক ওই এই""".split()
+)
+
+
+def _has_hint_stem(word: str) -> bool:
+    from filmstudio.analysis.cast import hints_in as _hints
+
+    return bool(_hints(word))
+
+
+def _time_of(text: str) -> str | None:
+    found = [tod for _, tod, _ in TIME_OF_DAY.finditer(text)]
+    specific = [t for t in found if t != "DAY"]
+    return specific[0] if specific else (found[0] if found else None)
+
+
+def parse_prose(text: str, cast: Cast, language: str) -> tuple[str, list[DraftScene]]:
+    return ProseParser(cast, language).parse(text)
+
+
+def known_names(cast: Cast) -> set[str]:
+    return {name_key(m.name) for m in cast.members()}
+
+
+__all__ = ["parse_prose", "split_paragraphs", "segments", "is_title_line", "hints_in", "known_names"]
