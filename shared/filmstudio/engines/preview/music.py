@@ -158,29 +158,36 @@ class PreviewMusic:
             buf *= 0.95 / peak
         first = scene.index == 0 or (plan.scenes and plan.scenes[0].id == scene.id)
         last = plan.scenes and plan.scenes[-1].id == scene.id
-        fade(buf, SR, fade_in=1.5 if first else 0.15, fade_out=2.5 if last else 0.15)
+        secs = n / SR
+        fade(buf, SR, fade_in=min(1.5, 0.25 * secs) if first else 0.15, fade_out=min(2.5, 0.35 * secs) if last else 0.15)
         return buf
 
     # --- instruments ------------------------------------------------------
 
     def _tanpura(self, buf: np.ndarray, sa: int, beat: float, r: np.random.Generator) -> None:
         # The classic cycle: Pa (a fourth below Sa), then Sa, Sa, and the low Sa.
+        # One continuous oscillator per string pitch, re-excited by each pluck's
+        # envelope: separate oscillators for the two Sa strings would drift in and
+        # out of phase and cancel, leaving holes in what must be a steady drone.
         cycle = [sa - 5, sa, sa, sa - 12]
         step = max(0.6, beat * 1.5)
-        t = 0.0
-        i = 0
         n = len(buf)
+        envs = {note: np.zeros(n, dtype=np.float32) for note in set(cycle)}
+        pluck = _env(int(6.0 * SR), 0.01, 3.0, 0.3)
+        t, i = 0.0, 0
         while int(t * SR) < n:
-            note = cycle[i % 4]
-            length = min(n - int(t * SR), int(4.0 * SR))
-            f = hz(note) * (1 + 0.0015 * (r.random() - 0.5))
-            sig = _osc("tanpura", f, length) * _env(length, 0.01, 1.6, 0.2)
-            # jawari: the bridge's buzz makes the upper partials swell after the pluck
-            shimmer = 1 + 0.4 * np.sin(2 * np.pi * 0.7 * np.arange(length) / SR, dtype=np.float32)
-            sig = sig * shimmer
-            _add(buf, int(t * SR), sig * 0.35, -0.3 + 0.2 * (i % 2))
+            s0 = int(t * SR)
+            seg = pluck[: n - s0]
+            env = envs[cycle[i % 4]]
+            env[s0 : s0 + len(seg)] += seg * (0.8 + 0.2 * float(r.random()))
             t += step
             i += 1
+        tt = np.arange(n, dtype=np.float32) / SR
+        # jawari: the bridge's buzz makes the upper partials swell and fade slowly
+        shimmer = 1 + 0.3 * np.sin(2 * np.pi * 0.7 * tt)
+        for k, (note, env) in enumerate(sorted(envs.items())):
+            sig = _osc("tanpura", hz(note), n, phase0=0.17 * k) * np.minimum(env, 1.5) * shimmer
+            _add(buf, 0, sig * 0.3, -0.3 + 0.3 * k)
 
     def _raga_melody(self, buf: np.ndarray, sa: int, scale: tuple[int, ...], beat: float, r: np.random.Generator) -> None:
         n = len(buf)

@@ -24,6 +24,7 @@ import numpy as np
 from filmstudio.models.plan import Character, Line, Plan, Voice
 
 from .audio import write_wav
+from .seeds import stable_seed
 
 log = logging.getLogger(__name__)
 
@@ -74,14 +75,22 @@ class _ESpeak:
         ]
         lib.espeak_Synth.restype = ctypes.c_int
         lib.espeak_SetSynthCallback.argtypes = [_SYNTH_CALLBACK]
-        data = espeakng_loader.get_data_path().encode()
-        rate = lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, data, 0)
-        if rate <= 0:
-            raise RuntimeError("espeak_Initialize failed")
-        self.sample_rate = rate
+        # eSpeak draws noise (fricatives, breath) from its own random generator; a
+        # seed per line keeps that part repeatable. The output still varies by a few
+        # samples between calls (wave generator state carried across utterances), so
+        # a line is reproducible in length and sound, not byte for byte.
+        self._seed = getattr(lib, "espeak_ng_SetRandSeed", None)
+        if self._seed is not None:
+            self._seed.argtypes = [ctypes.c_long]
+            self._seed.restype = None
+        self._data = espeakng_loader.get_data_path().encode()
         self._chunks: list[np.ndarray] = []
         # Kept on self: ctypes would free a callback object that nothing references.
         self._callback = _SYNTH_CALLBACK(self._collect)
+        rate = lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, self._data, 0)
+        if rate <= 0:
+            raise RuntimeError("espeak_Initialize failed")
+        self.sample_rate = rate
         lib.espeak_SetSynthCallback(self._callback)
 
     def _collect(self, wav, numsamples, events) -> int:
@@ -94,6 +103,8 @@ class _ESpeak:
 
     def synth(self, text: str, pitch: int, pitch_range: int, rate: int) -> np.ndarray:
         lib = self.lib
+        if self._seed is not None:
+            self._seed(stable_seed(text, pitch, pitch_range, rate) & 0x7FFFFFFF)
         lib.espeak_SetParameter(espeakRATE, int(rate), 0)
         lib.espeak_SetParameter(espeakPITCH, int(pitch), 0)
         lib.espeak_SetParameter(espeakRANGE, int(pitch_range), 0)
