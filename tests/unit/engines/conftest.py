@@ -146,7 +146,7 @@ def make_plan(
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def plan_factory():
     return make_plan
 
@@ -183,7 +183,7 @@ def render_all(plan: Plan, out: Path, *, burn: bool = False, music: bool = True,
     return co.compose(plan, inputs, out / "final", ComposeOptions(burn_subtitles=burn)), inputs
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def render_film():
     return render_all
 
