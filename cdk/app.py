@@ -1,0 +1,120 @@
+"""Film Studio CDK app: `python cdk/app.py [--outdir cdk.out]` synthesizes offline (no Docker, no network).
+
+The CDK CLI runs the same file through cdk.json (`npx aws-cdk@2.1148.1 synth|deploy`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+# Node 20 prints an end-of-life banner on every jsii start; it is noise for synth and tests.
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+if __package__ in (None, ""):  # run as a script: make `cdk.*` importable from the repo root
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import json  # noqa: E402
+
+from aws_cdk import App, Environment, Stack  # noqa: E402
+
+from filmstudio import topology  # noqa: E402
+
+from cdk import nag  # noqa: E402
+from cdk.config import CONTEXT_KEY, EDGE_REGION, StudioConfig  # noqa: E402
+from cdk.observability import ObservabilityStack  # noqa: E402
+from cdk.pipeline import PipelineStack  # noqa: E402
+from cdk.storage import StorageStack  # noqa: E402
+
+CDK_JSON = Path(__file__).resolve().parents[1] / "cdk.json"
+
+
+@dataclass
+class FilmStudio:
+    app: App
+    storage: StorageStack
+    pipeline: PipelineStack
+    observability: ObservabilityStack
+    api: Stack | None = None
+    edge: Stack | None = None
+
+    @property
+    def stacks(self) -> list[Stack]:
+        return [s for s in (self.storage, self.pipeline, self.observability, self.api, self.edge) if s is not None]
+
+
+def cdk_json_context() -> dict:
+    """Feature flags and settings from cdk.json, so tests synthesize exactly what the CLI does."""
+    if not CDK_JSON.is_file():
+        return {}
+    return dict(json.loads(CDK_JSON.read_text(encoding="utf-8")).get("context", {}))
+
+
+def build(app: App | None = None, config: StudioConfig | None = None, *, checks: bool = True) -> FilmStudio:
+    app = app or App(context=cdk_json_context())
+    config = config or StudioConfig.from_context(app.node.try_get_context(CONTEXT_KEY))
+    env = Environment(account=config.account, region=config.region) if (config.account or config.region) else None
+    prefix = config.prefix
+
+    storage = StorageStack(app, f"{prefix}-storage", config=config, table_models=topology.table_specs(), env=env,
+                           description="Film Studio: media bucket, tables, signing-key secret")
+    pipeline = PipelineStack(app, f"{prefix}-pipeline", config=config, table_shapes=storage.table_shapes, env=env,
+                             description="Film Studio: functions, film state machine, upload trigger")
+    pipeline.add_stack_dependency(storage, "functions address the bucket, tables and secret by name")
+    observability = ObservabilityStack(app, f"{prefix}-observability", config=config,
+                                       state_machine=pipeline.state_machine, functions=pipeline.functions, env=env,
+                                       description="Film Studio: dashboard and alarms")
+    studio = FilmStudio(app, storage, pipeline, observability)
+    _add_api_and_edge(studio, config, env)
+    if checks:
+        nag.add_checks(app)
+    return studio
+
+
+def _add_api_and_edge(studio: FilmStudio, config: StudioConfig, env: Environment | None) -> None:
+    try:
+        from cdk.api import ApiStack
+        from cdk.edge import EdgeStack
+    except ImportError:
+        return
+    prefix = config.prefix
+    studio.api = ApiStack(studio.app, f"{prefix}-api", config=config,
+                          api_function=studio.pipeline.functions["api"],
+                          authorizer_function=studio.pipeline.functions["authorizer"], env=env,
+                          description="Film Studio: REST API and its JWT authorizer")
+    if not config.edge_stack:
+        return
+    # CloudFront's WAF WebACL can only be created in us-east-1. With a known region elsewhere the edge stack
+    # gets its own env and CDK's cross-region references; environment-agnostic apps deploy everything to one
+    # region, which must then be us-east-1 (docs/deploy.md).
+    edge_env, cross_region = env, False
+    if config.region and config.region != EDGE_REGION:
+        edge_env, cross_region = Environment(account=config.account, region=EDGE_REGION), True
+    studio.edge = EdgeStack(studio.app, f"{prefix}-edge", config=config, api=studio.api.api,
+                            bucket=studio.storage.bucket, env=edge_env, cross_region_references=cross_region,
+                            description="Film Studio: CloudFront, WAF")
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--outdir", default=None,
+                        help="cloud assembly directory (default: $CDK_OUTDIR from the CLI, else cdk.out)")
+    args = parser.parse_args(argv)
+    outdir = args.outdir or os.environ.get("CDK_OUTDIR") or str(Path(__file__).resolve().parents[1] / "cdk.out")
+    app = App(outdir=outdir, context=cdk_json_context())
+    build(app)
+    assembly = app.synth()
+    # The CDK CLI prints these; a direct `python cdk/app.py` would otherwise swallow them.
+    for stack in assembly.stacks:
+        for message in stack.messages:
+            print(f"[{message.level}] {message.id}: {message.entry.data}", file=sys.stderr)
+    print(f"synthesized {len(assembly.stacks)} stacks to {assembly.directory}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

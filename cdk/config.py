@@ -1,0 +1,97 @@
+"""Deployment knobs, in one frozen object the stacks take as an argument (DESIGN §6).
+
+Defaults suit a first deploy; `cdk.json`'s context key `filmstudio` (or `-c filmstudio='{...}'`)
+overrides any field, so nothing here needs editing per environment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from filmstudio.topology import NAME_PREFIX, REPO_ROOT
+
+CDK_DIR = Path(__file__).resolve().parent
+# Shared with the functions' Powertools Metrics (POWERTOOLS_METRICS_NAMESPACE) and the dashboard.
+METRICS_NAMESPACE = "FilmStudio"
+# CloudFront's WAF and its WebACL scope only exist in us-east-1.
+EDGE_REGION = "us-east-1"
+LAYER_BUILD_DIR = CDK_DIR / ".layer"
+LAYER_PLACEHOLDER_DIR = CDK_DIR / "layer_placeholder"
+CONTEXT_KEY = "filmstudio"
+
+
+@dataclass(frozen=True)
+class StudioConfig:
+    prefix: str = NAME_PREFIX  # physical names that must be known before deploy (state machine, secret)
+    account: str | None = None
+    region: str | None = None  # None: environment-agnostic stacks (synth needs no credentials)
+    repo_root: Path = REPO_ROOT
+    # Lambda layer with the zip functions' third-party packages; None: the built one or the placeholder.
+    layer_dir: Path | None = None
+    removal: Literal["retain", "destroy"] = "retain"  # what happens to data when a stack is deleted
+
+    # storage
+    cache_expiry_days: int = 30
+    noncurrent_version_expiry_days: int = 30
+    intelligent_tiering_after_days: int = 30
+    abort_multipart_after_days: int = 2
+    access_log_expiry_days: int = 90
+    cors_allowed_origins: tuple[str, ...] = ("*",)
+
+    # functions
+    log_level: str = "INFO"
+    log_retention_days: int = 30
+
+    # observability
+    alarm_email: str | None = None
+
+    # api
+    api_stage_name: str = "prod"
+    api_rate_limit: float = 50.0  # requests per second, stage-wide
+    api_burst_limit: int = 100
+    api_daily_quota: int = 100_000  # usage plan quota per caller identity
+    authorizer_cache_ttl_s: int = 300
+
+    # edge
+    waf_rate_limit_per_5min: int = 1000  # per client IP
+    edge_stack: bool = True
+
+    @property
+    def state_machine_name(self) -> str:
+        # Deterministic so function environments can carry its ARN without depending on it (see pipeline.py).
+        from filmstudio.topology import FILM_STATE_MACHINE
+
+        return f"{self.prefix}-{FILM_STATE_MACHINE.name}"
+
+    @property
+    def jwt_secret_name(self) -> str:
+        from cdk.naming import jwt_secret_name
+
+        return jwt_secret_name(self.prefix)
+
+    @classmethod
+    def from_context(cls, context: dict[str, Any] | None) -> "StudioConfig":
+        config = cls(
+            account=os.environ.get("CDK_DEFAULT_ACCOUNT"),
+            region=os.environ.get("CDK_DEFAULT_REGION"),
+        )
+        if not context:
+            return config
+        if isinstance(context, str):  # `-c filmstudio='{...}'` arrives as a string
+            context = json.loads(context)
+        known = {f.name: f for f in fields(cls)}
+        unknown = sorted(set(context) - set(known))
+        if unknown:
+            raise ValueError(f"unknown {CONTEXT_KEY} context keys: {unknown}")
+        values: dict[str, Any] = {}
+        for key, value in context.items():
+            if key in ("repo_root", "layer_dir") and value is not None:
+                value = Path(value)
+            elif key == "cors_allowed_origins":
+                value = tuple(value)
+            values[key] = value
+        return replace(config, **values)

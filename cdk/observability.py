@@ -1,0 +1,122 @@
+"""Dashboard over the state machine, every function and the stage metrics; alarms to SNS."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import Construct
+
+from cdk.config import METRICS_NAMESPACE, StudioConfig
+from cdk.naming import pascal
+
+PERIOD = Duration.minutes(5)
+# Powertools Metrics (EMF) names the stage code emits; SEARCH picks up whatever dimensions they carry.
+STAGE_METRICS = ("StageSeconds",)
+
+
+class ObservabilityStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StudioConfig,
+        state_machine: sfn.IStateMachine,
+        functions: dict[str, lambda_.IFunction],
+        **kwargs,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+
+        # Alarms publish through a customer-managed key: CloudWatch cannot use the AWS-managed SNS key.
+        key = kms.Key(self, "AlarmTopicKey", enable_key_rotation=True,
+                      description="Encrypts the Film Studio alarm topic")
+        key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
+        self.alarm_topic = sns.Topic(self, "AlarmTopic", display_name="Film Studio alarms",
+                                     master_key=key, enforce_ssl=True)
+        if config.alarm_email:
+            self.alarm_topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))
+        action = cw_actions.SnsAction(self.alarm_topic)
+
+        self.alarms: list[cloudwatch.Alarm] = []
+        failed = cloudwatch.Alarm(
+            self, "StateMachineFailedAlarm",
+            alarm_description="A film render execution failed",
+            metric=state_machine.metric_failed(period=PERIOD, statistic="Sum"),
+            threshold=1, evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        timed_out = cloudwatch.Alarm(
+            self, "StateMachineTimedOutAlarm",
+            alarm_description="A film render execution timed out",
+            metric=state_machine.metric_timed_out(period=PERIOD, statistic="Sum"),
+            threshold=1, evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        self.alarms += [failed, timed_out]
+        for name, fn in sorted(functions.items()):
+            self.alarms.append(cloudwatch.Alarm(
+                self, f"{pascal(name)}ErrorsAlarm",
+                alarm_description=f"The {name} function reported errors",
+                metric=fn.metric_errors(period=PERIOD, statistic="Sum"),
+                threshold=1, evaluation_periods=1,
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            ))
+        for alarm in self.alarms:
+            alarm.add_alarm_action(action)
+
+        self.dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=f"{config.prefix}-pipeline",
+                                              default_interval=Duration.hours(3))
+        self.dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Film executions", width=12,
+                left=[
+                    state_machine.metric_started(period=PERIOD, statistic="Sum", label="started"),
+                    state_machine.metric_succeeded(period=PERIOD, statistic="Sum", label="succeeded"),
+                    state_machine.metric_failed(period=PERIOD, statistic="Sum", label="failed"),
+                    state_machine.metric_timed_out(period=PERIOD, statistic="Sum", label="timed out"),
+                ],
+            ),
+            cloudwatch.GraphWidget(
+                title="Film execution time (ms)", width=12,
+                left=[
+                    state_machine.metric_time(period=PERIOD, statistic="p50", label="p50"),
+                    state_machine.metric_time(period=PERIOD, statistic="p95", label="p95"),
+                ],
+            ),
+        )
+        names = sorted(functions)
+
+        def per_function(title: str, metric) -> cloudwatch.GraphWidget:
+            return cloudwatch.GraphWidget(title=title, width=12, left=[metric(functions[n], n) for n in names])
+
+        self.dashboard.add_widgets(
+            per_function("Invocations", lambda fn, n: fn.metric_invocations(period=PERIOD, statistic="Sum", label=n)),
+            per_function("Errors", lambda fn, n: fn.metric_errors(period=PERIOD, statistic="Sum", label=n)),
+        )
+        self.dashboard.add_widgets(
+            per_function("Duration p95 (ms)", lambda fn, n: fn.metric_duration(period=PERIOD, statistic="p95", label=n)),
+            per_function("Throttles", lambda fn, n: fn.metric_throttles(period=PERIOD, statistic="Sum", label=n)),
+        )
+        self.dashboard.add_widgets(*[
+            cloudwatch.GraphWidget(
+                title=f"{metric} by stage", width=24,
+                left=[cloudwatch.MathExpression(
+                    expression=f"SEARCH('{{{METRICS_NAMESPACE}}} MetricName=\"{metric}\"', 'Average', 300)",
+                    label="", period=PERIOD,
+                )],
+            )
+            for metric in STAGE_METRICS
+        ])
+        self.dashboard.add_widgets(
+            cloudwatch.AlarmStatusWidget(title="Alarms", width=24, alarms=self.alarms),
+        )

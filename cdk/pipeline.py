@@ -1,0 +1,387 @@
+"""One Lambda per topology function, the film state machine, the S3 trigger and least-privilege grants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import Annotations, ArnFormat, Duration, Stack, Tags, Token
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_notifications as s3n
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk.aws_ecr_assets import Platform
+from constructs import Construct
+
+from filmstudio import topology
+from filmstudio.topology import FunctionSpec
+
+from cdk import packaging
+from cdk.config import METRICS_NAMESPACE, StudioConfig
+from cdk import nag
+from cdk.naming import FUNCTION_TAG, function_id, media_bucket_name, table_name
+from cdk.storage import removal_policy
+from cdk.tables import TableShape
+
+# One interpreter everywhere: the media image's base (public.ecr.aws/lambda/python:3.11) and the layer's
+# wheels (built for cp311 by cdk/layer.py) must match the zip runtime.
+RUNTIME = lambda_.Runtime.PYTHON_3_11
+ARCHITECTURE = lambda_.Architecture.X86_64
+
+# Which functions hold the JWT key ring. The topology has no field for secrets yet (see docs/deploy.md);
+# names are checked against it below so a rename cannot silently drop a grant.
+JWT_SECRET_ACCESS: dict[str, str] = {"api": "read_write", "authorizer": "read"}
+JWT_SECRET_ENV = "FILMSTUDIO_JWT_SECRET_NAME"
+STATE_MACHINE_ENV = "FILMSTUDIO_STATE_MACHINE_ARN"
+
+# Explicit actions instead of CDK's grant_* wildcards (s3:GetObject*, s3:List*...): what the code calls.
+_S3_OBJECT_ACTIONS = {
+    "read": ["s3:GetObject", "s3:GetObjectVersion"],
+    # Multipart uploads of rendered video need AbortMultipartUpload; delete tidies half-written outputs.
+    "read_write": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject",
+                   "s3:AbortMultipartUpload"],
+}
+# ListBucket lets a missing cache key read as 404 (reuse check) rather than 403.
+_S3_BUCKET_ACTIONS = ["s3:ListBucket"]
+_DYNAMODB_ACTIONS = [
+    "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:ConditionCheckItem",
+    "dynamodb:DescribeTable", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+]
+_SECRET_ACTIONS = {
+    "read": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+    "read_write": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue"],
+}
+
+_STATE_MACHINE_ACTIONS = {
+    "start": ["states:StartExecution"],
+    "control": ["states:StartExecution"],
+    "callback": ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"],
+}
+_EXECUTION_ACTIONS = {"control": ["states:StopExecution", "states:DescribeExecution"]}
+
+
+class PipelineStack(Stack):
+    """Exposes `functions` (topology name -> Function), `state_machine` and `state_machine_arn`.
+
+    Storage is addressed by its fixed names (cdk/naming.py), not by cross-stack references: every IAM
+    statement then names an exact ARN, and the upload trigger can live here without a stack cycle.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StudioConfig,
+        table_shapes: dict[str, TableShape],
+        functions: tuple[FunctionSpec, ...] = topology.FUNCTIONS,
+        state_machine_spec: topology.StateMachineSpec = topology.FILM_STATE_MACHINE,
+        **kwargs,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.config = config
+        self.specs = {spec.name: spec for spec in functions}
+        unknown = sorted(set(JWT_SECRET_ACCESS) - set(self.specs))
+        if unknown:
+            raise ValueError(f"JWT_SECRET_ACCESS names functions the topology does not have: {unknown}")
+        missing = sorted({attr for spec in functions for attr in spec.tables} - set(table_shapes))
+        if missing:
+            raise ValueError(f"functions use tables no PynamoDB model defines: {missing}")
+        repo_root = config.repo_root
+
+        self.bucket_name = media_bucket_name(config.prefix, self.account, self.region)
+        self.bucket_arn = self.format_arn(service="s3", region="", account="", resource=self.bucket_name)
+        self.table_names = {attr: table_name(config.prefix, attr) for attr in table_shapes}
+        self.table_shapes = table_shapes
+        self.jwt_secret_name = config.jwt_secret_name
+
+        # The state machine depends on every task function's ARN, and "start"/"control" functions need
+        # its ARN in their environment and policy: a cycle if both referred to each other's attributes.
+        # A deterministic name lets the ARN be computed (format_arn) instead of referenced.
+        self.state_machine_name = config.state_machine_name
+        self.state_machine_arn = self.format_arn(
+            service="states",
+            resource="stateMachine",
+            resource_name=self.state_machine_name,
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        self.execution_arns = self.format_arn(
+            service="states",
+            resource="execution",
+            resource_name=f"{self.state_machine_name}:*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+
+        self.layer = self._dependencies_layer()
+        self.functions: dict[str, lambda_.Function] = {}
+        for spec in functions:
+            self.functions[spec.name] = self._function(spec, repo_root)
+        for spec in functions:
+            self._environment(spec)
+            self._grants(spec)
+
+        self.state_machine = self._state_machine(state_machine_spec)
+        self._s3_triggers(functions)
+        self._acknowledgments()
+
+    # -- functions -------------------------------------------------------------------------------
+
+    def _dependencies_layer(self) -> lambda_.LayerVersion:
+        directory, built = packaging.layer_directory(self.config)
+        layer = lambda_.LayerVersion(
+            self,
+            "DependenciesLayer",
+            code=lambda_.Code.from_asset(str(directory)),
+            compatible_runtimes=[RUNTIME],
+            compatible_architectures=[ARCHITECTURE],
+            description="Third-party packages of the zip functions (cdk/layer-requirements.txt)",
+        )
+        if not built:
+            Annotations.of(layer).add_warning_v2(
+                "filmstudio:placeholderLayer",
+                "Synthesized with the placeholder dependencies layer: run `python cdk/layer.py` (make layer) "
+                "before deploying, or the zip functions fail on their first third-party import.",
+            )
+        return layer
+
+    def _function(self, spec: FunctionSpec, repo_root: Path) -> lambda_.Function:
+        fid = function_id(spec.name)
+        log_group = logs.LogGroup(
+            self,
+            f"{fid}Logs",
+            retention=retention(self.config.log_retention_days),
+            removal_policy=removal_policy(self.config),
+        )
+        # An explicit role with write access to this function's own log group only, instead of the
+        # AWSLambdaBasicExecutionRole managed policy (which may create and write any log group).
+        role = iam.Role(self, f"{fid}Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+                        description=f"Film Studio {spec.name} function")
+        log_group.grant_write(role)
+        common = dict(
+            description=spec.description[:256],
+            memory_size=spec.memory_mb,
+            timeout=Duration.seconds(spec.timeout_s),
+            architecture=ARCHITECTURE,
+            tracing=lambda_.Tracing.ACTIVE,
+            log_group=log_group,
+            role=role,
+        )
+        if spec.packaging == "image":
+            fn = lambda_.DockerImageFunction(
+                self,
+                fid,
+                code=lambda_.DockerImageCode.from_image_asset(
+                    directory=str(repo_root),
+                    file=packaging.MEDIA_DOCKERFILE,
+                    cmd=[spec.handler],
+                    platform=Platform.LINUX_AMD64,
+                ),
+                **common,
+            )
+        else:
+            fn = lambda_.Function(
+                self,
+                fid,
+                runtime=RUNTIME,
+                handler=spec.handler,
+                code=lambda_.Code.from_asset(str(packaging.stage_zip_code(spec, repo_root))),
+                layers=[self.layer],
+                **common,
+            )
+        fn.node.add_dependency(log_group)
+        if not packaging.handler_file(spec, repo_root).is_file():
+            Annotations.of(fn).add_warning_v2(
+                "filmstudio:missingHandler",
+                f"{spec.handler}: {packaging.handler_file(spec, repo_root).relative_to(repo_root)} does not exist yet",
+            )
+        Tags.of(fn).add(FUNCTION_TAG, spec.name)
+        return fn
+
+    def _environment(self, spec: FunctionSpec) -> None:
+        fn = self.functions[spec.name]
+        env = topology.function_environment(
+            spec,
+            table_name=lambda attr: self.table_names[attr],
+            bucket_name=self.bucket_name,
+            function_name=lambda name: self.functions[name].function_name,
+            state_machine_arn=self.state_machine_arn,
+            region=self.region,
+        )
+        # topology.function_environment only sets the ARN for "start"; "control" (the api) needs it too.
+        if spec.state_machine in ("start", "control"):
+            env.setdefault(STATE_MACHINE_ENV, self.state_machine_arn)
+        if spec.name in JWT_SECRET_ACCESS:
+            env[JWT_SECRET_ENV] = self.jwt_secret_name
+        env.setdefault("POWERTOOLS_LOG_LEVEL", self.config.log_level)
+        env.setdefault("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE)
+        for key, value in sorted(env.items()):
+            fn.add_environment(key, value)
+
+    def table_arns(self, attr: str) -> list[str]:
+        """The table and each of its indexes, named one by one (no index/* wildcard)."""
+        arn = self.format_arn(service="dynamodb", resource="table", resource_name=self.table_names[attr])
+        shape = self.table_shapes[attr]
+        return [arn] + [f"{arn}/index/{index.name}" for index in shape.global_indexes + shape.local_indexes]
+
+    def _grants(self, spec: FunctionSpec) -> None:
+        fn = self.functions[spec.name]
+        statements: list[iam.PolicyStatement] = []
+        if spec.tables:
+            statements.append(iam.PolicyStatement(
+                actions=_DYNAMODB_ACTIONS,
+                resources=[arn for attr in spec.tables for arn in self.table_arns(attr)],
+            ))
+        if spec.bucket in _S3_OBJECT_ACTIONS:
+            statements.append(iam.PolicyStatement(actions=_S3_OBJECT_ACTIONS[spec.bucket],
+                                                  resources=[f"{self.bucket_arn}/*"]))
+            statements.append(iam.PolicyStatement(actions=_S3_BUCKET_ACTIONS, resources=[self.bucket_arn]))
+        if spec.invokes:
+            # The unqualified ARNs only: the code invokes $LATEST by name, never a version or alias.
+            statements.append(iam.PolicyStatement(
+                actions=["lambda:InvokeFunction"],
+                resources=[self.functions[target].function_arn for target in spec.invokes],
+            ))
+        if spec.state_machine in _STATE_MACHINE_ACTIONS:
+            statements.append(iam.PolicyStatement(actions=_STATE_MACHINE_ACTIONS[spec.state_machine],
+                                                  resources=[self.state_machine_arn]))
+        if spec.state_machine in _EXECUTION_ACTIONS:
+            statements.append(iam.PolicyStatement(actions=_EXECUTION_ACTIONS[spec.state_machine],
+                                                  resources=[self.execution_arns]))
+        access = JWT_SECRET_ACCESS.get(spec.name)
+        if access:
+            # Secrets Manager appends six random characters to a secret's ARN.
+            secret_arn = self.format_arn(service="secretsmanager", resource="secret",
+                                         resource_name=f"{self.jwt_secret_name}-??????",
+                                         arn_format=ArnFormat.COLON_RESOURCE_NAME)
+            statements.append(iam.PolicyStatement(actions=_SECRET_ACTIONS[access], resources=[secret_arn]))
+        for statement in statements:
+            fn.add_to_role_policy(statement)
+
+    # -- orchestration ---------------------------------------------------------------------------
+
+    def _state_machine(self, spec: topology.StateMachineSpec) -> sfn.StateMachine:
+        log_group = logs.LogGroup(
+            self,
+            "FilmStateMachineLogs",
+            # The /aws/vendedlogs/ prefix keeps Step Functions' log delivery under the resource policy size limit.
+            log_group_name=f"/aws/vendedlogs/states/{self.state_machine_name}",
+            retention=retention(self.config.log_retention_days),
+            removal_policy=removal_policy(self.config),
+        )
+        machine = sfn.StateMachine(
+            self,
+            "FilmStateMachine",
+            state_machine_name=self.state_machine_name,
+            state_machine_type=sfn.StateMachineType.STANDARD,
+            # from_string, not from_file: from_file uploads the ASL as an S3 asset, which would hide the
+            # definition from the template (and from the parity test that compares it with the local cloud).
+            definition_body=sfn.DefinitionBody.from_string(spec.asl_path.read_text(encoding="utf-8")),
+            definition_substitutions=spec.substitutions(lambda name: self.functions[name].function_arn),
+            logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
+            tracing_enabled=True,
+        )
+        # Exactly the functions the ASL names, unqualified (the definition uses plain ARNs).
+        machine.add_to_role_policy(iam.PolicyStatement(
+            actions=["lambda:InvokeFunction"],
+            resources=[self.functions[name].function_arn for name in sorted(set(spec.function_arns.values()))],
+        ))
+        return machine
+
+    def _s3_triggers(self, functions: tuple[FunctionSpec, ...]) -> None:
+        # S3 filters know only a prefix and a suffix: every object under `users/` reaches ingest, which
+        # ignores keys without a /raw/ segment. The notification goes through an imported reference so
+        # it lives in this stack (attached to the bucket's own stack it would need this stack's ARNs).
+        spec_bucket = topology.MEDIA_BUCKET
+        imported = s3.Bucket.from_bucket_attributes(
+            self, "MediaBucketNotifications", bucket_arn=self.bucket_arn, bucket_name=self.bucket_name)
+        suffixes = spec_bucket.upload_suffixes or (None,)
+        for spec in functions:
+            if not spec.s3_trigger:
+                continue
+            for suffix in suffixes:
+                imported.add_event_notification(
+                    s3.EventType.OBJECT_CREATED,
+                    s3n.LambdaDestination(self.functions[spec.name]),
+                    s3.NotificationKeyFilter(prefix=spec_bucket.upload_prefix, suffix=suffix),
+                )
+
+    # -- cdk-nag ---------------------------------------------------------------------------------
+
+    def _bucket_name_as_nag_prints_it(self) -> str:
+        # Finding IDs must be plain strings: cdk-nag prints pseudo parameters as <AWS::AccountId>.
+        def show(value: str, pseudo: str) -> str:
+            return f"<{pseudo}>" if Token.is_unresolved(value) else value
+
+        return media_bucket_name(self.config.prefix, show(self.account, "AWS::AccountId"),
+                                 show(self.region, "AWS::Region"))
+
+    def _acknowledgments(self) -> None:
+        for name, fn in self.functions.items():
+            nag.acknowledge(
+                fn.role, "AwsSolutions-IAM5",
+                "X-Ray trace submission (xray:PutTraceSegments/PutTelemetryRecords, added by active tracing) "
+                "and ecr:GetAuthorizationToken (image functions) have no resource-level permissions.",
+                findings=["Resource::*"],
+            )
+            if self.specs[name].packaging == "zip":
+                nag.acknowledge(
+                    fn, "AwsSolutions-L1",
+                    "Pinned to Python 3.11 on purpose: the media container image (public.ecr.aws/lambda/"
+                    "python:3.11) and the layer's cp311 wheels must run the interpreter the zip functions "
+                    "run, since all of them import the same filmstudio package.",
+                )
+        api = self.specs.get("api")
+        if api is not None and api.state_machine in _EXECUTION_ACTIONS:
+            nag.acknowledge(
+                self.functions["api"].role, "AwsSolutions-IAM5",
+                "Executions get generated names; the wildcard is confined to executions of the film state "
+                "machine (execution:<name>:*) for stop/describe.",
+                findings=[f"Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:"
+                          f"{self.state_machine_name}:*"],
+            )
+        for spec in self.specs.values():
+            if spec.bucket in _S3_OBJECT_ACTIONS:
+                nag.acknowledge(
+                    self.functions[spec.name].role, "AwsSolutions-IAM5",
+                    "Object keys are per user, project and job, so object access is granted on the media "
+                    "bucket's keys (bucket/*); the actions are listed one by one.",
+                    findings=[f"Resource::arn:<AWS::Partition>:s3:::{self._bucket_name_as_nag_prints_it()}/*"],
+                )
+        nag.acknowledge(
+            self.state_machine.role, "AwsSolutions-IAM5",
+            "Step Functions log delivery (logs:CreateLogDelivery and friends) and X-Ray actions have no "
+            "resource-level permissions; CDK adds them for logging and tracing.",
+            findings=["Resource::*"],
+        )
+        for child in self.node.children:
+            if child.node.id.startswith("BucketNotificationsHandler"):
+                nag.acknowledge(
+                    child, "AwsSolutions-IAM4",
+                    "CDK's bucket-notifications custom resource handler only writes its logs through "
+                    "AWSLambdaBasicExecutionRole; it runs at deploy time only.",
+                    findings=["Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"],
+                )
+                nag.acknowledge(
+                    child, "AwsSolutions-IAM5",
+                    "CDK grants its bucket-notifications handler s3:PutBucketNotification on '*' when the "
+                    "bucket is referenced by name; it runs at deploy time only.",
+                    findings=["Resource::*"],
+                )
+
+
+_RETENTION = {
+    1: logs.RetentionDays.ONE_DAY, 3: logs.RetentionDays.THREE_DAYS, 7: logs.RetentionDays.ONE_WEEK,
+    14: logs.RetentionDays.TWO_WEEKS, 30: logs.RetentionDays.ONE_MONTH, 60: logs.RetentionDays.TWO_MONTHS,
+    90: logs.RetentionDays.THREE_MONTHS, 180: logs.RetentionDays.SIX_MONTHS, 365: logs.RetentionDays.ONE_YEAR,
+    731: logs.RetentionDays.TWO_YEARS,
+}
+
+
+def retention(days: int) -> logs.RetentionDays:
+    """The shortest CloudWatch retention that keeps logs at least `days`."""
+    for limit in sorted(_RETENTION):
+        if limit >= days:
+            return _RETENTION[limit]
+    return _RETENTION[max(_RETENTION)]

@@ -1,0 +1,179 @@
+"""Media bucket, DynamoDB tables (one per PynamoDB model) and the JWT signing-key secret."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy, Stack, Tags
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct
+from pynamodb.models import Model
+
+from cdk import nag
+from cdk.config import StudioConfig
+from cdk.naming import TABLE_TAG, media_bucket_name, table_id, table_name
+from cdk.tables import KeyShape, TableShape, table_shape
+
+# The CloudFront behaviour for outputs (edge.py) serves exactly these keys.
+FINAL_OUTPUTS_PATTERN = "users/*/final/*"
+
+
+def removal_policy(config: StudioConfig) -> RemovalPolicy:
+    return RemovalPolicy.DESTROY if config.removal == "destroy" else RemovalPolicy.RETAIN
+
+
+def _attribute(key: KeyShape) -> dynamodb.Attribute:
+    return dynamodb.Attribute(name=key.name, type=getattr(dynamodb.AttributeType, key.type))
+
+
+class StorageStack(Stack):
+    """Everything stateful.
+
+    Exposes `bucket`, `tables` (Settings attribute -> Table), `table_shapes` and `jwt_secret`. Their
+    names are fixed (cdk/naming.py), so the pipeline stack addresses them by name and ARN rather than
+    by cross-stack references: the S3 trigger and the grants then need no export from this stack.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StudioConfig,
+        table_models: dict[str, type[Model]],
+        **kwargs,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.config = config
+        removal = removal_policy(config)
+
+        self.access_logs = s3.Bucket(
+            self,
+            "AccessLogsBucket",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            lifecycle_rules=[s3.LifecycleRule(id="expire-logs", expiration=Duration.days(config.access_log_expiry_days))],
+            removal_policy=removal,
+            auto_delete_objects=False,
+        )
+        nag.acknowledge(self.access_logs, "AwsSolutions-S1", "This is the server access log destination; "
+                        "logging its own writes would only log the logging.")
+
+        self.bucket = s3.Bucket(
+            self,
+            "MediaBucket",
+            bucket_name=media_bucket_name(config.prefix, self.account, self.region),
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            # SSE-S3 rather than KMS: CloudFront's origin access control then reads outputs without a key
+            # policy that would have to name the distribution (a cross-stack cycle), and there is no
+            # per-request KMS cost on every cached artifact read.
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            versioned=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            server_access_logs_bucket=self.access_logs,
+            server_access_logs_prefix="s3/media/",
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="expire-cache",
+                    # Content-addressed artifacts: an expired one is simply re-rendered when next needed.
+                    prefix="cache/",
+                    expiration=Duration.days(config.cache_expiry_days),
+                    noncurrent_version_expiration=Duration.days(1),
+                ),
+                s3.LifecycleRule(
+                    id="tidy",
+                    abort_incomplete_multipart_upload_after=Duration.days(config.abort_multipart_after_days),
+                    # Versioning protects against overwrites; old versions should not cost forever.
+                    noncurrent_version_expiration=Duration.days(config.noncurrent_version_expiry_days),
+                    transitions=[
+                        s3.Transition(
+                            storage_class=s3.StorageClass.INTELLIGENT_TIERING,
+                            transition_after=Duration.days(config.intelligent_tiering_after_days),
+                        )
+                    ],
+                ),
+            ],
+            cors=[
+                s3.CorsRule(
+                    # Browsers upload with presigned POSTs (and PUTs) straight to the bucket, and read outputs.
+                    allowed_methods=[s3.HttpMethods.POST, s3.HttpMethods.PUT, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+                    allowed_origins=list(config.cors_allowed_origins),
+                    allowed_headers=["*"],
+                    exposed_headers=["ETag"],
+                    max_age=3000,
+                )
+            ],
+            removal_policy=removal,
+        )
+        # CloudFront (edge.py) reads final outputs through origin access control. The statement lives here,
+        # not in the edge stack, because naming the distribution in this policy would make the storage stack
+        # depend on the edge stack while the edge stack depends on the bucket: a cycle. Scoped to this
+        # account's distributions and to final outputs only.
+        self.bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudFrontReadsFinalOutputs",
+                principals=[iam.ServicePrincipal("cloudfront.amazonaws.com")],
+                actions=["s3:GetObject"],
+                resources=[self.bucket.arn_for_objects(FINAL_OUTPUTS_PATTERN)],
+                conditions={
+                    "StringEquals": {"AWS:SourceAccount": self.account},
+                    "ArnLike": {"AWS:SourceArn": self.format_arn(
+                        service="cloudfront", region="", resource="distribution", resource_name="*")},
+                },
+            )
+        )
+
+        self.tables: dict[str, dynamodb.Table] = {}
+        self.table_shapes: dict[str, TableShape] = {}
+        for settings_attr, model in sorted(table_models.items()):
+            self.table_shapes[settings_attr] = table_shape(model)
+            self.tables[settings_attr] = self._table(settings_attr, self.table_shapes[settings_attr], removal)
+
+        self.jwt_secret = secretsmanager.Secret(
+            self,
+            "JwtSigningKeys",
+            secret_name=config.jwt_secret_name,
+            description="RS256 key ring for API access tokens; the api function fills it on first run",
+            removal_policy=removal,
+        )
+        nag.acknowledge(self.jwt_secret, "AwsSolutions-SMG4", "The secret holds a key ring, not a password: "
+                        "the api function adds a new key pair and keeps old public keys until issued tokens "
+                        "expire. A Secrets Manager rotation Lambda would drop the old keys and invalidate every "
+                        "live token.")
+
+    def _table(self, settings_attr: str, shape: TableShape, removal: RemovalPolicy) -> dynamodb.Table:
+        table = dynamodb.Table(
+            self,
+            table_id(settings_attr),
+            table_name=table_name(self.config.prefix, settings_attr),
+            partition_key=_attribute(shape.partition_key),
+            sort_key=_attribute(shape.sort_key) if shape.sort_key else None,
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            encryption=dynamodb.TableEncryption.AWS_MANAGED,
+            time_to_live_attribute=shape.ttl_attribute,
+            removal_policy=removal,
+        )
+        for index in shape.global_indexes:
+            table.add_global_secondary_index(
+                index_name=index.name,
+                partition_key=_attribute(index.partition_key),
+                sort_key=_attribute(index.sort_key) if index.sort_key else None,
+                projection_type=getattr(dynamodb.ProjectionType, index.projection),
+                non_key_attributes=list(index.non_key_attributes) or None,
+            )
+        for index in shape.local_indexes:
+            table.add_local_secondary_index(
+                index_name=index.name,
+                sort_key=_attribute(index.sort_key),
+                projection_type=getattr(dynamodb.ProjectionType, index.projection),
+                non_key_attributes=list(index.non_key_attributes) or None,
+            )
+        Tags.of(table).add(TABLE_TAG, settings_attr)
+        return table

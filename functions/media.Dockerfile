@@ -1,0 +1,18 @@
+# One image for every media stage Lambda (analyze, plan, storyboard, motion, speech, music, compose).
+# Each function overrides CMD with its own handler (cdk/pipeline.py), so one build serves them all.
+# The media extra (ffmpeg, eSpeak NG data, fonts, lingua) is why these are images: it exceeds the
+# 250 MB zip limit. Build context: the repository root, trimmed by /.dockerignore.
+FROM public.ecr.aws/lambda/python:3.11
+
+WORKDIR /build
+# Dependencies first, in their own layer: they change far less often than the code.
+COPY pyproject.toml README.md ./
+COPY shared ./shared
+RUN pip install --no-cache-dir ".[media]" \
+    && rm -rf /build
+
+WORKDIR ${LAMBDA_TASK_ROOT}
+COPY functions ./functions
+
+# Overridden per function; this default only makes a bare `docker run` do something sensible.
+CMD ["functions.analyze.handler.handler"]

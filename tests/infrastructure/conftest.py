@@ -1,0 +1,56 @@
+"""One synthesis of the whole app (with cdk-nag) shared by every infrastructure test.
+
+Synth takes ~15 s, so the cloud assembly is built once per session; each module takes the
+templates it needs from it (module-scoped `Template` objects over the same assembly).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+
+@dataclass
+class Synthesized:
+    studio: object  # cdk.app.FilmStudio
+    outdir: Path
+
+    def template(self, stack) -> dict:
+        return json.loads((self.outdir / stack.template_file).read_text())
+
+    def messages(self, stack) -> list[dict]:
+        manifest = json.loads((self.outdir / "manifest.json").read_text())
+        out = []
+        for path, entries in manifest["artifacts"][stack.artifact_id].get("metadata", {}).items():
+            out += [dict(entry, path=path) for entry in entries]
+        return out
+
+
+@pytest.fixture(scope="session")
+def synthesized(tmp_path_factory) -> Synthesized:
+    from aws_cdk import App
+
+    from cdk.app import build, cdk_json_context
+    from cdk.config import StudioConfig
+
+    outdir = tmp_path_factory.mktemp("cdk.out")
+    app = App(outdir=str(outdir), context=cdk_json_context())
+    # An explicit default config: the developer's CDK_DEFAULT_ACCOUNT/REGION must not change what is tested.
+    studio = build(app, StudioConfig())
+    app.synth()
+    return Synthesized(studio, outdir)
+
+
+@pytest.fixture(scope="session")
+def studio(synthesized):
+    return synthesized.studio

@@ -1,0 +1,71 @@
+"""Dashboard and alarms over the state machine and every function."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from aws_cdk.assertions import Match, Template
+
+from filmstudio import topology
+
+
+@pytest.fixture(scope="module")
+def template_json(synthesized):
+    return synthesized.template(synthesized.studio.observability)
+
+
+@pytest.fixture(scope="module")
+def template(template_json):
+    return Template.from_json(template_json)
+
+
+def _dashboard_body(template_json) -> str:
+    """The dashboard JSON with every intrinsic flattened to text (names are imported from the pipeline)."""
+    (dashboard,) = [r for r in template_json["Resources"].values() if r["Type"] == "AWS::CloudWatch::Dashboard"]
+    body = dashboard["Properties"]["DashboardBody"]
+    if isinstance(body, str):
+        return body
+    return "".join(p if isinstance(p, str) else json.dumps(p) for p in body["Fn::Join"][1])
+
+
+def test_dashboard_covers_the_state_machine_functions_and_stage_metrics(template_json):
+    body = _dashboard_body(template_json)
+    for metric in ("ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed", "ExecutionTime"):
+        assert f'"AWS/States","{metric}"' in body, metric
+    for metric in ("Invocations", "Errors", "Duration", "Throttles"):
+        # one line per topology function in each per-function widget
+        assert body.count(f'"AWS/Lambda","{metric}"') == len(topology.FUNCTIONS), metric
+    assert '"stat":"p95"' in body
+    assert "SEARCH('{FilmStudio} MetricName=\\\"StageSeconds\\\"'" in body
+
+
+def test_alarms_for_failed_executions_and_every_function_notify_the_topic(template):
+    topics = template.find_resources("AWS::SNS::Topic")
+    assert len(topics) == 1
+    topic_lid = next(iter(topics))
+    assert topics[topic_lid]["Properties"]["KmsMasterKeyId"]
+    alarms = template.find_resources("AWS::CloudWatch::Alarm")
+    by_metric = {}
+    for alarm in alarms.values():
+        props = alarm["Properties"]
+        assert props["AlarmActions"] == [{"Ref": topic_lid}]
+        by_metric.setdefault((props["Namespace"], props["MetricName"]), []).append(props)
+    assert len(by_metric[("AWS/States", "ExecutionsFailed")]) == 1
+    assert len(by_metric[("AWS/States", "ExecutionsTimedOut")]) == 1
+    assert len(by_metric[("AWS/Lambda", "Errors")]) == len(topology.FUNCTIONS)
+    template.has_resource_properties("AWS::CloudWatch::Alarm", {
+        "MetricName": "ExecutionsFailed", "Threshold": 1, "Statistic": "Sum",
+        "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+        "Dimensions": [{"Name": "StateMachineArn", "Value": Match.any_value()}],
+    })
+
+
+def test_cloudwatch_may_publish_to_the_encrypted_topic(template):
+    template.has_resource_properties("AWS::KMS::Key", {
+        "EnableKeyRotation": True,
+        "KeyPolicy": {"Statement": Match.array_with([Match.object_like({
+            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+        })])},
+    })
