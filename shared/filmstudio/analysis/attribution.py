@@ -68,6 +68,8 @@ _INDIC_NOT_NAMES = frozenset(
     ఆమె అతను అతడు ఆయన నేను వాడు ఆవిడ వాళ్ళు ఇద్దరూ
     সে তিনি আমি ও উনি তারা দুজনে তারপর""".split()
 )
+# Postpositions and particles that can precede a subject: "छत से दादी चिल्लाईं".
+_HI_FUNCTION_WORDS = frozenset("से की का के में पर ने को तक भी तो और ही".split())
 _TRAILING_PUNCT = " ,.;:!?।'\"“”‘’—–-"
 
 
@@ -96,7 +98,7 @@ def find_speaker(fragment: str, language: str) -> Attribution | None:
             from filmstudio.analysis.cast import KIN_SUFFIXES
 
             name = words[-1]
-            if len(words) > 1 and name in KIN_SUFFIXES:
+            if len(words) > 1 and name in KIN_SUFFIXES and words[-2] not in _HI_FUNCTION_WORDS:
                 name = f"{words[-2]} {name}"
             gender = None
             tail = frag[m.end() - 4:m.end() + 6]

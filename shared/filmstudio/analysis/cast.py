@@ -60,6 +60,7 @@ HONORIFICS = frozenset(
     srta. dona dom senhor senhora monsieur madame mademoiselle herr frau signor signora
     sri shri shree smt श्री श्रीमती कुमारी पंडित ஸ்ரீ திரு திருமதி శ్రీ శ్రీమతి শ্রী শ্রীমতী""".split()
 )
+_HONORIFICS_BARE = frozenset(h.rstrip(".") for h in HONORIFICS)
 KIN_SUFFIXES = frozenset(
     """ji jee amma ammi didi bhai bhaiya dada dadi nani baba mama chacha kaka
     जी अम्मा अम्माँ दीदी भैया भाई दादी दादा नानी नाना बाबा चाचा मौसी काका
@@ -71,7 +72,11 @@ _VIRAMAS = "\u094d\u09cd\u0a4d\u0acd\u0b4d\u0bcd\u0c4d\u0ccd\u0d4d"
 # Indic hint words without a final virama, for prefix lookups ("தாய்" in "தாயிடம்").
 _INDIC_HINT_STEMS = {k.rstrip(_VIRAMAS): v for k, v in HINTS.items() if any(ord(c) >= 0x0900 for c in k)}
 
-AGE_ADJECTIVES = frozenset(["बूढ़ी", "बूढ़ा", "old", "young", "little", "वयதான", "வயதான", "ముసలి", "বুড়ি", "বুড়ো"])
+AGE_ADJECTIVES = frozenset(["बूढ़ी", "बूढ़ा", "old", "young", "little", "வயதான", "ముసలి", "বুড়ি", "বুড়ো"])
+# Family titles used before a name ("Grandpa Joe", "Abuela Rosa", "Uncle Mohan"): the
+# same person is called "Joe" elsewhere, so the key drops them like an honorific.
+TITLES = frozenset("""grandpa grandma granny gran nana nanna uncle aunt auntie aunty abuela abuelo tía tío tia tio
+    nonna nonno mamie papy tante onkel oma opa""".split())
 
 
 def _fold(s: str) -> str:
@@ -83,8 +88,8 @@ def strip_decorations(name: str) -> tuple[str, list[str]]:
     """The name without honorifics, kinship words and age adjectives; and those words."""
     words = name.split()
     dropped: list[str] = []
-    while len(words) > 1 and (words[0].casefold().rstrip(".") in {h.rstrip(".") for h in HONORIFICS}
-                              or words[0] in AGE_ADJECTIVES):
+    while len(words) > 1 and (words[0].casefold().rstrip(".") in _HONORIFICS_BARE
+                              or words[0].casefold() in AGE_ADJECTIVES or words[0].casefold() in TITLES):
         dropped.append(words.pop(0))
     while len(words) > 1 and (words[-1].casefold() in KIN_SUFFIXES or words[-1] in HONORIFICS):
         dropped.append(words.pop())
@@ -240,6 +245,8 @@ class Cast:
             shown = display or (core if dropped and not name.isupper() else name)
             member = CastMember(id=self._unique_id(shown), name=shown, order=len(self._by_key))
             self._by_key[key] = member
+            # The name itself may say who this is: "ABUELA ROSA", "Grandpa Joe", "OLD TOM".
+            self.hint(member, name)
         if name != member.name and name not in member.aliases:
             member.aliases.append(name)
             _, dropped = strip_decorations(name)
@@ -284,4 +291,5 @@ class Cast:
         member.gender_votes[gender] += weight
 
     def characters(self) -> list[Character]:
-        return [m.character() for m in self.members()]
+        # The narrator last: the cast list reads as the story's people first.
+        return [m.character() for m in sorted(self.members(), key=lambda m: (m.is_narrator, m.order))]

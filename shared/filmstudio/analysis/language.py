@@ -27,21 +27,31 @@ _LINGUA_LANGUAGES = (
     "CHINESE", "JAPANESE",
 )
 
+# For short Latin text (a topic, one line of dialogue) trigram statistics over
+# two dozen languages are noise ("Why do leaves change colour in autumn?" reads
+# as Tagalog); among the Latin-script languages we voice they are reliable.
+_CORE_LATIN = ("ENGLISH", "SPANISH", "FRENCH", "GERMAN", "PORTUGUESE", "ITALIAN", "DUTCH")
+SHORT_TEXT = 120  # characters; lingua's own threshold for "short"
+
 _lock = threading.Lock()
-_detector = None
+_detectors: dict[str, object] = {}
 
 
-def detector():
-    """The process-wide lingua detector (built on first use)."""
-    global _detector
-    if _detector is None:
+def detector(kind: str = "wide"):
+    """A process-wide lingua detector, built on first use: "wide" (every language
+    we recognise) or "core" (the Latin-script languages we voice)."""
+    found = _detectors.get(kind)
+    if found is None:
         with _lock:
-            if _detector is None:
+            found = _detectors.get(kind)
+            if found is None:
                 from lingua import Language, LanguageDetectorBuilder
 
-                langs = [getattr(Language, name) for name in _LINGUA_LANGUAGES]
-                _detector = LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
-    return _detector
+                names = _LINGUA_LANGUAGES if kind == "wide" else _CORE_LATIN
+                langs = [getattr(Language, name) for name in names]
+                found = LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
+                _detectors[kind] = found
+    return found
 
 
 def _iso(language) -> str:
@@ -50,7 +60,18 @@ def _iso(language) -> str:
 
 def lingua_confidences(text: str) -> list[tuple[str, float]]:
     """(iso code, confidence) best first; empty when lingua cannot tell."""
-    values = detector().compute_language_confidence_values(text)
+    latin = dominant_writing_system(text)[0] == "Latin"
+    if latin:
+        # The languages we voice first: their models are few and load fast. The wide
+        # set is consulted only for long text they do not explain.
+        ranked = _ranked(detector("core"), text)
+        if len(text) < SHORT_TEXT or (ranked and ranked[0][1] >= 0.8):
+            return ranked
+    return _ranked(detector("wide"), text)
+
+
+def _ranked(det, text: str) -> list[tuple[str, float]]:
+    values = det.compute_language_confidence_values(text)
     return [(_iso(v.language), float(v.value)) for v in values if v.value > 0]
 
 
@@ -161,6 +182,27 @@ def _apply_hint(text: str, guess: _Guess, hint: str, system: str) -> _Guess:
     return _Guess(hint, ranked.get(hint, guess.confidence if guess.language == hint else 0.0), system)
 
 
+# Function words of the Latin-script languages we voice: a line whose function
+# words are the script's own needs no statistical model (the quick check that
+# keeps per-line detection cheap).
+_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("the a an and of to is are was were in on at it you i he she we they this that with for not "
+                    "have has do does my your his her what why how where".split()),
+    "es": frozenset("el la los las un una y de que en es son no por para con se lo su mi tu qué por qué cómo "
+                    "dónde está estoy".split()),
+    "fr": frozenset("le la les un une et de des du que qui est sont ne pas pour avec je tu il elle nous vous "
+                    "ce cette mon ton".split()),
+    "de": frozenset("der die das ein eine und ist sind nicht ich du er sie wir mit für auf zu den dem".split()),
+    "pt": frozenset("o a os as um uma e de do da que é são não para com se eu você ele ela meu".split()),
+    "it": frozenset("il lo la i gli le un una e di che è sono non per con io tu lui lei mio".split()),
+}
+
+
+def _function_word_votes(text: str) -> dict[str, int]:
+    words = [w.lower() for w in _WORD.findall(text)]
+    return {lang: sum(1 for w in words if w in vocab) for lang, vocab in _FUNCTION_WORDS.items()}
+
+
 # Below this many words lingua's answer for a line is noise; the line keeps the script's language.
 LINE_MIN_WORDS = 4
 LINE_MIN_CONFIDENCE = 0.9
@@ -191,6 +233,11 @@ def detect_line_language(text: str, script: LanguageGuess) -> _Guess:
             return _Guess(script.language, script.confidence, system, True)
     if words < LINE_MIN_WORDS:
         return _Guess(script.language, script.confidence, system, script.romanized)
+    if system == "Latin" and script.language in _FUNCTION_WORDS:
+        votes = _function_word_votes(text)
+        own = votes[script.language]
+        if own and own >= max(votes.values()):
+            return _Guess(script.language, script.confidence, system, script.romanized)
     ranked = lingua_confidences(text)
     if not ranked:
         return _Guess(script.language, script.confidence, system, script.romanized)

@@ -47,11 +47,13 @@ class LexiconMatcher:
             # Indic vowel signs are not \w, so the lookbehind names the blocks too:
             # "காலை" (morning) must not fire inside "அதிகாலை" (dawn).
             parts.append(r"(?<![\w\u0900-\u0DFF\u0300-\u036F])(?:" + "|".join(re.escape(w) for w in other) + r")")
-        self._regex = re.compile("|".join(parts) if parts else r"(?!)", re.IGNORECASE)
+        # Keys are casefolded and so is the text we search: no IGNORECASE, which
+        # makes large alternations markedly slower.
+        self._regex = re.compile("|".join(parts) if parts else r"(?!)")
 
     def finditer(self, text: str) -> Iterable[tuple[int, str, str]]:
         """(position, canonical class, the word as written) for each match, in order."""
-        for m in self._regex.finditer(text):
+        for m in self._regex.finditer(text.casefold()):
             word = m.group(0)
             yield m.start(), self._class_of[word.casefold().rstrip(_VIRAMAS) or word.casefold()], word
 

@@ -19,6 +19,7 @@ from filmstudio.analysis.cast import HINTS, KIN_SUFFIXES, Cast, CastMember, hint
 from filmstudio.analysis.draft import DraftLine, DraftScene
 from filmstudio.analysis.lexicons import SETTING_PRIORITY, SETTINGS, TIME_OF_DAY
 from filmstudio.analysis.markup import squash, strip_emphasis
+from filmstudio.analysis.speech_timing import estimate_duration
 
 # Quote pairs of the world's conventions; „…“ before “…” so German quotes pair correctly.
 _QUOTES = re.compile(
@@ -44,7 +45,15 @@ _TIME_SHIFT = re.compile(
     re.I,
 )
 _LATIN_NAME = re.compile(r"(?<![\w'’])([A-ZÁÉÍÓÚÑÜÇ][a-záéíóúñüçàâêîôûäö'’-]+)")
-_PLACE_PREPOSITIONS = frozenset("de in at en to from a à da di von nach hacia desde para of near".split())
+_PLACE_PREPOSITIONS = frozenset(
+    "de des du del della dei do dos das la las los le les the in at en to from a à da di von nach hacia desde para "
+    "of near into towards por".split()
+)
+_LATIN_NAME_RUN = re.compile(
+    r"(?<![\w'’])((?:[A-ZÁÉÍÓÚÑÜÇ][a-záéíóúñüçàâêîôûäöëï'’-]+)(?:\s+[A-ZÁÉÍÓÚÑÜÇ][a-záéíóúñüçàâêîôûäöëï'’-]+)*)"
+)
+_TITLE_WORDS = frozenset("""grandpa grandma granny uncle aunt auntie don doña mr mrs ms miss dr señor señora señorita
+    abuela abuelo tía tío old little young madame monsieur""".split())
 _SENTENCE_STARTERS = frozenset(
     """The A An He She They It We I You His Her Their This That There Then When While But And So One Every Al Un
     Una El La Los Las Ella Él Cuando Pero Y Entonces En Con Sin Por Para Le Les Il Elle Ils Puis Mais Et Quand
@@ -97,10 +106,12 @@ class ProseParser:
     def __init__(self, cast: Cast, language: str):
         self.cast = cast
         self.language = language
+        self._text = ""
         self.last_mentioned: list[CastMember] = []
         self.recent_speakers: list[str] = []
 
     def parse(self, text: str) -> tuple[str, list[DraftScene]]:
+        self._text = text
         paragraphs = split_paragraphs(text)
         title = ""
         if len(paragraphs) > 1 and is_title_line(paragraphs[0]):
@@ -117,7 +128,10 @@ class ProseParser:
                 continue
             segs = segments(para)
             narrative = not any(s.kind == "speech" for s in segs)
-            if narrative and not scene.empty and self._starts_new_scene(para, scene, setting):
+            # A paragraph that opens with narration can move the story ("शाम को मोहन ..."), quotes or not.
+            opens_with_narration = bool(segs) and segs[0].kind == "narration" and len(segs[0].text.split()) >= 3
+            if (narrative or opens_with_narration) and not scene.empty and self._starts_new_scene(
+                    segs[0].text if not narrative else para, scene, setting):
                 scenes.append(scene)
                 scene, setting = DraftScene(), None
                 self.recent_speakers = []
@@ -125,8 +139,8 @@ class ProseParser:
                 self._mentions(para, scene)
                 scene.action.append(strip_emphasis(para))
                 narrator = self.cast.narrator()
-                scene.lines.append(DraftLine(speaker=narrator.id, text=strip_emphasis(para),
-                                             after_action=len(scene.action)))
+                for chunk in narration_chunks(strip_emphasis(para), self.language):
+                    scene.lines.append(DraftLine(speaker=narrator.id, text=chunk, after_action=len(scene.action)))
                 found = self._setting_of(para)
                 setting = setting or found
                 if scene.time_of_day is None:
@@ -135,6 +149,9 @@ class ProseParser:
             self._dialogue_paragraph(segs, scene)
         if not scene.empty:
             scenes.append(scene)
+        if scenes and scenes[0].time_of_day is None and title:
+            # "बारिश की वह रात" (That Rainy Night): a title that names the time sets the first scene.
+            scenes[0].time_of_day = _time_of(title)
         self._hint_neighbours(scenes)
         return title, scenes
 
@@ -187,24 +204,30 @@ class ProseParser:
                 if idx >= 0:
                     hits.append((idx, member))
                     break
-        # New names in Latin-script narration: capitalised words mid-sentence, not after
-        # a place preposition (Valparaíso in "la estación de Valparaíso" is a place).
-        for m in _LATIN_NAME.finditer(text):
-            word = m.group(1)
-            before = text[:m.start()].rstrip()
+        # New names in Latin-script narration: runs of capitalised words mid-sentence
+        # ("Grandpa Joe"), not after a place preposition ("la estación de Valparaíso").
+        for m in _LATIN_NAME_RUN.finditer(text):
+            words = m.group(1).split()
+            start = m.start()
+            while words and words[0] in _SENTENCE_STARTERS and words[0].casefold() not in _TITLE_WORDS:
+                start += len(words[0]) + 1
+                words.pop(0)
+            if not words or all(w.casefold() in _TITLE_WORDS for w in words):
+                continue
+            before = text[:start].rstrip()
             prev_word = before.split()[-1].lower() if before.split() else ""
-            at_start = not before or before[-1] in ".!?:;\"“”—"
-            if word in _SENTENCE_STARTERS or prev_word in _PLACE_PREPOSITIONS:
+            at_start = not before or before[-1] in ".!?:;\"“”—«»"
+            # At a sentence start a capital proves nothing, unless a title or an
+            # appositive says it is a person ("Lucía, una violinista").
+            if prev_word in _PLACE_PREPOSITIONS:
                 continue
-            # At a sentence start a capital proves nothing, unless an appositive follows ("Lucía, una violinista").
-            if at_start and prev_word not in ("don", "doña", "mr", "mrs", "ms") and not text[m.end():m.end() + 1] == ",":
+            if at_start and words[0].casefold() not in _TITLE_WORDS and text[m.end():m.end() + 1] != ",":
                 continue
-            if self.cast.get(word):
-                continue
+            name = " ".join(words)
             honorific = prev_word if prev_word in ("don", "doña", "señor", "señora", "mr", "mrs", "dr") else ""
-            member = self.cast.add(f"{before.split()[-1]} {word}" if honorific else word)
-            self._hint_around(member, text, m.start(), m.end())
-            hits.append((m.start(), member))
+            member = self.cast.get(name) or self.cast.add(f"{before.split()[-1]} {name}" if honorific else name)
+            self._hint_around(member, text, start, m.end())
+            hits.append((start, member))
         hits.extend(self._indic_names(text))
         for _, member in sorted(hits, key=lambda t: t[0]):
             self._touch(member)
@@ -222,7 +245,10 @@ class ProseParser:
                 continue
             if word.casefold() in HINTS or word in KIN_SUFFIXES or _has_hint_stem(word):
                 continue
-            if not (kin in KIN_SUFFIXES or kin.casefold() in HINTS):
+            # Before a kinship word the word may be a name ("सुधा अम्मा") or just an adjective
+            # or postposition ("ছোট্ট মেয়ে", little girl; "పొలాల దగ్గర తాత", grandpa near the
+            # fields): a character's name recurs in the story, those words seldom do.
+            if not (kin in KIN_SUFFIXES or kin.casefold() in HINTS) or not self._recurs(word):
                 continue
             member = self.cast.get(word) or self.cast.add(f"{word} {kin}" if kin in KIN_SUFFIXES else word)
             self.cast.hint(member, text[max(0, m.start() - 12):m.end()])
@@ -234,6 +260,9 @@ class ProseParser:
                 continue
             found.append((m.start(), self.cast.add(word)))
         return found
+
+    def _recurs(self, word: str) -> bool:
+        return len(re.findall(rf"(?<![\u0900-\u0DFF]){re.escape(word)}", self._text)) >= 2
 
     def _hint_around(self, member: CastMember, text: str, start: int, end: int) -> None:
         # "Lucía, una violinista de veinte años," / "Un anciano guardia, don Tomás,": the words
@@ -366,6 +395,36 @@ def _has_hint_stem(word: str) -> bool:
     from filmstudio.analysis.cast import hints_in as _hints
 
     return bool(_hints(word))
+
+
+NARRATION_CHUNK_SECONDS = 6.5
+_CHUNK_SENTENCES = re.compile(r"(?<=[.!?।…])\s+|(?<=[。！？])")
+_CLAUSES = re.compile(r"(?<=[,;，、])\s*")
+
+
+def narration_chunks(paragraph: str, language: str = "en") -> list[str]:
+    """A narrated paragraph in pieces of a sentence or two (a long sentence at its commas),
+    each short enough to fit a watchable shot."""
+    pieces: list[str] = []
+    for sentence in (s.strip() for s in _CHUNK_SENTENCES.split(paragraph)):
+        if not sentence:
+            continue
+        if estimate_duration(sentence, language) > NARRATION_CHUNK_SECONDS:
+            pieces += [c.strip() for c in _CLAUSES.split(sentence) if c.strip()]
+        else:
+            pieces.append(sentence)
+    chunks: list[str] = []
+    current = ""
+    for piece in pieces:
+        candidate = f"{current} {piece}".strip()
+        if current and estimate_duration(candidate, language) > NARRATION_CHUNK_SECONDS:
+            chunks.append(current)
+            current = piece
+        else:
+            current = candidate
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 def _time_of(text: str) -> str | None:

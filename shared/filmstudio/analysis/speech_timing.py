@@ -29,10 +29,14 @@ _INDIC = {base + off: off for base in INDIC_BLOCKS.values() for off in range(0x8
 _VOWEL_GROUPS = re.compile(r"[aeiouyáéíóúàèìòùâêîôûäëïöüãõåæœ]+", re.I)
 
 
+_PLAIN_LATIN = re.compile(r"[\x00-\u024f\u2000-\u206f]*")
+
+
 def syllables(text: str) -> int:
     count = 0
     prev_virama = False
-    for ch in text:
+    # Plain Latin text (most lines) needs only the vowel-group count below.
+    for ch in ("" if _PLAIN_LATIN.fullmatch(text) else text):
         cp = ord(ch)
         off = _INDIC.get(cp)
         if off is not None:

@@ -6,6 +6,7 @@ letters mean Tamil, whatever a statistical model thinks of a three-word line.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 # (first, last, name). Only letters count; digits and punctuation are shared.
@@ -109,8 +110,17 @@ def char_writing_system(ch: str) -> str | None:
     return name
 
 
+_PLAIN_LATIN = re.compile(r"[\x00-\u024f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf]*")
+
+
 def writing_system_counts(text: str) -> Counter[str]:
     counts: Counter[str] = Counter()
+    if _PLAIN_LATIN.fullmatch(text):
+        # The common case (English, Spanish...) without a per-character loop.
+        letters = sum(1 for ch in text if ch.isalpha())
+        if letters:
+            counts["Latin"] = letters
+        return counts
     get = _TABLE.get
     for ch in text:
         name = get(ord(ch))
