@@ -133,3 +133,26 @@ def test_thumbnail_and_contact_sheet(films):
     assert len(chosen.characters) == max(len(s.characters) for s in plan.shots())
     with Image.open(result.contact_sheet) as im:
         assert im.format == "PNG" and im.size[0] >= 4 * 320
+
+
+@pytest.mark.parametrize("fps", [24, 25])
+def test_joins_are_frame_exact(plan_factory, render_film, tmp_path, fps):
+    """Stream-copied ranges land on exactly the frames the timeline says: no dropped, doubled or shifted frame."""
+    import av
+
+    plan = plan_factory(shots=3, shot_duration=1.2, lines_per_shot=0, fps=fps, transitions=["cut", "crossfade", "cut"])
+    result, inputs = render_film(plan, tmp_path, music=False)
+
+    def frames(path):
+        with av.open(str(path)) as c:
+            return [f.to_ndarray(format="gray").astype(np.int16) for f in c.decode(video=0)]
+
+    film = frames(result.film)
+    assert len(film) == result.extra["frames"] == sum(round(s.duration * fps) for s in plan.shots())
+    assert result.extra["copied_frames"] > 0
+    for shot in plan.shots():
+        start = round(result.extra["shot_starts"][shot.id] * fps)
+        clip = frames(inputs.clips[shot.id])
+        middle = len(clip) // 2  # outside every fade and crossfade window
+        assert np.abs(film[start + middle] - clip[middle]).mean() < 0.5
+        assert np.abs(film[start + middle] - clip[middle - 1]).mean() > np.abs(film[start + middle] - clip[middle]).mean()

@@ -36,7 +36,7 @@ from filmstudio.models.plan import Line, Plan, Scene, Shot
 
 from . import ffmpeg, fonts
 from .audio import SAMPLE_RATE, fit_length, read_wav, resample
-from .motion import frame_count
+from .motion import frame_count, head_keyframe
 from .storyboard import contact_sheet
 
 log = logging.getLogger(__name__)
@@ -120,13 +120,60 @@ def build_timeline(plan: Plan, inputs: ComposeInputs) -> list[TimedShot]:
             nxt is None
             or nxt[1].transition_in == "fade_out"
             or (nxt[0].id != scene.id and "FADE" in (scene.transition_out or "").upper())
-        )
+        ) and not (nxt is not None and nxt[1].transition_in == "crossfade")
         timeline.append(ts)
         cursor += ts.total
     return timeline
 
 
 # --- video ----------------------------------------------------------------------
+#
+# The film is a list of concat-demuxer entries: stream-copied ranges of clips, and
+# small re-encoded "windows" wherever frames must change. A crossfade re-encodes only
+# the crossfade itself and the few frames up to the next clip's head keyframe (which
+# the motion engine places at a fixed frame so a copy can start there); a fade
+# re-encodes the fade; an extension encodes its frozen frames. Only shots too short
+# for that split are re-encoded whole.
+
+
+@dataclass
+class Piece:
+    """One input of a window: a frame range of a clip and what happens to it."""
+
+    clip: Path
+    start: int
+    end: int
+    pad_before: int = 0  # frozen copies of the first frame, before it
+    extend: int = 0  # frozen copies of the last frame (dialogue extension)
+    pad_after: int = 0  # frozen copies of the last frame, for a crossfade
+    fade_in: int = 0  # frames
+    fade_out: int = 0  # frames, ending at the end of the extension
+
+    @property
+    def length(self) -> int:
+        return self.pad_before + (self.end - self.start) + self.extend + self.pad_after
+
+
+@dataclass
+class Window:
+    pieces: list[Piece]
+    xfades: list[int]  # crossfade length (frames) between piece k and k+1
+
+    @property
+    def frames(self) -> int:
+        return sum(p.length for p in self.pieces) - sum(self.xfades)
+
+
+@dataclass
+class Copy:
+    clip: Path
+    start: int
+    end: int
+    frames_total: int  # of the clip
+
+    @property
+    def frames(self) -> int:
+        return self.end - self.start
 
 
 def _groups(timeline: list[TimedShot]) -> list[list[TimedShot]]:
@@ -139,48 +186,97 @@ def _groups(timeline: list[TimedShot]) -> list[list[TimedShot]]:
     return groups
 
 
-def _needs_encode(group: list[TimedShot]) -> bool:
-    return len(group) > 1 or any(ts.extra or ts.fade_in or ts.fade_out for ts in group)
+def _xfade_len(a: TimedShot, b: TimedShot, fps: int) -> int:
+    return max(2, min(round(CROSSFADE * fps), a.frames, b.frames))
 
 
-def _encode_group(plan: Plan, group: list[TimedShot], clips: dict[str, Path], out: Path) -> None:
-    fps = plan.fps
-    xf = [0] + [min(round(CROSSFADE * fps), group[i - 1].total, group[i].total) for i in range(1, len(group))]
-    chains = []
-    args: list[str] = []
+def _whole_group(group: list[TimedShot], clips: dict[str, Path], fps: int) -> Window:
+    """Every frame of the group re-encoded: the fallback for shots too short to split."""
+    pieces, xfades = [], []
     for i, ts in enumerate(group):
-        args += ["-i", str(clips[ts.shot.id])]
-        f = [f"[{i}:v]settb=AVTB,setpts=PTS-STARTPTS"]
-        if ts.extra:
-            f.append(f"tpad=stop_mode=clone:stop={ts.extra}")
-        fade_len = min(round(FADE * fps), ts.total)
-        if ts.fade_in and not ts.crossfade_in:
-            f.append(f"fade=t=in:s=0:n={fade_len}")
-        if ts.fade_out and i == len(group) - 1:
-            f.append(f"fade=t=out:s={ts.total - fade_len}:n={fade_len}")
+        fade = min(round(FADE * fps), ts.total)
+        pieces.append(Piece(clips[ts.shot.id], 0, ts.frames, extend=ts.extra,
+                            fade_in=fade if (i == 0 and ts.fade_in) else 0,
+                            fade_out=fade if (i == len(group) - 1 and ts.fade_out) else 0))
+        if i:
+            f = _xfade_len(group[i - 1], ts, fps)
+            pieces[i - 1].pad_after = f // 2
+            pieces[i].pad_before = f - f // 2
+            xfades.append(f)
+    return Window(pieces, xfades)
+
+
+def _split_group(group: list[TimedShot], clips: dict[str, Path], fps: int) -> list[Window | Copy] | None:
+    """Copies and small windows for a group, or None when a shot is too short to split."""
+    head = head_keyframe(fps)
+    fade = round(FADE * fps)
+    units: list[Window | Copy] = []
+    tail_of_prev: Piece | None = None
+    for i, ts in enumerate(group):
+        clip = clips[ts.shot.id]
+        last = i == len(group) - 1
+        n = ts.frames
+        c0 = head if (ts.fade_in or i > 0) else 0
+        if not last:
+            t = _xfade_len(ts, group[i + 1], fps) // 2
+        elif ts.fade_out:
+            t = min(fade, n)
+        elif ts.extra:
+            t = 1
+        else:
+            t = 0
+        c1 = n - t
+        if c0 > c1 or (c0 and n <= head):
+            return None
+        if i == 0 and c0:
+            units.append(Window([Piece(clip, 0, c0, fade_in=min(fade, c0))], []))
+        elif i > 0:
+            f = _xfade_len(group[i - 1], ts, fps)
+            assert tail_of_prev is not None
+            tail_of_prev.pad_after = f - f // 2
+            units.append(Window([tail_of_prev, Piece(clip, 0, c0, pad_before=f // 2)], [f]))
+        if c1 > c0:
+            units.append(Copy(clip, c0, c1, n))
+        if not last:
+            tail_of_prev = Piece(clip, c1, n, extend=ts.extra)
+        elif t:
+            units.append(Window([Piece(clip, c1, n, extend=ts.extra, fade_out=min(fade, t + ts.extra) if ts.fade_out else 0)], []))
+    return units
+
+
+def _encode_window(window: Window, fps: int, out: Path) -> None:
+    args: list[str] = []
+    chains = []
+    for i, p in enumerate(window.pieces):
+        args += ["-i", str(p.clip)]
+        f = [f"[{i}:v]trim=start_frame={p.start}:end_frame={p.end}", "setpts=PTS-STARTPTS"]
+        if p.extend:
+            f.append(f"tpad=stop_mode=clone:stop={p.extend}")
+        if p.fade_out:
+            own = (p.end - p.start) + p.extend
+            f.append(f"fade=t=out:s={own - p.fade_out}:n={p.fade_out}")
+        if p.fade_in:
+            f.append(f"fade=t=in:s=0:n={p.fade_in}")
         # A crossfade takes half its length from each side, padded by freezing the
         # edge frames, so the cut point (and the whole timeline) stays where it was.
-        after = xf[i + 1] // 2 if i + 1 < len(group) else 0
-        before = xf[i] - xf[i] // 2 if i > 0 else 0
-        if after:
-            f.append(f"tpad=stop_mode=clone:stop={after}")
-        if before:
-            f.append(f"tpad=start_mode=clone:start={before}")
+        if p.pad_after:
+            f.append(f"tpad=stop_mode=clone:stop={p.pad_after}")
+        if p.pad_before:
+            f.append(f"tpad=start_mode=clone:start={p.pad_before}")
         chains.append(",".join(f) + f"[v{i}]")
     label = "v0"
-    acc = group[0].total
-    for i in range(1, len(group)):
-        offset = (acc + xf[i] // 2 - xf[i]) / fps
-        chains.append(f"[{label}][v{i}]xfade=transition=fade:duration={xf[i] / fps:.6f}:offset={offset:.6f}[x{i}]")
+    acc = window.pieces[0].length
+    for i in range(1, len(window.pieces)):
+        xf = window.xfades[i - 1]
+        chains.append(f"[{label}][v{i}]xfade=transition=fade:duration={xf / fps:.6f}:offset={(acc - xf) / fps:.6f}[x{i}]")
         label = f"x{i}"
-        acc += group[i].total
-    total = sum(ts.total for ts in group)
+        acc += window.pieces[i].length - xf
     ffmpeg.run(
         [
             *args,
             "-filter_complex", ";".join(chains),
             "-map", f"[{label}]",
-            "-frames:v", str(total),
+            "-frames:v", str(window.frames),
             "-r", str(fps),
             *ffmpeg.x264_args(fps),
             "-an",
@@ -191,28 +287,45 @@ def _encode_group(plan: Plan, group: list[TimedShot], clips: dict[str, Path], ou
 
 
 def build_video(plan: Plan, timeline: list[TimedShot], clips: dict[str, Path], work: Path) -> tuple[Path, dict[str, int]]:
-    """A concat list of clips and re-encoded segments; returns it and frame counts by kind."""
-    entries: list[tuple[Path, int]] = []
+    """A concat list of clip ranges and re-encoded windows; returns it and frame counts by kind."""
+    fps = plan.fps
+    missing = [ts.shot.id for ts in timeline if ts.shot.id not in clips]
+    if missing:
+        raise StageFailedError("compose", f"no clip for shots {missing}")
+    units: list[Window | Copy] = []
+    for group in _groups(timeline):
+        needs = len(group) > 1 or any(ts.extra or ts.fade_in or ts.fade_out for ts in group)
+        if not needs:
+            ts = group[0]
+            units.append(Copy(clips[ts.shot.id], 0, ts.frames, ts.frames))
+            continue
+        split = _split_group(group, clips, fps)
+        units.extend(split if split is not None else [_whole_group(group, clips, fps)])
     stats = {"copied_frames": 0, "encoded_frames": 0}
-    for gi, group in enumerate(_groups(timeline)):
-        frames = sum(ts.total for ts in group)
-        missing = [ts.shot.id for ts in group if ts.shot.id not in clips]
-        if missing:
-            raise StageFailedError("compose", f"no clip for shots {missing}")
-        if _needs_encode(group):
-            seg = work / f"segment-{gi:04d}.mp4"
-            _encode_group(plan, group, clips, seg)
-            entries.append((seg, frames))
-            stats["encoded_frames"] += frames
+    lines = []
+    for k, unit in enumerate(units):
+        if isinstance(unit, Window):
+            path = work / f"window-{k:04d}.mp4"
+            _encode_window(unit, fps, path)
+            stats["encoded_frames"] += unit.frames
+            lines.append(f"file '{_concat_path(path)}'\nduration {unit.frames / fps:.6f}\n")
         else:
-            entries.append((Path(clips[group[0].shot.id]), frames))
-            stats["copied_frames"] += frames
+            stats["copied_frames"] += unit.frames
+            entry = f"file '{_concat_path(unit.clip)}'\n"
+            if unit.start:
+                entry += f"inpoint {unit.start / fps:.6f}\n"
+            if unit.end < unit.frames_total:
+                # Half a frame early: a packet is kept while its timestamp is below the
+                # out point, and the last wanted frame's rounds to a hair under end/fps.
+                entry += f"outpoint {(unit.end - 0.5) / fps:.6f}\n"
+            lines.append(entry + f"duration {unit.frames / fps:.6f}\n")
     lst = work / "video.txt"
-    with lst.open("w", encoding="utf-8") as fh:
-        for path, frames in entries:
-            escaped = str(path.resolve()).replace("'", "'\\''")
-            fh.write(f"file '{escaped}'\nduration {frames / plan.fps:.6f}\n")
+    lst.write_text("".join(lines), encoding="utf-8")
     return lst, stats
+
+
+def _concat_path(p: Path) -> str:
+    return str(Path(p).resolve()).replace("'", "'\\''")
 
 
 # --- audio ----------------------------------------------------------------------

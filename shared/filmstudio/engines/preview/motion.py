@@ -42,6 +42,15 @@ def frame_count(duration: float, fps: int) -> int:
     return max(1, int(round(duration * fps)))
 
 
+def head_keyframe(fps: int) -> int:
+    """The frame every clip has an IDR keyframe on, half a second in.
+
+    Compose re-encodes a clip's head for a crossfade or a fade-in and stream-copies
+    the rest; a stream copy can only start on a keyframe, so it must be exactly here.
+    """
+    return max(1, round(0.5 * fps))
+
+
 def picture_box(panel: Path, width: int, height: int) -> tuple[int, int, int, int]:
     """The largest window of the output's aspect inside the picture area: (x, y, w, h)."""
     with Image.open(panel) as im:
@@ -66,7 +75,7 @@ def move_filter(camera: str, frames: int, width: int, height: int, fps: int) -> 
 
 class PreviewMotion:
     name = "preview-motion"
-    version = "1.0.0"
+    version = "1.1.0"
 
     def render_clip(self, plan: Plan, scene: Scene, shot: Shot, panel_path: Path, out_path: Path) -> None:
         frames = frame_count(shot.duration, plan.fps)
@@ -89,6 +98,8 @@ class PreviewMotion:
                 "-frames:v", str(frames),
                 "-r", str(plan.fps),
                 *ffmpeg.x264_args(plan.fps),
+                "-force_key_frames", f"expr:eq(n,{head_keyframe(plan.fps)})",
+                "-forced-idr", "1",
                 "-an",
                 "-movflags", "+faststart",
                 str(out_path),

@@ -1,0 +1,170 @@
+"""The preview engines on a generated 60-second, 1280x720, 24 fps film.
+
+Prints render wall time / film duration (target <= 0.5) with a per-stage
+breakdown, and the compose stage beside a bare ffmpeg encode of the same number of
+frames with the same x264 settings (target: compose <= 1.5x that encode).
+
+Panels and clips render on a 2-worker thread pool, as the pipeline's Map state
+runs them; speech and music follow, then compose. The bare encode re-encodes the
+composed film's own frames (decode + encode, video only), so it encodes exactly the
+content compose had to deliver.
+
+Run: python benchmarks/bench_engines.py   (from the repo root)
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "shared") not in sys.path:
+    sys.path.insert(0, str(ROOT / "shared"))
+
+from filmstudio.engines.base import ComposeInputs, ComposeOptions  # noqa: E402
+from filmstudio.engines.registry import get_engine  # noqa: E402
+from filmstudio.models.plan import (  # noqa: E402
+    Character,
+    CulturalContext,
+    LanguageGuess,
+    Line,
+    Mood,
+    Plan,
+    Scene,
+    Shot,
+    Voice,
+)
+
+SCENES = [
+    # language, setting, time, interior, weather, region, mood, lines, action
+    ("en", "river", "DAWN", False, [], None, Mood(label="calm", valence=0.3, energy=-0.3),
+     ["Where were you all night?", "Looking for the boat. It drifted off."], "Meera walks along the ghat at first light."),
+    ("hi", "street", "NIGHT", False, ["rain"], "north_india", Mood(label="tense", valence=-0.5, energy=0.6),
+     ["तुम पूरी रात कहाँ थे?", "नाव ढूँढ रहा था।"], "बारिश में बाज़ार की गली, बत्तियाँ जल रही हैं।"),
+    ("ta", "temple", "DUSK", False, [], "south_india", Mood(label="devotional", valence=0.4, energy=-0.1),
+     ["இரவு முழுவதும் எங்கே இருந்தாய்?", "படகைத் தேடினேன்."], "கோவில் மணி ஒலிக்கிறது, விளக்குகள் ஏற்றப்படுகின்றன."),
+    ("en", "room", "NIGHT", True, [], None, Mood(label="joy", valence=0.7, energy=0.4),
+     ["We found it!", "Then tomorrow we sail."], "The family gathers around the lamp-lit table."),
+]
+CAMERAS = ["push_in", "pan_right", "static", "tilt_up", "pull_out", "pan_left"]
+FRAMINGS = ["wide", "medium", "close", "medium", "wide"]
+
+
+def build_plan(seconds: float = 60.0, width: int = 1280, height: int = 720, fps: int = 24) -> Plan:
+    cast = [
+        Character(id="meera", name="Meera", gender="female", age_group="adult", seed=11, palette=["#c0392b", "#f1c40f", "#8e44ad"], voice=Voice(gender="female", age_group="adult")),
+        Character(id="arjun", name="Arjun", gender="male", age_group="elder", seed=22, palette=["#2e86c1", "#1b4f72"], voice=Voice(gender="male", age_group="elder")),
+        Character(id="tara", name="Tara", gender="female", age_group="child", seed=33, palette=["#27ae60", "#f39c12"], voice=Voice(gender="female", age_group="child")),
+    ]
+    shots_per_scene = 5
+    shot_len = seconds / (len(SCENES) * shots_per_scene)
+    scenes, t, k = [], 0.0, 0
+    for si, (lang, setting, tod, interior, weather, region, mood, texts, action) in enumerate(SCENES):
+        sid = f"s{si + 1}"
+        lines, shots = [], []
+        for j in range(shots_per_scene):
+            lid = f"{sid}-l{j + 1}"
+            lines.append(Line(id=lid, scene_id=sid, character_id=cast[j % 3].id, text=texts[j % len(texts)], language=lang))
+            shots.append(Shot(
+                id=f"{sid}-sh{j + 1}", scene_id=sid, index=j, description=action,
+                framing=FRAMINGS[j % len(FRAMINGS)], camera=CAMERAS[k % len(CAMERAS)],
+                characters=[c.id for c in cast[: 1 + (j % 3)]], line_ids=[lid], duration=shot_len, start=t,
+                transition_in="fade_in" if k == 0 else ("crossfade" if j == 0 else "cut"),
+            ))
+            t += shot_len
+            k += 1
+        scenes.append(Scene(
+            id=sid, index=si, heading=f"{'INT' if interior else 'EXT'}. {setting.upper()} - {tod}", interior=interior,
+            location=setting, setting=setting, time_of_day=tod, weather=weather, mood=mood,
+            cultural_context=CulturalContext(region=region), action=[action], characters=[c.id for c in cast],
+            lines=lines, language=lang, shots=shots, start=shots[0].start, duration=shot_len * shots_per_scene,
+        ))
+    return Plan(title="Bench film", format="screenplay", language=LanguageGuess(language="en", confidence=1.0),
+                characters=cast, scenes=scenes, width=width, height=height, fps=fps, duration=t)
+
+
+def run() -> dict:
+    from filmstudio.engines.preview import ffmpeg
+
+    plan = build_plan()
+    sb, mo, sp, mu, co = (get_engine(s) for s in ("storyboard", "motion", "speech", "music", "compose"))
+    busy: dict[str, float] = {"storyboard": 0.0, "motion": 0.0}
+    lock = threading.Lock()
+    with tempfile.TemporaryDirectory(prefix="bench-engines-") as tmp:
+        work = Path(tmp)
+        panels: dict[str, Path] = {}
+        clips: dict[str, Path] = {}
+
+        def shot(pair):
+            scene, s = pair
+            t0 = time.perf_counter()
+            panels[s.id] = work / f"{s.id}.png"
+            sb.render_panel(plan, scene, s, panels[s.id])
+            t1 = time.perf_counter()
+            clips[s.id] = work / f"{s.id}.mp4"
+            mo.render_clip(plan, scene, s, panels[s.id], clips[s.id])
+            t2 = time.perf_counter()
+            with lock:
+                busy["storyboard"] += t1 - t0
+                busy["motion"] += t2 - t1
+
+        start = time.perf_counter()
+        with ThreadPoolExecutor(2) as ex:
+            list(ex.map(shot, [(sc, s) for sc in plan.scenes for s in sc.shots]))
+        t_shots = time.perf_counter()
+        speech = {}
+        for line in plan.lines():
+            wav = work / f"{line.id}.wav"
+            speech[line.id] = (wav, sp.synthesize(plan, line, wav))
+        t_speech = time.perf_counter()
+        music = {}
+        for sc in plan.scenes:
+            music[sc.id] = work / f"{sc.id}-music.wav"
+            mu.render_cue(plan, sc, music[sc.id])
+        t_music = time.perf_counter()
+        result = co.compose(plan, ComposeInputs(clips, panels, speech, music), work / "final", ComposeOptions())
+        t_compose = time.perf_counter()
+
+        frames = int(result.extra["frames"])
+        b0 = time.perf_counter()
+        ffmpeg.run(["-i", str(result.film), "-map", "0:v", "-frames:v", str(frames), *ffmpeg.x264_args(plan.fps), "-an", "-sn", str(work / "bare.mp4")], stage="bench")
+        bare = time.perf_counter() - b0
+
+    wall = t_compose - start
+    figures = {
+        "film_seconds": round(result.duration, 3),
+        "frames": frames,
+        "wall_seconds": round(wall, 2),
+        "wall_per_film_second": round(wall / result.duration, 3),
+        "stages_wall": {
+            "storyboard+motion (2 workers)": round(t_shots - start, 2),
+            "speech": round(t_speech - t_shots, 2),
+            "music": round(t_music - t_speech, 2),
+            "compose": round(t_compose - t_music, 2),
+        },
+        "thread_busy": {k: round(v, 2) for k, v in busy.items()},
+        "compose_seconds": round(t_compose - t_music, 2),
+        "bare_encode_seconds": round(bare, 2),
+        "compose_vs_bare_encode": round((t_compose - t_music) / bare, 2),
+        "compose_frames_copied": result.extra["copied_frames"],
+        "compose_frames_encoded": result.extra["encoded_frames"],
+    }
+    print(f"\n== engines: {plan.width}x{plan.height} {plan.fps} fps, {figures['film_seconds']} s film, {frames} frames ==")
+    print(f"render wall {figures['wall_seconds']} s  ->  {figures['wall_per_film_second']} s per film second (target <= 0.5)")
+    for stage, secs in figures["stages_wall"].items():
+        print(f"  {stage:32s} {secs:7.2f} s")
+    print(f"  (thread busy time: storyboard {figures['thread_busy']['storyboard']} s, motion {figures['thread_busy']['motion']} s)")
+    print(
+        f"compose {figures['compose_seconds']} s vs bare x264 encode of the same {frames} frames "
+        f"{figures['bare_encode_seconds']} s  ->  {figures['compose_vs_bare_encode']}x (target <= 1.5x; "
+        f"{figures['compose_frames_copied']} frames stream-copied, {figures['compose_frames_encoded']} re-encoded)"
+    )
+    return figures
+
+
+if __name__ == "__main__":
+    run()
