@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     jwt_secret_name: str = "filmstudio/jwt-keys"
     jwt_issuer: str = "filmstudio"
     jwt_audience: str = "filmstudio-api"
+    # `filmstudio serve` only: moto's S3 has no HTTP endpoint, so the API streams job outputs
+    # itself instead of handing out presigned S3 URLs.
+    serve_media: bool = False
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,7 @@ import json
 import time
 from datetime import datetime, timezone
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
 from filmstudio.api import cursor, deps
 from filmstudio.api.routes.projects import ProjectId
@@ -41,16 +41,21 @@ def eta_seconds(job) -> float | None:
     return round(max(0.0, elapsed * (100.0 - job.progress) / job.progress), 1)
 
 
-def view(job, with_urls: bool = True) -> JobView:
+def _output_url(job, name: str, key: str, base_url: str | None) -> str:
+    from filmstudio.aws import client
+    from filmstudio.settings import get_settings
+
+    settings = get_settings()
+    if settings.serve_media and base_url:
+        return f"{base_url.rstrip('/')}/v1/jobs/{job.job_id}/outputs/{name}"
+    return client("s3", settings).generate_presigned_url(
+        "get_object", Params={"Bucket": settings.bucket, "Key": key}, ExpiresIn=OUTPUT_URL_SECONDS)
+
+
+def view(job, with_urls: bool = True, base_url: str | None = None) -> JobView:
     outputs: dict[str, str] = {}
     if with_urls and job.status.value == "SUCCEEDED" and job.outputs:
-        from filmstudio.aws import client
-        from filmstudio.settings import get_settings
-
-        bucket = get_settings().bucket
-        s3 = client("s3")
-        outputs = {name: s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key},
-                                                   ExpiresIn=OUTPUT_URL_SECONDS)
+        outputs = {name: _output_url(job, name, key, base_url)
                    for name, key in sorted(job.outputs.items()) if not key.endswith("/")}
     return JobView(
         job_id=job.job_id, project_id=job.project_id, status=job.status.value, stage=job.stage,
@@ -138,7 +143,7 @@ def create(body: JobCreate, response: Response, project_id: str = ProjectId,
             _unclaim(principal.user_id, idempotency_key, job_id)
         raise
     response.headers["Location"] = f"/v1/jobs/{job.job_id}"
-    return view(job)
+    return view(job, with_urls=False)
 
 
 def _start(body: JobCreate, project_id: str, job_id: str, principal, credits, assets, quota):
@@ -166,8 +171,31 @@ def _start(body: JobCreate, project_id: str, job_id: str, principal, credits, as
 
 
 @router.get("/v1/jobs/{job_id}", response_model=JobView)
-def get(job_id: str = JobId, principal=Depends(deps.current_principal), jobs=Depends(deps.jobs)):
-    return view(_owned_job(jobs, principal.user_id, job_id))
+def get(request: Request, job_id: str = JobId, principal=Depends(deps.current_principal), jobs=Depends(deps.jobs)):
+    return view(_owned_job(jobs, principal.user_id, job_id), base_url=str(request.base_url))
+
+
+@router.get("/v1/jobs/{job_id}/outputs/{name}", status_code=307, response_class=Response,
+            responses={307: {"description": "redirect to the output's download URL"}})
+def output(job_id: str = JobId, name: str = Path(pattern=r"^[a-z_]{1,32}$"),
+           principal=Depends(deps.current_principal), jobs=Depends(deps.jobs)):
+    """One output of a SUCCEEDED job: a redirect to a short-lived S3 URL (served directly by `filmstudio serve`)."""
+    from fastapi.responses import RedirectResponse, StreamingResponse
+
+    from filmstudio.settings import get_settings
+
+    job = _owned_job(jobs, principal.user_id, job_id)
+    key = job.outputs.get(name) if job.status.value == "SUCCEEDED" else None
+    if not key or key.endswith("/"):
+        raise NotFoundError(f"job {job_id} has no output {name!r}", code="OUTPUT_NOT_FOUND")
+    settings = get_settings()
+    if not settings.serve_media:
+        return RedirectResponse(_output_url(job, name, key, None), status_code=307)
+    from filmstudio.aws import client
+
+    obj = client("s3", settings).get_object(Bucket=settings.bucket, Key=key)
+    return StreamingResponse(obj["Body"].iter_chunks(1 << 16), media_type=obj.get("ContentType"),
+                             headers={"Content-Length": str(obj["ContentLength"])})
 
 
 @router.get("/v1/projects/{project_id}/jobs", response_model=JobPage)

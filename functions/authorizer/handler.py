@@ -1,0 +1,5 @@
+from filmstudio.auth.authorizer import authorize
+
+
+def handler(event, context):
+    return authorize(event)
