@@ -14,7 +14,7 @@ from filmstudio.analysis.prose import parse_prose
 from filmstudio.analysis.scene_attributes import (
     camera_cues_in, mood_of, props_in, setting_of, sound_cues_in, time_of_day_in, weather_in,
 )
-from filmstudio.analysis.screenplay import SLUG, looks_like_screenplay, parse_screenplay
+from filmstudio.analysis.screenplay import SLUG, title_key, looks_like_screenplay, parse_screenplay
 from filmstudio.analysis.speech_timing import estimate_duration
 from filmstudio.analysis.topic import build_topic, looks_like_topic
 from filmstudio.models.plan import Line, ScriptAnalysis, Scene
@@ -22,7 +22,9 @@ from filmstudio.models.plan import Line, ScriptAnalysis, Scene
 
 def detect_format(text: str) -> str:
     lines = text.split("\n")
-    if looks_like_screenplay(lines):
+    first = next((line.strip() for line in lines if line.strip()), "")
+    # A Fountain title page ("Title: ...") says screenplay even before any scene.
+    if looks_like_screenplay(lines) or title_key(first) is not None:
         return "screenplay"
     if looks_like_topic(text):
         return "topic"

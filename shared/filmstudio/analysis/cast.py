@@ -150,11 +150,22 @@ def age_from_text(text: str) -> int | None:
     return None
 
 
+# Words ending in "man" that say nothing about a man.
+_NOT_MAN = frozenset("human humans german germans roman romans shaman caiman ottoman talisman amen omen "
+                     "semen stamen women specimen abdomen acumen regimen cayman doberman".split())
+
+
 def hints_in(text: str) -> list[tuple[Gender | None, AgeGroup | None, str]]:
     """Kinship, age and gender words in a short stretch of text."""
     out = []
     for raw in re.findall(r"[^\s,.;:!?()\"“”«»।'’]+", text):
         hint = HINTS.get(raw.casefold())
+        lowered = raw.casefold()
+        if hint is None and lowered.endswith(("woman", "women", "girl")) and lowered.isascii():
+            hint = ("female", "adult" if "woman" in lowered or "women" in lowered else "child")
+        elif hint is None and lowered.endswith(("man", "men", "boy")) and lowered.isascii() and \
+                lowered not in _NOT_MAN:
+            hint = ("male", "adult" if lowered.endswith(("man", "men")) else "child")
         if hint is None and len(raw) > 2 and any(ord(c) >= 0x0900 for c in raw):
             # Indic words carry case endings: "அம்மாவிடம்" is still "அம்மா".
             for end in range(len(raw) - 1, 1, -1):

@@ -32,7 +32,7 @@ def looks_like_screenplay(lines: list[str]) -> bool:
     if any(SLUG.match(line.strip()) or _forced_heading(line.strip()) for line in lines):
         return True
     cues = sum(1 for i, line in enumerate(lines) if _is_cue(lines, i))
-    has_title_page = bool(lines) and _title_key(lines[0].strip()) is not None
+    has_title_page = bool(lines) and title_key(lines[0].strip()) is not None
     return cues >= 2 or (has_title_page and cues >= 1)
 
 
@@ -40,7 +40,7 @@ def _forced_heading(line: str) -> bool:
     return line.startswith(".") and len(line) > 1 and line[1] not in ". "
 
 
-def _title_key(line: str) -> str | None:
+def title_key(line: str) -> str | None:
     m = TITLE_KEY.match(line)
     if m and m.group(1).strip().lower() in KNOWN_TITLE_KEYS:
         return m.group(1).strip()
@@ -162,7 +162,7 @@ def _parse_title_page(lines: list[str]) -> tuple[dict[str, str], int]:
     i = 0
     while i < len(lines) and not lines[i].strip():
         i += 1
-    if i >= len(lines) or _title_key(lines[i].strip()) is None:
+    if i >= len(lines) or title_key(lines[i].strip()) is None:
         return page, 0
     key = None
     while i < len(lines) and lines[i].strip():
@@ -227,7 +227,12 @@ def _hint_from_action(scenes: list[DraftScene], cast: Cast) -> None:
         return
     for scene in scenes:
         for para in scene.action:
+            previous_single = None  # the one character the previous sentence named
             for sentence in re.split(r"(?<=[.!?])\s+", para):
+                opener = sentence.split()[0].lower() if sentence.split() else ""
+                if previous_single is not None and opener in ("he", "she"):
+                    # "SAMUEL (80s) waits at the door. He does not smile."
+                    cast.vote_gender(previous_single, _PRONOUNS[opener])  # type: ignore[arg-type]
                 mentioned = []
                 for member in members:
                     names = [member.name, *member.aliases]
@@ -236,6 +241,7 @@ def _hint_from_action(scenes: list[DraftScene], cast: Cast) -> None:
                         if m:
                             mentioned.append((m.start(), m.end(), member))
                             break
+                previous_single = mentioned[0][2] if len(mentioned) == 1 else None
                 if not mentioned:
                     continue
                 mentioned.sort(key=lambda t: t[0])
@@ -249,6 +255,10 @@ def _hint_from_action(scenes: list[DraftScene], cast: Cast) -> None:
                                 stop = later_start
                                 break
                         cast.hint(member, sentence[end:min(stop, end + 100)])
+                        # "Her son DEV (30s)": the word just before the name, when it is kinship.
+                        before = sentence[:start].split()[-1:] if sentence[:start].split() else []
+                        if before and HINTS.get(before[0].casefold().strip(",")):
+                            cast.hint(member, before[0])
                     elif sentence[start:end] != member.name:
                         cast.alias(member, sentence[start:end])
                 if len(mentioned) == 1:

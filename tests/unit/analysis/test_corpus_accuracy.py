@@ -1,0 +1,42 @@
+"""The labelled corpus under tests/corpus meets the accuracy targets, and analysis is fast."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from filmstudio.analysis import analyze
+from filmstudio.analysis.evaluate import evaluate, format_report
+from filmstudio.analysis.generate import screenplay
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+
+def test_corpus_covers_languages_and_kinds():
+    report = evaluate(CORPUS)
+    assert report["files"] >= 12
+    assert {"en", "hi", "ta", "te", "bn", "es"} <= set(report["languages"])
+    kinds = {r["expected_format"] for r in report["details"].values()}
+    assert kinds == {"screenplay", "prose", "topic"}
+
+
+def test_accuracy_targets():
+    report = evaluate(CORPUS)
+    summary = format_report(report)
+    assert report["language_accuracy"] == 1.0, summary
+    assert report["format_accuracy"] == 1.0, summary
+    assert report["screenplay_scene_accuracy"] == 1.0, summary
+    assert report["screenplay_character_precision"] == 1.0, summary
+    assert report["screenplay_character_recall"] == 1.0, summary
+    assert report["prose_character_recall"] >= 0.9, summary
+    assert report["attribution_accuracy"] >= 0.85, summary
+
+
+def test_120_scene_screenplay_under_a_second():
+    text = screenplay(120)
+    analyze(screenplay(2))  # language models load once per process; this test measures the analysis
+    started = time.perf_counter()
+    analysis = analyze(text)
+    elapsed = time.perf_counter() - started
+    assert len(analysis.scenes) == 120
+    assert elapsed < 1.0, f"{elapsed:.3f} s"

@@ -1,0 +1,141 @@
+"""Prose in several languages: scenes, quoting conventions, attribution."""
+
+from __future__ import annotations
+
+import pytest
+
+from filmstudio.analysis import analyze
+from filmstudio.analysis.prose import segments
+
+
+def _speakers(a):
+    names = {c.id: c.name for c in a.characters}
+    return [(names[ln.character_id], ln.text) for s in a.scenes for ln in s.lines
+            if not next(c for c in a.characters if c.id == ln.character_id).is_narrator]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "spoken"),
+    [
+        ("“Come here,” she said.", ["Come here,"]),
+        ('"Come here," she said.', ["Come here,"]),
+        ("« Viens ici », dit-elle.", ["Viens ici"]),
+        ("„Komm her“, sagte sie.", ["Komm her"]),
+        ("「こっちに来て」と彼女は言った。", ["こっちに来て"]),
+        ("—Ven aquí —dijo ella—. Ahora mismo.", ["Ven aquí", ". Ahora mismo."]),
+    ],
+)
+def test_quoting_conventions(paragraph, spoken):
+    assert [s.text for s in segments(paragraph) if s.kind == "speech"] == spoken
+
+
+def test_english_attribution_and_pronouns():
+    text = """The Bridge
+
+Anna, a young woman in a red coat, waited on the bridge. Her brother Tom came late, as always.
+
+"You said six," Anna said.
+
+"I said six-ish," he replied, grinning.
+
+She laughed. "Six-ish is not a time."
+"""
+    a = analyze(text)
+    assert a.title == "The Bridge" and a.format == "prose"
+    assert _speakers(a) == [
+        ("Anna", "You said six,"), ("Tom", "I said six-ish,"), ("Anna", "Six-ish is not a time."),
+    ]
+    by_name = {c.name: c for c in a.characters}
+    assert by_name["Anna"].gender == "female" and by_name["Tom"].gender == "male"
+
+
+def test_unattributed_quote_goes_to_the_narrator():
+    a = analyze("Night fell over the valley and the wind rose.\n\n\"Nobody came back that winter.\"\n")
+    narrator = next(c for c in a.characters if c.is_narrator)
+    assert narrator.id == "narrator"
+    assert all(ln.character_id == "narrator" for s in a.scenes for ln in s.lines)
+
+
+def test_hindi_attribution():
+    text = """रात की बात
+
+सुनीता दीदी रसोई में रोटियाँ बना रही थीं। छोटा भाई अमर दौड़ता हुआ आया।
+
+"दीदी, बाहर बहुत तेज़ बारिश हो रही है!" अमर ने घबराकर कहा।
+
+"डरो मत, खिड़की बंद कर दो," सुनीता बोली।
+"""
+    a = analyze(text)
+    assert a.language.language == "hi"
+    assert [s for s, _ in _speakers(a)] == ["अमर", "सुनीता"]
+    by_name = {c.name: c for c in a.characters}
+    assert by_name["सुनीता"].gender == "female"
+    assert by_name["अमर"].id == "amar"
+
+
+def test_tamil_attribution_and_gender_from_the_verb():
+    text = """"நான் கடைக்குப் போகிறேன்," என்று வள்ளி சொன்னாள்.
+
+"சீக்கிரம் வா," என்று பாலு சொன்னான்.
+"""
+    a = analyze(text)
+    assert a.language.language == "ta"
+    assert [s for s, _ in _speakers(a)] == ["வள்ளி", "பாலு"]
+    assert {c.name: c.gender for c in a.characters} == {"வள்ளி": "female", "பாலு": "male"}
+
+
+def test_telugu_and_bengali_attribution():
+    te = analyze('"నేను వస్తున్నాను," అని లత చెప్పింది.\n\n"సరే," అని గోపి అన్నాడు.\n')
+    bn = analyze('"চলো বাজারে যাই," রিনা বলল।\n\n"এখন না," সুমন উত্তর দিল।\n')
+    assert [s for s, _ in _speakers(te)] == ["లత", "గోపి"]
+    assert {c.name: c.gender for c in te.characters if not c.is_narrator} == {"లత": "female", "గోపి": "male"}
+    assert [s for s, _ in _speakers(bn)] == ["রিনা", "সুমন"]
+
+
+def test_spanish_dashes_and_pronoun_attribution():
+    text = """El puerto
+
+Un viejo pescador, don Andrés, remendaba sus redes. Marta, su nieta de doce años, lo miraba.
+
+—Abuelo, ¿mañana saldremos? —le preguntó.
+
+—Si Dios quiere —respondió don Andrés—. Y si el viento calma.
+"""
+    a = analyze(text)
+    speakers = _speakers(a)
+    assert speakers[1] == ("Andrés", "Si Dios quiere. Y si el viento calma.")
+    assert speakers[0][0] == "Marta"
+    by_name = {c.name: c for c in a.characters}
+    assert by_name["Andrés"].gender == "male" and by_name["Andrés"].age_group == "elder"
+    assert by_name["Marta"].age == 12 and by_name["Marta"].age_group == "child"
+    assert "don Andrés" in by_name["Andrés"].aliases
+
+
+def test_scenes_split_at_changes_of_time_and_place():
+    text = """Morning came slowly to the village. Ravi fed the goats.
+
+He walked to the well and back.
+
+That night the storm broke over the hills.
+
+* * *
+
+At the railway station, the last train was late.
+"""
+    a = analyze(text)
+    assert len(a.scenes) == 3
+    assert [s.time_of_day for s in a.scenes][:2] == ["MORNING", "NIGHT"]
+    assert a.scenes[2].setting == "station"
+
+
+def test_title_line_only_when_short_and_unpunctuated():
+    assert analyze("The Well\n\nRavi walked to the well. It was dry.\n").title == "The Well"
+    assert analyze("Ravi walked to the well.\n\nIt was dry and he went home again.\n").title == ""
+
+
+def test_narration_is_read_in_watchable_pieces():
+    long_paragraph = " ".join(["The caravan crossed the dunes under a white sky, and the camels groaned."] * 6)
+    a = analyze(f"Sand\n\n{long_paragraph}\n")
+    narration = [ln for s in a.scenes for ln in s.lines]
+    assert len(narration) >= 3
+    assert all(ln.est_duration <= 8.0 for ln in narration)
