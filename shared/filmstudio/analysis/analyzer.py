@@ -58,7 +58,7 @@ def analyze(text: str, *, language: str | None = None) -> ScriptAnalysis:
 
     fmt = detect_format(text)
     guess = detect_language(_language_text(text, fmt)[:20_000], hint=hint)
-    cast = Cast()
+    cast = Cast(guess.language)
     title_page: dict[str, str] = {}
     if fmt == "screenplay":
         title, title_page, drafts = parse_screenplay(text, cast)

@@ -27,13 +27,23 @@ _LATIN_VERBS = (
     "chiese|rispose|gridò|sussurrò|"
     "sagte|fragte|antwortete|rief|flüsterte"
 )
-_LATIN_HONORIFIC = r"(?:(?:don|doña|señor|señora|señorita|mr\.?|mrs\.?|ms\.?|miss|dr\.?|old|young|little|"
-_LATIN_HONORIFIC += r"madame|monsieur|dona|dom|signor|signora|herr|frau|el|la|o|a)\s+)?"
+_LATIN_HONORIFIC = r"(?:(?i:don|doña|señor|señora|señorita|mr\.?|mrs\.?|ms\.?|miss|dr\.?|old|young|little|"
+_LATIN_HONORIFIC += r"madame|monsieur|dona|dom|signor|signora|herr|frau|grandpa|grandma|uncle|aunt)\s+|(?:el|la|o|a)\s+)?"
 _CAP = r"[A-ZÁÉÍÓÚÑÜÇÀÂÊÎÔÛÄÖ][\w'’-]+"
 _LATIN_AFTER = re.compile(rf"\b(?:{_LATIN_VERBS})\s+({_LATIN_HONORIFIC}{_CAP}(?:\s+{_CAP})?)")
 _LATIN_BEFORE = re.compile(rf"({_LATIN_HONORIFIC}{_CAP}(?:\s+{_CAP})?)\s+(?:{_LATIN_VERBS})\b")
 _LATIN_PRONOUN = re.compile(
     rf"\b(?:(she|he|ella|él|elle|il|ela|ele|lei|lui|sie|er)\s+(?:{_LATIN_VERBS})|(?:{_LATIN_VERBS})\s+(she|he|ella|él))\b",
+    re.I,
+)
+_PERSON_NOUNS = (
+    "boy|girl|man|woman|old man|old woman|child|stranger|guard|driver|soldier|doctor|nurse|teacher|priest|"
+    "fisherman|farmer|shopkeeper|waiter|policeman|officer|captain|king|queen|mother|father|grandmother|"
+    "grandfather|niño|niña|hombre|mujer|anciano|anciana|viejo|vieja|guardia|soldado|médico|maestro|maestra|"
+    "garçon|fille|homme|femme|vieil homme|vieille femme"
+)
+_LATIN_COMMON_SPEAKER = re.compile(
+    rf"\b(?:{_LATIN_VERBS})\s+(?:the|a|an|el|la|un|una|le|l'|une)\s+(old |young |little |viejo |vieja )?({_PERSON_NOUNS})\b",
     re.I,
 )
 _LATIN_VERB_ONLY = re.compile(rf"\b(?:le |les |me |te |nos )?(?:{_LATIN_VERBS})\b", re.I)
@@ -151,6 +161,11 @@ def find_speaker(fragment: str, language: str) -> Attribution | None:
             if first in ("el", "la", "o", "a", "the") and len(name.split()) > 1:
                 name = " ".join(name.split()[1:])
             return Attribution(name=name, verb=True)
+    m = _LATIN_COMMON_SPEAKER.search(frag)
+    if m:
+        # "asked the boy", "said an old woman": a person named by what they are.
+        phrase = f"{m.group(1) or ''}{m.group(2)}".strip().lower()
+        return Attribution(name=phrase[:1].upper() + phrase[1:], verb=True)
     m = _LATIN_PRONOUN.search(frag)
     if m:
         pronoun = (m.group(1) or m.group(2)).lower()

@@ -155,15 +155,23 @@ _NOT_MAN = frozenset("human humans german germans roman romans shaman caiman ott
                      "semen stamen women specimen abdomen acumen regimen cayman doberman".split())
 
 
-def hints_in(text: str) -> list[tuple[Gender | None, AgeGroup | None, str]]:
+# Hint words that mean something else in another language: French/Spanish "son" is "his/her"/"are".
+_FALSE_FRIENDS = {"fr": frozenset({"son"}), "es": frozenset({"son"}), "it": frozenset({"son"})}
+
+
+def hints_in(text: str, language: str | None = None) -> list[tuple[Gender | None, AgeGroup | None, str]]:
     """Kinship, age and gender words in a short stretch of text."""
     out = []
+    skip = _FALSE_FRIENDS.get(language or "", frozenset())
     for raw in re.findall(r"[^\s,.;:!?()\"“”«»।'’]+", text):
+        if raw.casefold() in skip:
+            continue
         hint = HINTS.get(raw.casefold())
         lowered = raw.casefold()
-        if hint is None and lowered.endswith(("woman", "women", "girl")) and lowered.isascii():
+        # Compound nouns (ferrywoman, fisherman, schoolgirl); names like "Carmen" are capitalised.
+        if hint is None and raw.islower() and lowered.endswith(("woman", "women", "girl")) and lowered.isascii():
             hint = ("female", "adult" if "woman" in lowered or "women" in lowered else "child")
-        elif hint is None and lowered.endswith(("man", "men", "boy")) and lowered.isascii() and \
+        elif hint is None and raw.islower() and lowered.endswith(("man", "men", "boy")) and lowered.isascii() and \
                 lowered not in _NOT_MAN:
             hint = ("male", "adult" if lowered.endswith(("man", "men")) else "child")
         if hint is None and len(raw) > 2 and any(ord(c) >= 0x0900 for c in raw):
@@ -220,7 +228,8 @@ NARRATOR_NAMES = frozenset(["narrator", "narrador", "narradora", "narrateur", "�
 class Cast:
     """Registers characters by name and merges aliases; ids are unique slugs."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str | None = None) -> None:
+        self.language = language  # the script's language, for words that differ between languages
         self._by_key: dict[str, CastMember] = {}
         self._ids: set[str] = set()
 
@@ -281,14 +290,13 @@ class Cast:
         self._ids.add(candidate)
         return candidate
 
-    @staticmethod
-    def hint(member: CastMember, text: str, *, weight: int = 1) -> None:
+    def hint(self, member: CastMember, text: str, *, weight: int = 1) -> None:
         if not text:
             return
         age = age_from_text(text)
         if age is not None and member.age is None:
             member.age = age
-        for gender, age_group, word in hints_in(text):
+        for gender, age_group, word in hints_in(text, self.language):
             if word.casefold() in member.hint_words:
                 continue
             member.hint_words.add(word.casefold())

@@ -35,3 +35,12 @@ def strip_emphasis(text: str) -> str:
 
 def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+# Sentence ends, but not after the abbreviations that precede names ("Mrs. Sharma").
+_ABBREVIATIONS = "".join(f"(?<!\\b{a})" for a in ("Mr", "Mrs", "Ms", "Dr", "St", "Sr", "Sra", "Jr", "Prof", "Mt"))
+SENTENCE_BREAK = re.compile(_ABBREVIATIONS + r"(?<=[.!?।…])\s+|(?<=[。！？])")
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in SENTENCE_BREAK.split(text) if s.strip()]

@@ -18,7 +18,7 @@ from filmstudio.analysis.attribution import Attribution, find_speaker
 from filmstudio.analysis.cast import HINTS, KIN_SUFFIXES, Cast, CastMember, hints_in, name_key
 from filmstudio.analysis.draft import DraftLine, DraftScene
 from filmstudio.analysis.lexicons import SETTING_PRIORITY, SETTINGS, TIME_OF_DAY
-from filmstudio.analysis.markup import squash, strip_emphasis
+from filmstudio.analysis.markup import SENTENCE_BREAK, squash, strip_emphasis
 from filmstudio.analysis.speech_timing import estimate_duration
 
 # Quote pairs of the world's conventions; „…“ before “…” so German quotes pair correctly.
@@ -30,7 +30,7 @@ _DASH_START = re.compile(r"^\s*(?:—|–|―|--)\s*")
 _DASH_SPLIT = re.compile(r"\s*(?:—|―|–|--)\s*")
 _SEPARATOR = re.compile(r"^\s*(?:\*\s*){3,}$|^\s*(?:-\s*){3,}$|^\s*#\s*$|^\s*(?:~\s*){3,}$|^\s*§\s*$")
 _SENTENCE_END = re.compile(r"[.!?।…]|[\"“”«»「」]")
-_SENTENCES = re.compile(r"(?<=[.!?।…])\s+")
+_SENTENCES = SENTENCE_BREAK
 
 # Explicit changes of time at the head of a paragraph, beyond the time-of-day words.
 _TIME_SHIFT = re.compile(
@@ -53,7 +53,7 @@ _LATIN_NAME_RUN = re.compile(
     r"(?<![\w'’])((?:[A-ZÁÉÍÓÚÑÜÇ][a-záéíóúñüçàâêîôûäöëï'’-]+)(?:\s+[A-ZÁÉÍÓÚÑÜÇ][a-záéíóúñüçàâêîôûäöëï'’-]+)*)"
 )
 _TITLE_WORDS = frozenset("""grandpa grandma granny uncle aunt auntie don doña mr mrs ms miss dr señor señora señorita
-    abuela abuelo tía tío old little young madame monsieur""".split())
+    abuela abuelo tía tío madame monsieur sr sra srta prof""".split())
 _SENTENCE_STARTERS = frozenset(
     """The A An He She They It We I You His Her Their This That There Then When While But And So One Every Al Un
     Una El La Los Las Ella Él Cuando Pero Y Entonces En Con Sin Por Para Le Les Il Elle Ils Puis Mais Et Quand
@@ -215,8 +215,8 @@ class ProseParser:
             if not words or all(w.casefold() in _TITLE_WORDS for w in words):
                 continue
             before = text[:start].rstrip()
-            prev_word = before.split()[-1].lower() if before.split() else ""
-            at_start = not before or before[-1] in ".!?:;\"“”—«»"
+            prev_word = before.split()[-1].lower().rstrip(".") if before.split() else ""
+            at_start = (not before or before[-1] in ".!?:;\"“”—«»") and prev_word not in _TITLE_WORDS
             # At a sentence start a capital proves nothing, unless a title or an
             # appositive says it is a person ("Lucía, una violinista").
             if prev_word in _PLACE_PREPOSITIONS:
@@ -224,7 +224,7 @@ class ProseParser:
             if at_start and words[0].casefold() not in _TITLE_WORDS and text[m.end():m.end() + 1] != ",":
                 continue
             name = " ".join(words)
-            honorific = prev_word if prev_word in ("don", "doña", "señor", "señora", "mr", "mrs", "dr") else ""
+            honorific = prev_word if prev_word in _TITLE_WORDS else ""
             member = self.cast.get(name) or self.cast.add(f"{before.split()[-1]} {name}" if honorific else name)
             self._hint_around(member, text, start, m.end())
             hits.append((start, member))
@@ -265,11 +265,20 @@ class ProseParser:
         return len(re.findall(rf"(?<![\u0900-\u0DFF]){re.escape(word)}", self._text)) >= 2
 
     def _hint_around(self, member: CastMember, text: str, start: int, end: int) -> None:
-        # "Lucía, una violinista de veinte años," / "Un anciano guardia, don Tomás,": the words
-        # around a name, within its sentence.
+        """Words that describe a name where it is introduced: the few words before it in its
+        sentence ("Un anciano guardia, don Tomás"; "su hijo Diego") and an appositive after it
+        ("Lucía, una violinista de veinte años,"). Not the rest of the sentence: in
+        "Mrs. Sharma opened the door to a boy of twelve" the boy is someone else."""
         before = re.split(r"[.;!?]\s", text[max(0, start - 40):start])[-1]
-        after = re.split(r"[.;!?]", text[end:end + 60])[0]
-        self.cast.hint(member, before + " " + after)
+        after = ""
+        rest = re.split(r"[.;!?]", text[end:end + 100])[0]
+        clauses = rest.split(",")
+        if rest[:1] in (",", "("):
+            after = clauses[1] if len(clauses) > 1 else rest
+            after = rest[:rest.index(",", 1)] if rest[:1] == "(" and "," in rest[1:] else after
+        elif len(clauses) > 1 and len(clauses[0].split()) <= 2 and re.match(r"\s*(?:an?|una?|the)\s", clauses[1]):
+            after = clauses[1]  # "Lily came, a girl of eight"
+        self.cast.hint(member, " ".join(before.split()[-4:]) + " " + after)
 
     def _touch(self, member: CastMember) -> None:
         if member in self.last_mentioned:
@@ -335,7 +344,11 @@ class ProseParser:
             self._touch(member)
             return member
         if found.pronoun or found.verb:
+            # "she said" right after someone else's line is rarely that someone: people take turns.
+            previous = self.recent_speakers[-1] if self.recent_speakers else None
             for member in reversed(self.last_mentioned):
+                if member.id == previous or member.is_narrator:
+                    continue
                 guess = member.character().gender
                 if found.gender is None or guess in (None, found.gender):
                     if found.gender:
@@ -398,7 +411,7 @@ def _has_hint_stem(word: str) -> bool:
 
 
 NARRATION_CHUNK_SECONDS = 6.5
-_CHUNK_SENTENCES = re.compile(r"(?<=[.!?।…])\s+|(?<=[。！？])")
+_CHUNK_SENTENCES = SENTENCE_BREAK
 _CLAUSES = re.compile(r"(?<=[,;，、])\s*")
 
 

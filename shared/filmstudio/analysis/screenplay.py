@@ -14,7 +14,7 @@ import re
 from filmstudio.analysis.cast import HINTS, Cast
 from filmstudio.analysis.draft import DraftLine, DraftScene
 from filmstudio.analysis.lexicons import HEADING_TIMES
-from filmstudio.analysis.markup import squash, strip_emphasis
+from filmstudio.analysis.markup import split_sentences, squash, strip_emphasis
 
 SLUG = re.compile(r"^(?:INT\.?/EXT|EXT\.?/INT|INT|EXT|EST|I/E|E/I)[.\s]", re.I)
 SCENE_NUMBER = re.compile(r"\s*#([\w.\-]+)#\s*$")
@@ -228,7 +228,7 @@ def _hint_from_action(scenes: list[DraftScene], cast: Cast) -> None:
     for scene in scenes:
         for para in scene.action:
             previous_single = None  # the one character the previous sentence named
-            for sentence in re.split(r"(?<=[.!?])\s+", para):
+            for sentence in split_sentences(para):
                 opener = sentence.split()[0].lower() if sentence.split() else ""
                 if previous_single is not None and opener in ("he", "she"):
                     # "SAMUEL (80s) waits at the door. He does not smile."
