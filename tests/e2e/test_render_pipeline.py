@@ -39,7 +39,7 @@ def test_render_succeeds_with_streams_of_the_planned_length(cloud, short_screenp
     assert next(s for s in info["streams"] if s.kind == "audio").codec == "aac"
 
     starts = parse_srt_starts((out / "film.srt").read_text(encoding="utf-8"))
-    assert len(starts) == len(plan.lines()) == 4
+    assert len(starts) == len(plan.lines()) == 3
     assert (out / "film.vtt").read_text(encoding="utf-8").startswith("WEBVTT")
     assert len(list((out / "storyboard").glob("*.png"))) == len(plan.shots())
     for name in ("contact_sheet.png", "thumbnail.jpg"):

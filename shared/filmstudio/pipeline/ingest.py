@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import unquote_plus
 
 from filmstudio.errors import BadInputError, ConflictError
 from filmstudio.pipeline.intake import job_id_for_object, start_job
@@ -29,6 +30,11 @@ def handle_record(record: dict[str, Any]) -> dict[str, Any]:
     bucket = record["s3"]["bucket"]["name"]
     raw_key = record["s3"]["object"]["key"]
     version = record["s3"]["object"].get("versionId") or record["s3"]["object"].get("eTag") or "null"
+    if "/raw/" not in unquote_plus(raw_key, errors="replace"):
+        # The trigger's prefix filter also lets the pipeline's own outputs (generated/,
+        # final/) through: S3 filters have no middle-of-key wildcard. They are not uploads.
+        log.debug("not an upload: %s", ascii(raw_key))
+        return {"key": ascii(raw_key), "outcome": "ignored", "code": "NOT_AN_UPLOAD"}
     try:
         upload = parse_upload_key(raw_key)
     except BadInputError as exc:
