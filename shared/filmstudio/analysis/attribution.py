@@ -62,6 +62,7 @@ _NOT_NAMES = frozenset(
 
 _HI_VERBS = r"(?:कहा|पूछा|बोल|बताया|पुकारा|जवाब|चिल्ला|चीख|फुसफुसा|मुस्कुरा|समझाया)"
 _HI_NE = re.compile(rf"((?:\S+\s+)?\S+)\s+ने\s+(?:\S+\s+){{0,5}}?{_HI_VERBS}")
+_HI_PRONOUN = re.compile(rf"(?:उसने|उन्होंने|इसने|वह|वो|वे)\s+(?:\S+\s+){{0,4}}?{_HI_VERBS}")
 _HI_DIRECT = re.compile(r"((?:\S+\s+)?\S+)\s+(?:बोला|बोली|बोले|चिल्लाया|चिल्लाई|चीखा|चीखी|फुसफुसाया|फुसफुसाई)")
 _TA_ENDRU = re.compile(r"(?:என்று|என|என்றபடி)\s+(\S+)")
 _TA_DIRECT = re.compile(r"(\S+)\s+(?:\S+\s+){0,3}?(\S*(?:சொன்ன|கேட்ட|கூறின|கத்தின|சொல்லின|பதிலளித்த|அழைத்த)\S*)")
@@ -80,6 +81,10 @@ _INDIC_NOT_NAMES = frozenset(
 )
 # Postpositions and particles that can precede a subject: "छत से दादी चिल्लाईं".
 _HI_FUNCTION_WORDS = frozenset("से की का के में पर ने को तक भी तो और ही".split())
+# 「…」と花子は言った / 花子が答えた;  “…”小明说 / 小明问道
+_JA_SPEAKER = re.compile(r"(?:と|って)?\s*([\u3040-\u30ff\u4e00-\u9fff]{1,6}?)(?:さん|くん|ちゃん)?(?:は|が)"
+                         r"(?:言った|言いました|言う|尋ねた|聞いた|答えた|叫んだ|ささやいた|つぶやいた)")
+_ZH_SPEAKER = re.compile(r"([\u4e00-\u9fff]{1,4}?)(?:说道|说|問道|问道|问|答道|回答|喊道|叫道|低声说)")
 _TRAILING_PUNCT = " ,.;:!?।'\"“”‘’—–-"
 
 
@@ -103,6 +108,12 @@ def find_speaker(fragment: str, language: str) -> Attribution | None:
     # The danda (U+0964) is shared punctuation, so it does not make a fragment Hindi.
     if re.search(r"[\u0900-\u0963\u0966-\u097F]", frag):
         m = _HI_NE.search(frag) or _HI_DIRECT.search(frag)
+        if not m and _HI_PRONOUN.search(frag):
+            # "उसने कहा", "वह बोली": someone already on stage.
+            tail = _HI_PRONOUN.search(frag).group(0)
+            gender = "female" if re.search(r"(?:बोली|चिल्लाई|पूछने लगी)", tail) else (
+                "male" if re.search(r"(?:बोला|चिल्लाया|पूछने लगा)", tail) else None)
+            return Attribution(gender=gender, pronoun=True, verb=True)
         if m:
             words = [_clean(w) for w in m.group(1).split()]
             from filmstudio.analysis.cast import KIN_SUFFIXES
@@ -150,6 +161,14 @@ def find_speaker(fragment: str, language: str) -> Attribution | None:
             name = _clean(m.group(1))
             if name in _INDIC_NOT_NAMES:
                 return Attribution(pronoun=True, verb=True)
+            return Attribution(name=name, verb=True)
+        return None
+    if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", frag):
+        m = _JA_SPEAKER.search(frag) or _ZH_SPEAKER.search(frag)
+        if m:
+            name = m.group(1)
+            if name in ("彼女", "彼", "她", "他"):
+                return Attribution(gender="female" if name in ("彼女", "她") else "male", pronoun=True, verb=True)
             return Attribution(name=name, verb=True)
         return None
     for pattern in (_LATIN_AFTER, _LATIN_BEFORE):

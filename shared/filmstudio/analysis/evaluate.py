@@ -161,6 +161,9 @@ def format_report(report: dict[str, Any]) -> str:
             issues.append(f"missed {r['characters_missed']}")
         if r.get("characters_extra"):
             issues.append(f"extra {r['characters_extra']}")
+        for key in ("romanized_ok", "dialogue_lines_ok", "times_of_day_ok", "characters_any_ok"):
+            if r.get(key) is False:
+                issues.append(key.replace("_ok", " wrong"))
         for e in r.get("attribution_errors", []):
             issues.append(f"line '{e['line'][:24]}' -> {e['got']} (want {e['expected']})")
         if issues:

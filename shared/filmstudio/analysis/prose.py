@@ -116,6 +116,12 @@ class ProseParser:
         title = ""
         if len(paragraphs) > 1 and is_title_line(paragraphs[0]):
             title = paragraphs.pop(0)
+        # Names in caseless scripts found anywhere in the narration ("रमेश ने पैसे गिने" at the
+        # end) are known from the start, so "उसने कहा" earlier can resolve to them.
+        for para in paragraphs:
+            for seg in segments(para):
+                if seg.kind == "narration":
+                    self._indic_names(seg.text)
         scenes: list[DraftScene] = []
         scene = DraftScene()
         setting: str | None = None
@@ -166,10 +172,13 @@ class ProseParser:
                     idx = sentence.find(member.name)
                     if idx < 0:
                         continue
-                    before = sentence[:idx].split()[-2:]
+                    before = sentence[:idx].split()[-3:]
                     after = sentence[idx + len(member.name):].split()[:2]
                     words = [w for w in before + after if w.strip(",.;:!?।") not in self.cast_names()]
                     self.cast.hint(member, " ".join(words))
+                    # "दस साल का मोहन" / "दस साल की गीता": Hindi agrees the age phrase with the person.
+                    if len(before) >= 2 and before[-2] in ("साल", "वर्ष") and before[-1] in ("का", "की"):
+                        self.cast.vote_gender(member, "male" if before[-1] == "का" else "female")
                     break
 
     def cast_names(self) -> set[str]:
@@ -398,6 +407,8 @@ _INDIC_PAIR = re.compile(rf"(?<![\w\u0900-\u0DFF])({_INDIC_WORD})\s+(?=({_INDIC_
 _HI_AGENT = re.compile(r"(?:^|[।.!?]\s*)([\u0900-\u0963\u0966-\u097F]+)\s+(?:[\u0900-\u0963\u0966-\u097F]+\s+)?ने\s")
 _INDIC_NOT_NAMES = frozenset(
     """उनका उनकी उनके उसका उसकी उसके अपना अपनी अपने मेरा मेरी हमारा तुम्हारा वह वो उस इस एक हर पूरा
+    से की का के में पर ने को तक भी तो और ही वाली वाला वाले छोटी छोटा बड़ी बड़ा
+    থেকে কাছে সঙ্গে আর ও এবং ছোট্ট বড় దగ్గర కూడా మరియు లో ఆ
     தன் என் அவளுடைய அவனுடைய அவள் அவன் ஒரு அந்த இந்த
     తన నా ఆమె అతని ఒక ఆ ఈ
     তার আমার নিজের সে এক ওই এই""".split()

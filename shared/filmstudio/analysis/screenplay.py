@@ -56,12 +56,23 @@ def _cue_name(line: str) -> str | None:
     bare = EXTENSION.sub("", s).replace("^", "").strip()
     if not bare or not any(c.isalpha() for c in bare) or len(bare) > 40:
         return None
-    # Fountain cues are upper case; scripts without case (Devanagari, Tamil...) need "@".
+    if _caseless(bare):
+        # Devanagari, Tamil, Bengali... have no capitals: a name of a word or two, with no
+        # punctuation, is the cue (the caller also requires a blank line before, speech after).
+        if len(bare.split()) > 2 or re.search(r"[।.!?,:;\"“”]", bare):
+            return None
+        return s
+    # Fountain cues are upper case.
     if bare != bare.upper() or not any(c.isupper() for c in bare):
         return None
     if SLUG.match(s) or TRANSITION.match(s) or bare.endswith((".", ":", "!", "?")):
         return None
     return s
+
+
+def _caseless(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(not (c.isupper() or c.islower()) for c in letters)
 
 
 def _is_cue(lines: list[str], i: int) -> bool:
