@@ -11,10 +11,23 @@ import os
 from typing import Any, Callable
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "filmstudio")
 
 logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "filmstudio"))
+METRICS_NAMESPACE = "FilmStudio"
+
+
+def stage_metrics(stage: str, tier: str, seconds: float, rendered: int, reused: int) -> None:
+    """One task's figures as CloudWatch EMF (the dashboard's stage widgets read these)."""
+    with single_metric(name="StageSeconds", unit=MetricUnit.Seconds, value=seconds,
+                       namespace=METRICS_NAMESPACE) as metric:
+        metric.add_dimension(name="stage", value=stage)
+        metric.add_dimension(name="tier", value=tier)
+    for name, value in (("ArtifactsRendered", rendered), ("ArtifactsReused", reused)):
+        with single_metric(name=name, unit=MetricUnit.Count, value=value, namespace=METRICS_NAMESPACE) as metric:
+            metric.add_dimension(name="stage", value=stage)
 
 
 def handler(fn: Callable[[dict, Any], Any]) -> Callable[[dict, Any], Any]:

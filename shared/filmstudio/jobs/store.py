@@ -219,8 +219,8 @@ class JobStore:
 class StageClock:
     """Times one stage task and records its span on exit (also on failure)."""
 
-    def __init__(self, store: JobStore, job_id: str, stage: str, of_total: int = 1):
-        self.store, self.job_id, self.stage, self.of_total = store, job_id, stage, of_total
+    def __init__(self, store: JobStore, job_id: str, stage: str, of_total: int = 1, tier: str = "preview"):
+        self.store, self.job_id, self.stage, self.of_total, self.tier = store, job_id, stage, of_total, tier
         self.rendered = 0
         self.reused = 0
 
@@ -229,5 +229,9 @@ class StageClock:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.store.record_span(self.job_id, self.stage, self.start, time.time(), rendered=self.rendered,
+        from filmstudio.observability import stage_metrics
+
+        end = time.time()
+        self.store.record_span(self.job_id, self.stage, self.start, end, rendered=self.rendered,
                                reused=self.reused, of_total=self.of_total)
+        stage_metrics(self.stage, self.tier, end - self.start, self.rendered, self.reused)

@@ -59,7 +59,8 @@ class LocalCloud:
             "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
             "AWS_DEFAULT_REGION": self.region, "AWS_REGION": self.region,
             "FILMSTUDIO_REGION": self.region, "FILMSTUDIO_STATE_MACHINE_ARN": self.state_machine_arn,
-            "POWERTOOLS_TRACE_DISABLED": "1", "POWERTOOLS_METRICS_NAMESPACE": "FilmStudio",
+            # EMF metrics go to stdout for CloudWatch to pick up; locally there is no CloudWatch.
+            "POWERTOOLS_TRACE_DISABLED": "1", "POWERTOOLS_METRICS_DISABLED": "true",
         }
         for spec in topology.FUNCTIONS:
             env.update(self.function_environment(spec))
