@@ -24,6 +24,8 @@ from filmstudio import topology  # noqa: E402
 
 from cdk import nag  # noqa: E402
 from cdk.config import CONTEXT_KEY, EDGE_REGION, StudioConfig  # noqa: E402
+from cdk.api import ApiStack  # noqa: E402
+from cdk.edge import EdgeStack  # noqa: E402
 from cdk.observability import ObservabilityStack  # noqa: E402
 from cdk.pipeline import PipelineStack  # noqa: E402
 from cdk.storage import StorageStack  # noqa: E402
@@ -74,16 +76,10 @@ def build(app: App | None = None, config: StudioConfig | None = None, *, checks:
 
 
 def _add_api_and_edge(studio: FilmStudio, config: StudioConfig, env: Environment | None) -> None:
-    try:
-        from cdk.api import ApiStack
-        from cdk.edge import EdgeStack
-    except ImportError:
-        return
     prefix = config.prefix
-    studio.api = ApiStack(studio.app, f"{prefix}-api", config=config,
-                          api_function=studio.pipeline.functions["api"],
-                          authorizer_function=studio.pipeline.functions["authorizer"], env=env,
+    studio.api = ApiStack(studio.app, f"{prefix}-api", config=config, env=env,
                           description="Film Studio: REST API and its JWT authorizer")
+    studio.api.add_stack_dependency(studio.pipeline, "the API invokes the api and authorizer functions by name")
     if not config.edge_stack:
         return
     # CloudFront's WAF WebACL can only be created in us-east-1. With a known region elsewhere the edge stack
@@ -93,8 +89,9 @@ def _add_api_and_edge(studio: FilmStudio, config: StudioConfig, env: Environment
     if config.region and config.region != EDGE_REGION:
         edge_env, cross_region = Environment(account=config.account, region=EDGE_REGION), True
     studio.edge = EdgeStack(studio.app, f"{prefix}-edge", config=config, api=studio.api.api,
-                            bucket=studio.storage.bucket, env=edge_env, cross_region_references=cross_region,
-                            description="Film Studio: CloudFront, WAF")
+                            bucket_region=config.region, env=edge_env, cross_region_references=cross_region,
+                            description="Film Studio: CloudFront and WAF in front of the API and final outputs")
+    studio.edge.add_stack_dependency(studio.storage, "the media origin is the storage stack's bucket, by name")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -54,10 +54,15 @@ class StudioConfig:
     api_rate_limit: float = 50.0  # requests per second, stage-wide
     api_burst_limit: int = 100
     api_daily_quota: int = 100_000  # usage plan quota per caller identity
+    auth_rate_limit: float = 10.0  # /v1/auth/*: login and sign-up attempts per second, stage-wide
+    auth_burst_limit: int = 20
     authorizer_cache_ttl_s: int = 300
 
     # edge
     waf_rate_limit_per_5min: int = 1000  # per client IP
+    # A custom domain for the distribution: ACM certificate ARN (in us-east-1) and its names.
+    edge_certificate_arn: str | None = None
+    edge_domain_names: tuple[str, ...] = ()
     edge_stack: bool = True
 
     @property
@@ -91,7 +96,7 @@ class StudioConfig:
         for key, value in context.items():
             if key in ("repo_root", "layer_dir") and value is not None:
                 value = Path(value)
-            elif key == "cors_allowed_origins":
+            elif key in ("cors_allowed_origins", "edge_domain_names"):
                 value = tuple(value)
             values[key] = value
         return replace(config, **values)

@@ -22,10 +22,11 @@ def table_id(settings_attr: str) -> str:
 
 
 # -- physical names ----------------------------------------------------------------------------
-# Tables, the secret and the state machine carry fixed names: the local cloud uses the same ones
-# (Settings' defaults), IAM statements can then name exact ARNs without cross-stack tokens, and
-# CloudFormation refuses to silently *replace* a named table (a key change fails loudly instead of
-# creating an empty table).
+# Tables, functions, the secret and the state machine carry fixed names: the local cloud uses the
+# same ones (Settings' defaults, FunctionSpec.local_name), IAM statements and other stacks can then
+# name exact ARNs without cross-stack tokens (the API stack wires its integration and authorizer
+# permissions to the functions without a stack cycle), and CloudFormation refuses to silently
+# *replace* a named table (a key change fails loudly instead of creating an empty table).
 
 
 def _settings_default(attr: str) -> str | None:
@@ -57,3 +58,10 @@ def jwt_secret_name(prefix: str) -> str:
 def media_bucket_name(prefix: str, account: str, region: str) -> str:
     # Bucket names are global: account and region make the name unique without a random suffix.
     return f"{prefix}-media-{account}-{region}"
+
+
+def function_name(prefix: str, name: str) -> str:
+    """The deployed name; with the default prefix it is the topology's local name (filmstudio-api)."""
+    from filmstudio.topology import function
+
+    return _with_prefix(function(name).local_name, prefix)

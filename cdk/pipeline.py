@@ -20,7 +20,7 @@ from filmstudio.topology import FunctionSpec
 from cdk import packaging
 from cdk.config import METRICS_NAMESPACE, StudioConfig
 from cdk import nag
-from cdk.naming import FUNCTION_TAG, function_id, media_bucket_name, table_name
+from cdk.naming import FUNCTION_TAG, function_id, function_name, media_bucket_name, table_name
 from cdk.storage import removal_policy
 from cdk.tables import TableShape
 
@@ -160,6 +160,7 @@ class PipelineStack(Stack):
                         description=f"Film Studio {spec.name} function")
         log_group.grant_write(role)
         common = dict(
+            function_name=function_name(self.config.prefix, spec.name),
             description=spec.description[:256],
             memory_size=spec.memory_mb,
             timeout=Duration.seconds(spec.timeout_s),
@@ -205,7 +206,7 @@ class PipelineStack(Stack):
             spec,
             table_name=lambda attr: self.table_names[attr],
             bucket_name=self.bucket_name,
-            function_name=lambda name: self.functions[name].function_name,
+            function_name=lambda name: function_name(self.config.prefix, name),
             state_machine_arn=self.state_machine_arn,
             region=self.region,
         )
@@ -309,13 +310,14 @@ class PipelineStack(Stack):
 
     # -- cdk-nag ---------------------------------------------------------------------------------
 
-    def _bucket_name_as_nag_prints_it(self) -> str:
-        # Finding IDs must be plain strings: cdk-nag prints pseudo parameters as <AWS::AccountId>.
-        def show(value: str, pseudo: str) -> str:
-            return f"<{pseudo}>" if Token.is_unresolved(value) else value
+    def _as_nag_prints_it(self, value: str, pseudo: str) -> str:
+        # Finding IDs must be plain strings: cdk-nag prints unresolved pseudo parameters as <AWS::AccountId>,
+        # and concrete ones (an app with a known account/region) as they are.
+        return f"<{pseudo}>" if Token.is_unresolved(value) else value
 
-        return media_bucket_name(self.config.prefix, show(self.account, "AWS::AccountId"),
-                                 show(self.region, "AWS::Region"))
+    def _bucket_name_as_nag_prints_it(self) -> str:
+        return media_bucket_name(self.config.prefix, self._as_nag_prints_it(self.account, "AWS::AccountId"),
+                                 self._as_nag_prints_it(self.region, "AWS::Region"))
 
     def _acknowledgments(self) -> None:
         for name, fn in self.functions.items():
@@ -338,7 +340,9 @@ class PipelineStack(Stack):
                 self.functions["api"].role, "AwsSolutions-IAM5",
                 "Executions get generated names; the wildcard is confined to executions of the film state "
                 "machine (execution:<name>:*) for stop/describe.",
-                findings=[f"Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:"
+                findings=[f"Resource::arn:<AWS::Partition>:states:"
+                          f"{self._as_nag_prints_it(self.region, 'AWS::Region')}:"
+                          f"{self._as_nag_prints_it(self.account, 'AWS::AccountId')}:execution:"
                           f"{self.state_machine_name}:*"],
             )
         for spec in self.specs.values():

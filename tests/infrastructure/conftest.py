@@ -20,6 +20,17 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    # `make test` runs xdist with --dist loadgroup: one group keeps every infrastructure test on one
+    # worker, so the app is synthesized once rather than once per worker.
+    for item in items:
+        if HERE in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.xdist_group("cdk-synth"))
+
+
 @dataclass
 class Synthesized:
     studio: object  # cdk.app.FilmStudio

@@ -42,6 +42,7 @@ def test_one_function_per_topology_entry_with_its_sizing(template_json, lids):
     assert set(lids) == set(SPECS)
     for name, spec in SPECS.items():
         props = _props(template_json, lids, name)
+        assert props["FunctionName"] == spec.local_name, name
         assert props["MemorySize"] == spec.memory_mb, name
         assert props["Timeout"] == spec.timeout_s, name
         assert props["Description"] == spec.description, name
@@ -108,8 +109,8 @@ def test_environment_comes_from_the_topology(template_json, lids):
         else:
             assert "FILMSTUDIO_STATE_MACHINE_ARN" not in env, name
     stage_functions = _props(template_json, lids, "gpu_submit")["Environment"]["Variables"]["FILMSTUDIO_STAGE_FUNCTIONS"]
-    # function_name renders as a Ref to each stage function: {"storyboard": "${StoryboardFunction...}", ...}
-    assert json.loads(render(stage_functions)) == {stage: "${" + lids[stage] + "}" for stage in topology.MEDIA_STAGES}
+    # The deployed names are the local cloud's names, so this mapping is the same in both places.
+    assert json.loads(stage_functions) == {stage: topology.function(stage).local_name for stage in topology.MEDIA_STAGES}
     assert _props(template_json, lids, "api")["Environment"]["Variables"]["FILMSTUDIO_JWT_SECRET_NAME"] == \
         defaults.jwt_secret_name
 

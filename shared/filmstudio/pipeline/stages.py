@@ -157,7 +157,7 @@ def run_media_task(ctx: StageContext, event: dict[str, Any]) -> dict[str, Any]:
     # A scene's (or line's) share of the stage's progress.
     total = {"storyboard": len(plan.scenes), "motion": len(plan.scenes), "speech": len(plan.lines()),
              "music": 1}[stage]
-    with StageClock(ctx.jobs, job_id, stage, of_total=total) as clock:
+    with StageClock(ctx.jobs, job_id, stage, of_total=total, tier=manifest.tier) as clock:
         if stage == "storyboard":
             storyboard_task(ctx, manifest, plan, event["scene_id"], clock)
         elif stage == "motion":

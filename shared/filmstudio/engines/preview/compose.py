@@ -15,17 +15,18 @@ whole film.
 
 Audio is mixed in numpy (dialogue at its placed sample, music cues crossfaded at
 scene boundaries and ducked under dialogue by an envelope from the speech
-placement), then normalised to -14 LUFS integrated / -1 dBTP with ffmpeg's
-two-pass loudnorm (measure, then apply with the measured values) and encoded once
-to AAC in the final mux.
+placement), normalised to -14 LUFS integrated with true peaks under -1.5 dBTP by
+our own BS.1770 measurement and look-ahead limiter (`loudness`; the half dB under
+the -1 dBTP ceiling is for the AAC encoder's overshoot), and encoded once to AAC in
+the final mux.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import math
-import re
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from filmstudio.models.plan import Line, Plan, Scene, Shot
 
 from . import ffmpeg, fonts
 from .audio import SAMPLE_RATE, fit_length, read_wav, resample
+from .loudness import normalize
 from .motion import frame_count, head_keyframe
 from .storyboard import contact_sheet
 
@@ -396,35 +398,6 @@ def mix_audio(plan: Plan, timeline: list[TimedShot], music: dict[str, Path], tot
     return mix.astype(np.float32)
 
 
-_LOUDNORM_JSON = re.compile(r"\{[^{}]*\"input_i\"[^{}]*\}", re.S)
-
-
-def measure_loudnorm(raw: Path) -> dict[str, str]:
-    proc = ffmpeg.run(
-        [
-            "-f", "f32le", "-ar", str(SR), "-ac", "2", "-i", str(raw),
-            "-af", f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TP}:LRA=11:print_format=json",
-            "-f", "null", "-",
-        ],
-        stage="compose",
-    )
-    m = _LOUDNORM_JSON.search(proc.stderr.decode("utf-8", "replace"))
-    if not m:
-        raise StageFailedError("compose", "loudnorm printed no measurement")
-    return json.loads(m.group(0))
-
-
-def loudnorm_filter(measured: dict[str, str]) -> str:
-    if float(measured["input_i"]) == float("-inf") or measured["input_i"] in ("-inf", "inf"):
-        return "anull"  # a silent film stays silent
-    return (
-        f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TP}:LRA=11"
-        f":measured_I={measured['input_i']}:measured_TP={measured['input_tp']}"
-        f":measured_LRA={measured['input_lra']}:measured_thresh={measured['input_thresh']}"
-        f":offset={measured['target_offset']}:linear=true,aresample={SR}"
-    )
-
-
 # --- subtitles ------------------------------------------------------------------
 
 
@@ -486,9 +459,20 @@ def pick_thumbnail_shot(timeline: list[TimedShot]) -> TimedShot:
     return max(timeline, key=lambda ts: (len(ts.shot.characters), sum(pl.duration for pl in ts.lines), -ts.start_frame))
 
 
+class _Clock:
+    def __init__(self) -> None:
+        self.t = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self.t, 3)
+        self.t = now
+
+
 class PreviewCompose:
     name = "preview-compose"
-    version = "1.0.0"
+    version = "1.1.0"
 
     def compose(self, plan: Plan, inputs: ComposeInputs, out_dir: Path, options: ComposeOptions) -> ComposeResult:
         out_dir = Path(out_dir)
@@ -502,12 +486,18 @@ class PreviewCompose:
         film_seconds = total_frames / fps
         total_samples = int(round(film_seconds * SR))
 
-        video_list, vstats = build_video(plan, timeline, inputs.clips, work)
-
-        mix = mix_audio(plan, timeline, inputs.music, total_samples)
-        raw = work / "mix.f32"
-        raw.write_bytes(np.ascontiguousarray(mix, dtype="<f4").tobytes())
-        measured = measure_loudnorm(raw)
+        clock = _Clock()
+        # The video windows are ffmpeg subprocesses and the mix is numpy: run them side by side.
+        with ThreadPoolExecutor(1) as pool:
+            video_job = pool.submit(build_video, plan, timeline, inputs.clips, work)
+            mix = mix_audio(plan, timeline, inputs.music, total_samples)
+            clock.lap("audio_mix")
+            mix, loud = normalize(mix, SR, TARGET_LUFS, TARGET_TP)
+            raw = work / "mix.f32"
+            raw.write_bytes(np.ascontiguousarray(mix, dtype="<f4").tobytes())
+            clock.lap("loudness")
+            video_list, vstats = video_job.result()
+            clock.lap("video_windows_wait")
 
         cues = subtitle_cues(timeline, film_seconds)
         srt, vtt = out_dir / "film.srt", out_dir / "film.vtt"
@@ -536,7 +526,6 @@ class PreviewCompose:
         else:
             args += ["-c:v", "copy"]
         args += [
-            "-filter:a", loudnorm_filter(measured),
             "-c:a", "aac", "-b:a", "160k", "-ar", str(SR), "-ac", "2",
             "-metadata:s:a:0", f"language={lang3}",
             "-metadata", f"title={plan.title}",
@@ -545,6 +534,7 @@ class PreviewCompose:
             str(film),
         ]
         ffmpeg.run(args, stage="compose")
+        clock.lap("mux")
 
         thumb_shot = pick_thumbnail_shot(timeline)
         thumbnail = out_dir / "thumbnail.jpg"
@@ -554,6 +544,7 @@ class PreviewCompose:
             stage="compose",
         )
         sheet = contact_sheet(plan, {k: Path(v) for k, v in inputs.panels.items()}, out_dir / "contact_sheet.png")
+        clock.lap("thumbnail_contact_sheet")
         duration = ffmpeg.media_duration(film)
         for p in work.iterdir():
             p.unlink()
@@ -572,7 +563,8 @@ class PreviewCompose:
                 "line_starts": {pl.line.id: pl.start for ts in timeline for pl in ts.lines},
                 "subtitle_family": sub_family,
                 "thumbnail_shot": thumb_shot.shot.id,
-                "loudnorm_input": measured,
+                "loudness": loud,
+                "timings": clock.laps,
                 **vstats,
             },
         )
