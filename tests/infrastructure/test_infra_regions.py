@@ -1,0 +1,31 @@
+"""An app with a known account and a region other than us-east-1: the edge stack moves to us-east-1."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from aws_cdk import App
+
+from cdk.app import build, cdk_json_context
+from cdk.config import StudioConfig
+
+
+@pytest.fixture(scope="module")
+def regional(tmp_path_factory):
+    outdir = tmp_path_factory.mktemp("cdk.out.eu")
+    app = App(outdir=str(outdir), context=cdk_json_context())
+    studio = build(app, StudioConfig(account="123456789012", region="eu-west-1"))
+    app.synth()  # with cdk-nag: concrete accounts and regions change finding IDs, and must still pass
+    return studio, outdir
+
+
+def test_edge_goes_to_us_east_1_and_reads_the_api_across_regions(regional):
+    studio, outdir = regional
+    assert [s.region for s in studio.stacks] == ["eu-west-1"] * 4 + ["us-east-1"]
+    edge = json.loads((outdir / studio.edge.template_file).read_text())
+    readers = [r for r in edge["Resources"].values() if r["Type"] == "Custom::CrossRegionExportReader"]
+    assert len(readers) == 1
+    (dist,) = [r for r in edge["Resources"].values() if r["Type"] == "AWS::CloudFront::Distribution"]
+    bucket_origin = [o for o in dist["Properties"]["DistributionConfig"]["Origins"] if "S3OriginConfig" in o]
+    assert bucket_origin[0]["DomainName"] == "filmstudio-media-123456789012-eu-west-1.s3.eu-west-1.amazonaws.com"
