@@ -1,0 +1,48 @@
+"""Our BS.1770 code against ffmpeg's EBU R128 scanner, on signals with speech-like gaps and peaks."""
+
+import subprocess
+
+import numpy as np
+import pytest
+
+from filmstudio.engines.preview import loudness
+
+
+def _ffmpeg_r128(x, media):
+    import re
+
+    proc = subprocess.run(
+        [media.ffmpeg(), "-hide_banner", "-nostats", "-f", "f32le", "-ar", "48000", "-ac", "2", "-i", "-", "-af", "ebur128=peak=true", "-f", "null", "-"],
+        input=np.ascontiguousarray(x, dtype="<f4").tobytes(), capture_output=True, check=True,
+    )
+    err = proc.stderr.decode()
+    summary = err[err.rfind("Summary:"):]
+    return float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1)), float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary).group(1))
+
+
+def _bursty(seconds=12, seed=3):
+    """Noise bursts (sentences) at different levels over a faint bed, with sharp single-sample peaks."""
+    r = np.random.default_rng(seed)
+    n = 48000 * seconds
+    x = r.standard_normal((n, 2)).astype(np.float32) * 0.003
+    for k in range(0, seconds - 1, 2):
+        a = k * 48000 + int(r.integers(0, 20000))
+        x[a : a + 40000] += r.standard_normal((40000, 2)).astype(np.float32) * float(r.uniform(0.03, 0.2))
+    x[r.integers(0, n, 20)] = 0.95
+    return x
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_measurement_agrees_with_ffmpeg(media, seed):
+    x = _bursty(seed=seed)
+    i, tp = _ffmpeg_r128(x, media)
+    assert loudness.integrated_lufs(x) == pytest.approx(i, abs=0.2)
+    assert loudness.true_peak_dbtp(x) == pytest.approx(tp, abs=0.3)
+
+
+def test_normalize_hits_the_target_under_the_ceiling_as_ffmpeg_measures_it(media):
+    y, report = loudness.normalize(_bursty(seed=5), target=-14.0, ceiling_dbtp=-1.5)
+    i, tp = _ffmpeg_r128(y, media)
+    assert i == pytest.approx(-14.0, abs=0.3)
+    assert tp <= -1.4
+    assert report["output_lufs"] == pytest.approx(i, abs=0.2)
