@@ -1,0 +1,181 @@
+"""Credits: reservations that never overdraw, settle/refund exactly once, the ledger, admin grants."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+
+import pytest
+from conftest import SCRIPT, balance, set_balance
+
+
+def _job_cost(client, user) -> int:
+    """What one job of SCRIPT costs (its estimate), learnt by starting and cancelling one."""
+    project = client.post("/v1/projects", json={"name": "probe"}, headers=user.headers).json()
+    job = client.post(f"/v1/projects/{project['project_id']}/jobs", json={"script": SCRIPT},
+                      headers=user.headers).json()
+    client.post(f"/v1/jobs/{job['job_id']}/cancel", headers=user.headers)
+    return job["credits"]["estimate"]
+
+
+def test_twenty_concurrent_jobs_against_a_balance_for_five_reserve_exactly_five(client, make_user):
+    user = make_user(role="pro")
+    cost = _job_cost(client, user)
+    set_balance(user.user_id, 5 * cost)
+    project = client.post("/v1/projects", json={"name": "rush"}, headers=user.headers).json()
+
+    def start(_):
+        return client.post(f"/v1/projects/{project['project_id']}/jobs", json={"script": SCRIPT},
+                           headers=user.headers)
+
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(start, range(20)))
+    codes = sorted(r.status_code for r in results)
+    assert codes == [202] * 5 + [402] * 15
+    after = balance(user.user_id)
+    assert after.available == 0 and after.held == 5 * cost
+    from filmstudio.db.records import JobRecord
+
+    accepted = {r.json()["job_id"] for r in results if r.status_code == 202}
+    assert {j.job_id for j in JobRecord.scan() if j.status == "QUEUED"} == accepted
+    from filmstudio.credits import iter_ledger, CreditStore
+
+    reserves = [e for e in iter_ledger(CreditStore(), user.user_id) if e.kind == "reserve" and e.job_id in accepted]
+    assert len(reserves) == 5 and all(e.amount == -cost for e in reserves)
+
+
+def test_the_store_never_goes_negative_under_concurrent_reservations(api_aws, make_user):
+    from filmstudio.credits import CreditStore, InsufficientCreditsError
+
+    user = make_user()
+    set_balance(user.user_id, 10)
+    store = CreditStore()
+
+    def reserve(i):
+        try:
+            store.reserve(f"job{i}", user.user_id, 3)
+            return True
+        except InsufficientCreditsError:
+            return False
+
+    with ThreadPoolExecutor(16) as pool:
+        ok = sum(pool.map(reserve, range(16)))
+    assert ok == 3 and balance(user.user_id).available == 1
+
+
+def _job(store_user_id: str, job_id: str, reserved: int):
+    from filmstudio.jobs.store import JobStore
+    from filmstudio.models.job import Credits, Job
+
+    now = datetime.now(timezone.utc)
+    return JobStore().create(Job(job_id=job_id, project_id="p1", user_id=store_user_id, created_at=now,
+                                 updated_at=now, credits=Credits(estimate=reserved, reserved=reserved)))
+
+
+def test_settle_spends_the_reservation_once_however_often_publish_retries(api_aws, make_user):
+    from filmstudio.credits import CreditStore
+    from filmstudio.pipeline import accounting
+
+    user = make_user(credits=20)
+    CreditStore().reserve("j1", user.user_id, 7)
+    job = _job(user.user_id, "j1", 7)
+    for _ in range(3):
+        credits = accounting.settle(job)
+        assert (credits.settled, credits.refunded) == (7, 0)
+    assert accounting.refund(job.model_copy(update={"credits": credits})).refunded == 0
+    after = balance(user.user_id)
+    assert (after.available, after.held, after.active_jobs) == (13, 0, 0)
+
+
+def test_refund_returns_the_reservation_once_and_records_it_on_the_job(api_aws, make_user):
+    from filmstudio.credits import CreditStore
+    from filmstudio.jobs.store import JobStore
+    from filmstudio.pipeline import accounting
+
+    user = make_user(credits=20)
+    CreditStore().reserve("j2", user.user_id, 7)
+    job = _job(user.user_id, "j2", 7)
+    for _ in range(3):
+        assert accounting.refund(job).refunded == 7
+    assert balance(user.user_id).available == 20
+    assert JobStore().get("j2").credits.refunded == 7
+    # A settle after the refund (publish racing a failure) charges nothing.
+    assert accounting.settle(job).settled == 0
+    assert balance(user.user_id).available == 20
+
+
+def test_a_job_cancelled_before_publish_is_never_charged(api_aws, make_user):
+    from filmstudio.credits import CreditStore
+    from filmstudio.jobs.store import JobStore
+    from filmstudio.models.job import JobStatus
+    from filmstudio.pipeline import accounting
+
+    user = make_user(credits=20)
+    CreditStore().reserve("j3", user.user_id, 5)
+    job = _job(user.user_id, "j3", 5)
+    JobStore().transition("j3", JobStatus.CANCELLED)
+    assert accounting.settle(job).settled == 0
+    assert accounting.refund(job).refunded == 5
+    assert balance(user.user_id).available == 20
+
+
+def test_jobs_without_a_reservation_touch_no_account(api_aws):
+    from filmstudio.pipeline import accounting
+
+    job = _job("cli-user", "j4", 0)
+    assert accounting.settle(job) == job.credits and accounting.refund(job) == job.credits
+
+
+def test_me_credits_shows_balance_and_the_ledger(client, alice):
+    cost = _job_cost(client, alice)
+    r = client.get("/v1/me/credits", headers=alice.headers)
+    assert r.status_code == 200
+    body = r.json()
+    from filmstudio.auth.users import SIGNUP_CREDITS
+
+    assert body["available"] == SIGNUP_CREDITS and body["held"] == 0
+    assert [(e["kind"], e["amount"]) for e in body["ledger"]] == [("refund", cost), ("reserve", -cost),
+                                                                  ("grant", SIGNUP_CREDITS)]
+    page = client.get("/v1/me/credits", params={"limit": 1}, headers=alice.headers).json()
+    assert len(page["ledger"]) == 1 and page["next_cursor"]
+    nxt = client.get("/v1/me/credits", params={"limit": 1, "cursor": page["next_cursor"]}, headers=alice.headers)
+    assert nxt.json()["ledger"][0]["kind"] == "reserve"
+
+
+def test_admin_grants_credits_and_others_get_403(client, make_user, alice):
+    admin = make_user(role="admin")
+    r = client.post(f"/v1/admin/users/{alice.user_id}/credits", json={"amount": 100}, headers=admin.headers)
+    assert r.status_code == 200 and r.json()["available"] == balance(alice.user_id).available
+    for caller in (alice, make_user(role="pro")):
+        denied = client.post(f"/v1/admin/users/{caller.user_id}/credits", json={"amount": 100}, headers=caller.headers)
+        assert denied.status_code == 403 and denied.json()["error"]["code"] == "FORBIDDEN"
+        assert client.put(f"/v1/admin/users/{caller.user_id}/role", json={"role": "admin"},
+                          headers=caller.headers).status_code == 403
+    role = client.put(f"/v1/admin/users/{alice.user_id}/role", json={"role": "pro"}, headers=admin.headers)
+    assert role.status_code == 200 and role.json()["role"] == "pro"
+
+
+def test_grant_to_an_unknown_user_is_404(client, make_user):
+    admin = make_user(role="admin")
+    r = client.post("/v1/admin/users/nobody/credits", json={"amount": 5}, headers=admin.headers)
+    assert r.status_code == 404
+
+
+def test_estimate_is_scenes_times_seconds_times_the_tier_rate():
+    from types import SimpleNamespace
+
+    from filmstudio.pipeline.accounting import TIER_RATES, estimate
+
+    plan = SimpleNamespace(scenes=[SimpleNamespace(duration=30.0), SimpleNamespace(duration=25.0)])
+    assert estimate(plan, "preview") == 6  # ceil(55 s x 0.1)
+    assert estimate(plan, "studio") == 110
+    assert TIER_RATES["studio"] > TIER_RATES["preview"]
+
+
+@pytest.mark.parametrize("amount", [0, -5])
+def test_grants_must_be_positive(api_aws, make_user, amount):
+    from filmstudio.credits import CreditStore
+    from filmstudio.errors import BadInputError
+
+    with pytest.raises(BadInputError):
+        CreditStore().grant(make_user().user_id, amount)
