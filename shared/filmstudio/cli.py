@@ -7,8 +7,6 @@ Exit codes: 0 success; 1 the pipeline failed (the stage and reason are printed);
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 import time
 from pathlib import Path

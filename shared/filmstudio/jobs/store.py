@@ -56,7 +56,8 @@ def to_job(rec: JobRecord) -> Job:
         user_id=rec.user_id,
         status=JobStatus(rec.status),
         stage=rec.stage,
-        progress=float(rec.progress or 0),
+        # Retried tasks report their share again; the bar never passes 100 (99 until published).
+        progress=min(float(rec.progress or 0), 100.0 if rec.status == JobStatus.SUCCEEDED.value else 99.0),
         tier=rec.tier,
         language=rec.language,
         title=rec.title or "",

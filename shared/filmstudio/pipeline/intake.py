@@ -15,8 +15,6 @@ import uuid
 from datetime import datetime, timezone
 from typing import Callable
 
-from botocore.exceptions import ClientError
-
 from filmstudio.analysis import analyze
 from filmstudio.aws import client
 from filmstudio.errors import BadInputError, ConflictError
@@ -80,7 +78,7 @@ def start_job(*, user_id: str, project_id: str, data: bytes, filename: str | Non
         job.credits.reserved = estimate
     written: list[str] = []
     try:
-        job = jobs.create(job)
+        job = jobs.create(job)  # ConflictError if this job id exists: that job is not ours to undo
         written.append("job")
         artifacts.put_bytes(script_key, text.encode("utf-8"), "text/plain; charset=utf-8")
         written.append("script")
@@ -93,10 +91,9 @@ def start_job(*, user_id: str, project_id: str, data: bytes, filename: str | Non
         )
         jobs.set_fields(job_id, execution_arn=execution["executionArn"])
         return jobs.get(job_id)
-    except ConflictError:
-        raise  # the job already exists: it is somebody else's write, keep it
-    except Exception:
-        log.exception("intake of job %s failed after %s; undoing", job_id, written)
+    except Exception as exc:
+        if not isinstance(exc, ConflictError):
+            log.exception("intake of job %s failed after %s; undoing", job_id, written)
         if "script" in written:
             artifacts.s3.delete_object(Bucket=artifacts.bucket, Key=script_key)
         if "job" in written:
@@ -104,7 +101,3 @@ def start_job(*, user_id: str, project_id: str, data: bytes, filename: str | Non
         if reserved and release:
             release(job_id, user_id, reserved)
         raise
-
-
-def execution_exists(error: ClientError) -> bool:
-    return error.response["Error"]["Code"] == "ExecutionAlreadyExists"
