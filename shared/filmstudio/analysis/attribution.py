@@ -39,7 +39,8 @@ _LATIN_PRONOUN = re.compile(
 _PERSON_NOUNS = (
     "boy|girl|man|woman|old man|old woman|child|stranger|guard|driver|soldier|doctor|nurse|teacher|priest|"
     "fisherman|farmer|shopkeeper|waiter|policeman|officer|captain|king|queen|mother|father|grandmother|"
-    "grandfather|niño|niña|hombre|mujer|anciano|anciana|viejo|vieja|guardia|soldado|médico|maestro|maestra|"
+    "grandfather|lady|gentleman|niño|niña|hombre|mujer|anciano|anciana|viejo|vieja|guardia|soldado|médico|"
+    "maestro|maestra|señora|señor|señorita|muchacho|muchacha|chico|chica|abuela|abuelo|vendedor|vendedora|"
     "garçon|fille|homme|femme|vieil homme|vieille femme"
 )
 _LATIN_COMMON_SPEAKER = re.compile(
@@ -64,13 +65,13 @@ _HI_VERBS = r"(?:कहा|पूछा|बोल|बताया|पुका�
 _HI_NE = re.compile(rf"((?:\S+\s+)?\S+)\s+ने\s+(?:\S+\s+){{0,5}}?{_HI_VERBS}")
 _HI_PRONOUN = re.compile(rf"(?:उसने|उन्होंने|इसने|वह|वो|वे)\s+(?:\S+\s+){{0,4}}?{_HI_VERBS}")
 _HI_DIRECT = re.compile(r"((?:\S+\s+)?\S+)\s+(?:बोला|बोली|बोले|चिल्लाया|चिल्लाई|चीखा|चीखी|फुसफुसाया|फुसफुसाई)")
-_TA_ENDRU = re.compile(r"(?:என்று|என|என்றபடி)\s+(\S+)")
+_TA_ENDRU = re.compile(r"(?:என்று|என|என்றபடி)\s+(?:ஒரு|அந்த|அந்தப்)?\s*(\S+)")
 _TA_DIRECT = re.compile(r"(\S+)\s+(?:\S+\s+){0,3}?(\S*(?:சொன்ன|கேட்ட|கூறின|கத்தின|சொல்லின|பதிலளித்த|அழைத்த)\S*)")
 _TA_VERB = re.compile(r"(?:சொன்ன|கேட்ட|கூறின|கத்தின|சொல்லின|பதிலளித்த|அழைத்த)(ாள்|ான்|ார்|ார்கள்)")
-_TE_ANI = re.compile(r"(?:అని|అంటూ)\s+(\S+)")
+_TE_ANI = re.compile(r"(?:అని|అంటూ)\s+(?:ఒక|ఆ|ఓ)?\s*(\S+)")
 _TE_DIRECT = re.compile(r"(\S+)\s+(?:\S+\s+){0,3}?\S*(?:అన్నా|అంది|అన్నది|చెప్పా|చెప్పింది|అడిగా|అడిగింది|అరిచా|అరిచింది)")
 _TE_VERB = re.compile(r"(?:అన్న|అం|చెప్ప|అడిగ|అరిచ)(ాడు|ింది|ది|ారు)")
-_BN_BEFORE = re.compile(r"(\S+)\s+(?:\S+\s+){0,2}?(?:বলল|বললেন|বলে উঠল|জিজ্ঞেস করল|জিজ্ঞাসা করল|চেঁচিয়ে|উত্তর দিল|ফিসফিস)")
+_BN_BEFORE = re.compile(r"(?<!একজন )(\S+)\s+(?:\S+\s+){0,2}?(?:বলল|বললেন|বলে উঠল|জিজ্ঞেস করল|জিজ্ঞাসা করল|চেঁচিয়ে|উত্তর দিল|ফিসফিস)")
 _BN_AFTER = re.compile(r"(?:বলল|বললেন|জিজ্ঞেস করল|উত্তর দিল)\s+(\S+)")
 
 _INDIC_NOT_NAMES = frozenset(

@@ -28,7 +28,8 @@ def _hints(gender: Gender | None, age: AgeGroup | None, words: str) -> None:
 _hints("female", "elder", "grandmother grandma granny nana-ji old-woman abuela anciana vieja grand-mère avó nonna oma "
        "दादी नानी बूढ़ी बुढ़िया பாட்டி கிழவி அம்மம்மா அம்மாச்சி అమ్మమ్మ నానమ్మ బామ్మ ముసలావిడ ঠাকুমা দিদিমা ঠাম্মা বুড়ি বৃদ্ধা")
 _hints("male", "elder", "grandfather grandpa abuelo anciano viejo grand-père avô nonno opa "
-       "दादा नाना बूढ़ा தாத்தா கிழவன் తాత ముసలాయన দাদু বুড়ো")
+       "दादा नाना बूढ़ा தாத்தா கிழவன் తాత ముసలాయన పెద్దాయన দাদু বুড়ো")
+_hints(None, "elder", "பெரியவர்")
 _hints(None, "elder", "old elderly aged ancient बुज़ुर्ग बुजुर्ग வயதான முதியவர் ముసలి వృద్ధ বৃদ্ধ")
 _hints("male", "child", "grandson boy son-kid nieto niño chico petit-fils garçon neto menino पोता नाती बच्चा लड़का "
        "பேரன் சிறுவன் மனவడు మనవడు అబ్బాయి పిల్లవాడు নাতি ছেলেটি")
@@ -84,10 +85,15 @@ def _fold(s: str) -> str:
     return "".join(c for c in s if not unicodedata.combining(c) or ord(c) >= 0x0900)
 
 
+_ARTICLES = frozenset("the a an el la los las un una le l' les une o os as um uma der die das ein eine".split())
+
+
 def strip_decorations(name: str) -> tuple[str, list[str]]:
-    """The name without honorifics, kinship words and age adjectives; and those words."""
+    """The name without articles, honorifics, kinship words and age adjectives; and those words."""
     words = name.split()
     dropped: list[str] = []
+    while len(words) > 1 and words[0].casefold() in _ARTICLES:
+        words.pop(0)  # "la señora" is the same person as "Señora"; an article is no hint
     while len(words) > 1 and (words[0].casefold().rstrip(".") in _HONORIFICS_BARE
                               or words[0].casefold() in AGE_ADJECTIVES or words[0].casefold() in TITLES):
         dropped.append(words.pop(0))

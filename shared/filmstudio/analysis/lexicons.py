@@ -52,7 +52,7 @@ SETTINGS = LexiconMatcher({
                "కార్యాలయ", "ఆఫీసు", "অফিস", "ডাকঘর", "oficina", "correos", "bureau", "escritório", "büro", "ufficio"],
     "hospital": ["hospital", "clinic", "ward", "अस्पताल", "மருத்துவமன", "ఆసుపత్రి", "হাসপাতাল", "hôpital", "klinik",
                  "ospedale"],
-    "school": ["school", "classroom", "college", "university", "स्कूल", "विद्यालय", "पाठशाला", "பள்ளி", "வகுப்ப",
+    "school": ["school", "classroom", "college", "university", "स्कूल", "विद्यालय", "पाठशाला", "कक्षा", "क्लास", "பள்ளி", "வகுப்ப",
                "పాఠశాల", "బడి", "স্কুল", "বিদ্যালয়", "escuela", "colegio", "aula", "école", "escola", "schule",
                "scuola"],
     "market": ["market", "bazaar", "shop", "store", "stall", "बाज़ार", "बाजार", "दुकान", "சந்தை", "கடை", "సంత",

@@ -107,6 +107,8 @@ class ProseParser:
         self.cast = cast
         self.language = language
         self._text = ""
+        self._told = ""
+        self._named: dict[str, CastMember] = {}  # person noun stem -> the character it was named as
         self.last_mentioned: list[CastMember] = []
         self.recent_speakers: list[str] = []
 
@@ -125,7 +127,11 @@ class ProseParser:
         scenes: list[DraftScene] = []
         scene = DraftScene()
         setting: str | None = None
+        self._told = title  # the story so far, for "has it been there before?"
+        previous = ""
         for para in paragraphs:
+            self._told += " " + previous
+            previous = para
             if para == "***":
                 if not scene.empty:
                     scenes.append(scene)
@@ -200,7 +206,17 @@ class ProseParser:
             break
         first_sentence = _SENTENCES.split(para, maxsplit=1)[0]
         new_setting = self._setting_of(first_sentence)
-        return bool(setting and new_setting and new_setting != setting)
+        if setting and new_setting and new_setting != setting:
+            return True
+        # A paragraph that opens on a place the story has not been to yet ("In the
+        # classroom", "कक्षा में", "மண்டபத்தில்") moves the story there. A place named before
+        # ("கோயில் மணி ஒலிக்க" after the temple) is a return, not a new scene.
+        opening = " ".join(para.split()[:3])
+        for pos, _, word in SETTINGS.finditer(opening):
+            if pos <= 8 and word.casefold() not in self._told.casefold():
+                return True
+            break
+        return False
 
     def _mentions(self, text: str, scene: DraftScene) -> None:
         """Track who the narration names, in order: pronoun attributions resolve to them."""
@@ -238,6 +254,7 @@ class ProseParser:
             self._hint_around(member, text, start, m.end())
             hits.append((start, member))
         hits.extend(self._indic_names(text))
+        hits.extend(self._introductions(text))
         for _, member in sorted(hits, key=lambda t: t[0]):
             self._touch(member)
             scene.present(member.id)
@@ -268,6 +285,23 @@ class ProseParser:
             if word in _INDIC_NOT_NAMES or word.casefold() in HINTS or _has_hint_stem(word) or self.cast.get(word):
                 continue
             found.append((m.start(), self.cast.add(word)))
+        return found
+
+    def _introductions(self, text: str) -> list[tuple[int, CastMember]]:
+        """"A boy sat alone. His name was Sonu." names the boy: later "the boy said" is Sonu."""
+        found = []
+        for m in _NAMING.finditer(text):
+            name = (m.group(1) or m.group(2) or m.group(3) or "").strip(" ,.;:!?।")
+            if not name or name in _INDIC_NOT_NAMES:
+                continue
+            member = self.cast.get(name) or self.cast.add(name)
+            lead = text[max(0, m.start() - 120):m.start()]
+            nouns = [(g, a, w) for g, a, w in hints_in(lead, self.language) if g]
+            if nouns:
+                gender, age, noun = nouns[-1]
+                self.cast.hint(member, noun)
+                self._named[_noun_stem(noun)] = member
+            found.append((m.start(), member))
         return found
 
     def _recurs(self, word: str) -> bool:
@@ -344,7 +378,7 @@ class ProseParser:
     def _resolve(self, found: Attribution, context: str) -> CastMember | None:
         if found.name:
             name = found.name
-            known = self.cast.get(name)
+            known = self.cast.get(name) or self._named.get(_noun_stem(name))
             if known is None and not re.search(r"[A-Za-z]", name):
                 known = self._known_by_stem(name)
             member = known or self.cast.add(name)
@@ -413,6 +447,19 @@ _INDIC_NOT_NAMES = frozenset(
     తన నా ఆమె అతని ఒక ఆ ఈ
     তার আমার নিজের সে এক ওই এই""".split()
 )
+
+
+_NAMING = re.compile(
+    r"\b(?:his|her|whose) name (?:was|is) ([A-Z][\w'’-]+)|\b(?:se llamaba|su nombre era|s'appelait|chamava-se) "
+    r"([A-ZÁÉÍÓÚÑ][\w'’-]+)|"
+    r"(?:नाम|பெயர்|పేరు|নাম)\s+(\S+?)\s*(?:था|थी|है|।|\.|$)"
+)
+
+
+def _noun_stem(noun: str) -> str:
+    # Indic nouns inflect at the end (लड़का, लड़के): compare without the last letter.
+    noun = noun.casefold()
+    return noun[:-1] if any(ord(c) >= 0x0900 for c in noun) and len(noun) > 2 else noun
 
 
 def _has_hint_stem(word: str) -> bool:
