@@ -17,7 +17,7 @@ from constructs import Construct
 
 from cdk import nag
 from cdk.config import StudioConfig
-from cdk.naming import function_name
+from cdk.naming import api_name, function_name
 from cdk.pipeline import retention
 from cdk.storage import removal_policy
 from cdk.waf import web_acl
@@ -57,7 +57,7 @@ class ApiStack(Stack):
         self.api = apigw.RestApi(
             self,
             "RestApi",
-            rest_api_name=f"{config.prefix}-api",
+            rest_api_name=api_name(config),
             description="Film Studio REST API (FastAPI through Mangum)",
             endpoint_types=[apigw.EndpointType.REGIONAL],
             # Usage-plan keys, when routes start requiring them, come from the authorizer (usageIdentifierKey).

@@ -65,3 +65,8 @@ def function_name(prefix: str, name: str) -> str:
     from filmstudio.topology import function
 
     return _with_prefix(function(name).local_name, prefix)
+
+
+def api_name(config) -> str:
+    """The REST API's name, which is also the ApiName dimension of its CloudWatch metrics."""
+    return f"{config.prefix}-api"

@@ -14,7 +14,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from cdk.config import METRICS_NAMESPACE, StudioConfig
-from cdk.naming import pascal
+from cdk.naming import api_name, pascal
 
 PERIOD = Duration.minutes(5)
 # Powertools Metrics (EMF) names the stage code emits; SEARCH picks up whatever dimensions they carry.
@@ -117,6 +117,34 @@ class ObservabilityStack(Stack):
             )
             for metric in STAGE_METRICS
         ])
+        self._api(config, action)
         self.dashboard.add_widgets(
             cloudwatch.AlarmStatusWidget(title="Alarms", width=24, alarms=self.alarms),
+        )
+
+    def _api(self, config: StudioConfig, action: cw_actions.SnsAction) -> None:
+        # API Gateway publishes by API name and stage, both fixed (api.py), so no reference to the API stack
+        # is needed and this stack deploys before it.
+        dims = {"ApiName": api_name(config), "Stage": config.api_stage_name}
+
+        def metric(name: str, statistic: str, label: str | None = None) -> cloudwatch.Metric:
+            return cloudwatch.Metric(namespace="AWS/ApiGateway", metric_name=name, dimensions_map=dims,
+                                     statistic=statistic, period=PERIOD, label=label)
+
+        server_errors = cloudwatch.Alarm(
+            self, "Api5xxAlarm",
+            alarm_description="The REST API answered with 5xx errors",
+            metric=metric("5XXError", "Sum"),  # no label: a labelled metric turns the alarm into metric math
+            threshold=5, evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        server_errors.add_alarm_action(action)
+        self.alarms.append(server_errors)
+        self.dashboard.add_widgets(
+            cloudwatch.GraphWidget(title="API requests", width=12, left=[
+                metric("Count", "Sum", "requests"), metric("4XXError", "Sum", "4xx"), metric("5XXError", "Sum", "5xx")]),
+            cloudwatch.GraphWidget(title="API latency (ms)", width=12, left=[
+                metric("Latency", "p50", "p50"), metric("Latency", "p95", "p95"),
+                metric("IntegrationLatency", "p95", "integration p95")]),
         )

@@ -106,3 +106,9 @@ def test_stage_has_a_regional_web_acl_with_a_rate_rule(template):
         })]),
     })
     template.resource_count_is("AWS::WAFv2::WebACLAssociation", 1)
+
+
+def test_api_name_is_the_one_the_dashboard_watches(template):
+    # The observability stack addresses API metrics by this fixed name rather than by reference.
+    template.has_resource_properties("AWS::ApiGateway::RestApi", {"Name": "filmstudio-api",
+                                                                  "ApiKeySourceType": "AUTHORIZER"})

@@ -38,6 +38,8 @@ def test_dashboard_covers_the_state_machine_functions_and_stage_metrics(template
         assert body.count(f'"AWS/Lambda","{metric}"') == len(topology.FUNCTIONS), metric
     assert '"stat":"p95"' in body
     assert "SEARCH('{FilmStudio} MetricName=\\\"StageSeconds\\\"'" in body
+    for metric in ("Count", "5XXError", "Latency"):
+        assert f'"AWS/ApiGateway","{metric}","ApiName","filmstudio-api","Stage","prod"' in body, metric
 
 
 def test_alarms_for_failed_executions_and_every_function_notify_the_topic(template):
@@ -54,6 +56,8 @@ def test_alarms_for_failed_executions_and_every_function_notify_the_topic(templa
     assert len(by_metric[("AWS/States", "ExecutionsFailed")]) == 1
     assert len(by_metric[("AWS/States", "ExecutionsTimedOut")]) == 1
     assert len(by_metric[("AWS/Lambda", "Errors")]) == len(topology.FUNCTIONS)
+    (api_5xx,) = by_metric[("AWS/ApiGateway", "5XXError")]
+    assert {d["Name"]: d["Value"] for d in api_5xx["Dimensions"]} == {"ApiName": "filmstudio-api", "Stage": "prod"}
     template.has_resource_properties("AWS::CloudWatch::Alarm", {
         "MetricName": "ExecutionsFailed", "Threshold": 1, "Statistic": "Sum",
         "ComparisonOperator": "GreaterThanOrEqualToThreshold",
