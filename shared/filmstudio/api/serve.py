@@ -42,6 +42,49 @@ def atomic_moto_dynamodb() -> Iterator[None]:
             setattr(DynamoDBBackend, name, fn)
 
 
+@contextlib.contextmanager
+def moto_s3_notifies_after_metadata() -> Iterator[None]:
+    """S3 sends ObjectCreated once the object is complete, metadata and Content-Type included;
+    moto sends it from inside its backend's put_object, before the PUT handler sets them. The
+    S3 trigger then sees an asset upload without `x-amz-meta-asset-id`. Defer the notification
+    to the end of the PUT request, as S3 behaves."""
+    import moto.s3.models as s3_models
+    import moto.s3.notifications as s3_notifications
+    import moto.s3.responses as s3_responses
+
+    pending = threading.local()
+    backend_put = s3_models.S3Backend.put_object
+    response_put = s3_responses.S3Response.put_object
+
+    def put_object(backend, bucket_name, key_name, *args, **kwargs):
+        deferred = getattr(pending, "events", None)
+        if deferred is None or kwargs.get("disable_notification"):
+            return backend_put(backend, bucket_name, key_name, *args, **kwargs)
+        kwargs["disable_notification"] = True
+        key = backend_put(backend, bucket_name, key_name, *args, **kwargs)
+        deferred.append((backend, bucket_name, key))
+        return key
+
+    def put_request(response, *args, **kwargs):
+        pending.events = []
+        try:
+            result = response_put(response, *args, **kwargs)
+        finally:
+            deferred, pending.events = pending.events, None
+        for backend, bucket_name, key in deferred:
+            s3_notifications.send_event(backend.account_id, s3_notifications.S3NotificationEvent.OBJECT_CREATED_PUT_EVENT,
+                                        backend.get_bucket(bucket_name), key)
+        return result
+
+    s3_models.S3Backend.put_object = put_object
+    s3_responses.S3Response.put_object = put_request
+    try:
+        yield
+    finally:
+        s3_models.S3Backend.put_object = backend_put
+        s3_responses.S3Response.put_object = response_put
+
+
 def serve(host: str = "127.0.0.1", port: int = 8000, *, log_level: str = "info",
           on_ready: Callable[[object], None] | None = None) -> None:
     """Run the API on http://host:port until interrupted. `on_ready(server)` is called with the
@@ -56,7 +99,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, log_level: str = "info",
     # moto's S3 is not reachable over HTTP, so locally the API streams job outputs itself.
     os.environ["FILMSTUDIO_SERVE_MEDIA"] = "1"
     try:
-        with LocalCloud(), atomic_moto_dynamodb():
+        with LocalCloud(), atomic_moto_dynamodb(), moto_s3_notifies_after_metadata():
             server = uvicorn.Server(uvicorn.Config(create_app(), host=host, port=port, log_level=log_level,
                                                    lifespan="off"))
             if on_ready:
