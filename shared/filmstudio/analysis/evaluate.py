@@ -76,10 +76,14 @@ def _score_file(analysis: ScriptAnalysis, label: dict[str, Any]) -> dict[str, An
         by_id = {c.id: c for c in analysis.characters}
         attributed = 0
         wrong = []
+        position = 0  # labelled lines are in script order: match each after the previous one
         for speaker, opening in label["lines"]:
             want = _norm(opening)
-            line = next((ln for ln in lines if _norm(ln.text).startswith(want)), None) or next(
-                (ln for ln in lines if want in _norm(ln.text)), None)
+            rest = lines[position:]
+            line = next((ln for ln in rest if _norm(ln.text).startswith(want)), None) or next(
+                (ln for ln in rest if want in _norm(ln.text)), None)
+            if line is not None:
+                position = lines.index(line) + 1
             character = by_id.get(line.character_id) if line else None
             if character and _matches(speaker, character):
                 attributed += 1

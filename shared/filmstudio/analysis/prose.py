@@ -255,6 +255,7 @@ class ProseParser:
             hits.append((start, member))
         hits.extend(self._indic_names(text))
         hits.extend(self._introductions(text))
+        self._introduced(text)
         for _, member in sorted(hits, key=lambda t: t[0]):
             self._touch(member)
             scene.present(member.id)
@@ -286,6 +287,23 @@ class ProseParser:
                 continue
             found.append((m.start(), self.cast.add(word)))
         return found
+
+    def _introduced(self, text: str) -> None:
+        """People brought on by what they are: "an old man", "एक बूढ़ा किसान", "এক বুড়ো বাঁশিওয়ালা".
+
+        They join the cast as candidates for a later "he said"; one who never speaks is
+        dropped from the analysis."""
+        for m in _INDEFINITE_PERSON.finditer(text):
+            adjective, noun = m.group(1) or m.group(3), m.group(2) or m.group(4)
+            if not noun or noun in _INDIC_NOT_NAMES:
+                continue
+            is_person = bool(hints_in(noun, self.language)) or (adjective and hints_in(adjective, self.language))
+            if not is_person and not re.fullmatch(_PERSON_NOUN_RE, noun.lower()):
+                continue
+            name = f"{adjective} {noun}" if adjective and noun.isascii() else noun
+            member = self.cast.get(name) or self.cast.add(name[:1].upper() + name[1:] if name.isascii() else name)
+            self.cast.hint(member, f"{adjective or ''} {noun}")
+            self._touch(member)
 
     def _introductions(self, text: str) -> list[tuple[int, CastMember]]:
         """"A boy sat alone. His name was Sonu." names the boy: later "the boy said" is Sonu."""
@@ -330,8 +348,12 @@ class ProseParser:
 
     def _dialogue_paragraph(self, segs: list[_Segment], scene: DraftScene) -> None:
         narration = [s for s in segs if s.kind == "narration"]
+        first_speech = next(i for i, seg in enumerate(segs) if seg.kind == "speech")
         for s in narration:
             scene.action.append(strip_emphasis(squash(s.text))) if len(s.text.split()) > 6 else None
+        for seg in segs[:first_speech]:
+            # Who the lead-in narration brings on stage ("বিকেলে এক বুড়ো বাঁশিওয়ালা গান ধরলেন।").
+            self._introduced(seg.text)
         speaker = self._attribute(segs, scene)
         spoken: list[str] = []
         for s in segs:
@@ -365,9 +387,14 @@ class ProseParser:
                 member = self._resolve(found, seg.text)
                 if member:
                     return member
-        # No speech verb: the character named in the sentence that leads into the quote.
-        if before:
-            member = self._subject_of(before[-1].text)
+        # No speech verb: the character named in the narration next to the quote, the
+        # sentence leading into it or, when the quote opens the paragraph, the one after it
+        # ("“Liar.” Aunt Mary stood").
+        beside = [before[-1].text] if before else []
+        if first_speech == 0 and candidates:
+            beside.append(_SENTENCES.split(candidates[0].text.strip(), maxsplit=1)[0])
+        for text in beside:
+            member = self._subject_of(text)
             if member:
                 return member
         # Turn-taking: an unattributed reply in a two-person exchange is the other person's.
@@ -389,14 +416,15 @@ class ProseParser:
         if found.pronoun or found.verb:
             # "she said" right after someone else's line is rarely that someone: people take turns.
             previous = self.recent_speakers[-1] if self.recent_speakers else None
-            for member in reversed(self.last_mentioned):
-                if member.id == previous or member.is_narrator:
-                    continue
-                guess = member.character().gender
-                if found.gender is None or guess in (None, found.gender):
-                    if found.gender:
-                        self.cast.vote_gender(member, found.gender)
-                    return member
+            candidates = [m for m in reversed(self.last_mentioned) if m.id != previous and not m.is_narrator]
+            # Someone known to match the pronoun first, then someone of unknown gender.
+            ranked = [m for m in candidates if found.gender and m.character().gender == found.gender] + [
+                m for m in candidates if found.gender is None or m.character().gender is None]
+            if ranked:
+                member = ranked[0]
+                if found.gender:
+                    self.cast.vote_gender(member, found.gender)
+                return member
         return None
 
     def _known_by_stem(self, word: str) -> CastMember | None:
@@ -449,6 +477,13 @@ _INDIC_NOT_NAMES = frozenset(
 )
 
 
+_PERSON_NOUN_RE = (r"(?:boy|girl|man|woman|child|stranger|guard|driver|soldier|doctor|nurse|teacher|priest|farmer|"
+                   r"shopkeeper|waiter|officer|captain|lady|gentleman|beggar|seller|vendor|\w+man|\w+woman|"
+                   r"niño|niña|hombre|mujer|anciano|anciana|señora|señor|muchacho|muchacha|vendedor|vendedora)")
+_INDEFINITE_PERSON = re.compile(
+    rf"\b(?:an?|un|una)\s+(?:(old|young|little|elderly|tall|short|viejo|vieja|joven)\s+)?({_PERSON_NOUN_RE})\b|"
+    r"(?:एक|এক|ఒక|ஒரு|একজন)\s+(?:([\u0900-\u0DFF]+)\s+)?([\u0900-\u0DFF]+)"
+)
 _NAMING = re.compile(
     r"\b(?:his|her|whose) name (?:was|is) ([A-Z][\w'’-]+)|\b(?:se llamaba|su nombre era|s'appelait|chamava-se) "
     r"([A-ZÁÉÍÓÚÑ][\w'’-]+)|"
