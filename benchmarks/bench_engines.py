@@ -14,6 +14,8 @@ Run: python benchmarks/bench_engines.py   (from the repo root)
 
 from __future__ import annotations
 
+import os
+import resource
 import sys
 import tempfile
 import threading
@@ -87,6 +89,12 @@ def build_plan(seconds: float = 60.0, width: int = 1280, height: int = 720, fps:
                 characters=cast, scenes=scenes, width=width, height=height, fps=fps, duration=t)
 
 
+def _cpu() -> float:
+    """CPU seconds used so far by this process and the ffmpeg processes it waited for."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def run() -> dict:
     from filmstudio.engines.preview import ffmpeg
 
@@ -112,10 +120,12 @@ def run() -> dict:
                 busy["storyboard"] += t1 - t0
                 busy["motion"] += t2 - t1
 
+        cpu0 = _cpu()
         start = time.perf_counter()
         with ThreadPoolExecutor(2) as ex:
             list(ex.map(shot, [(sc, s) for sc in plan.scenes for s in sc.shots]))
         t_shots = time.perf_counter()
+        cpu_shots = _cpu()
         speech = {}
         for line in plan.lines():
             wav = work / f"{line.id}.wav"
@@ -126,13 +136,17 @@ def run() -> dict:
             music[sc.id] = work / f"{sc.id}-music.wav"
             mu.render_cue(plan, sc, music[sc.id])
         t_music = time.perf_counter()
+        cpu_music = _cpu()
         result = co.compose(plan, ComposeInputs(clips, panels, speech, music), work / "final", ComposeOptions())
         t_compose = time.perf_counter()
+        cpu_compose = _cpu()
 
         frames = int(result.extra["frames"])
         b0 = time.perf_counter()
+        bc0 = _cpu()
         ffmpeg.run(["-i", str(result.film), "-map", "0:v", "-frames:v", str(frames), *ffmpeg.x264_args(plan.fps), "-an", "-sn", str(work / "bare.mp4")], stage="bench")
         bare = time.perf_counter() - b0
+        bare_cpu = _cpu() - bc0
 
     wall = t_compose - start
     figures = {
@@ -150,6 +164,16 @@ def run() -> dict:
         "compose_seconds": round(t_compose - t_music, 2),
         "bare_encode_seconds": round(bare, 2),
         "compose_vs_bare_encode": round((t_compose - t_music) / bare, 2),
+        "cpu_seconds": {
+            "total": round(cpu_compose - cpu0, 2),
+            "storyboard+motion": round(cpu_shots - cpu0, 2),
+            "speech+music": round(cpu_music - cpu_shots, 2),
+            "compose": round(cpu_compose - cpu_music, 2),
+            "bare_encode": round(bare_cpu, 2),
+        },
+        "cpu_per_film_second_on_2_cores": round((cpu_compose - cpu0) / 2 / result.duration, 3),
+        "compose_steps": result.extra.get("timings", {}),
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "compose_frames_copied": result.extra["copied_frames"],
         "compose_frames_encoded": result.extra["encoded_frames"],
     }
@@ -158,6 +182,13 @@ def run() -> dict:
     for stage, secs in figures["stages_wall"].items():
         print(f"  {stage:32s} {secs:7.2f} s")
     print(f"  (thread busy time: storyboard {figures['thread_busy']['storyboard']} s, motion {figures['thread_busy']['motion']} s)")
+    print(f"  compose steps: {figures['compose_steps']}")
+    cpu = figures["cpu_seconds"]
+    print(
+        f"CPU seconds: total {cpu['total']} (storyboard+motion {cpu['storyboard+motion']}, speech+music {cpu['speech+music']}, "
+        f"compose {cpu['compose']}; bare encode {cpu['bare_encode']})  ->  {figures['cpu_per_film_second_on_2_cores']} s per film "
+        f"second if both cores were ours (1-min load average during the run: {figures['load_average_1min']})"
+    )
     print(
         f"compose {figures['compose_seconds']} s vs bare x264 encode of the same {frames} frames "
         f"{figures['bare_encode_seconds']} s  ->  {figures['compose_vs_bare_encode']}x (target <= 1.5x; "

@@ -156,3 +156,18 @@ def test_joins_are_frame_exact(plan_factory, render_film, tmp_path, fps):
         middle = len(clip) // 2  # outside every fade and crossfade window
         assert np.abs(film[start + middle] - clip[middle]).mean() < 0.5
         assert np.abs(film[start + middle] - clip[middle - 1]).mean() > np.abs(film[start + middle] - clip[middle]).mean()
+
+
+@pytest.mark.parametrize("language", ["hi", "ta", "te", "bn"])
+def test_subtitles_in_indian_scripts_get_a_font_with_every_glyph(plan_factory, media, language, bengali_font_installed):
+    """The family compose hands libass for burned subtitles covers every character of every line."""
+    from filmstudio.engines.preview.compose import Cue, subtitle_family
+
+    if language == "bn" and not bengali_font_installed:
+        pytest.skip("no Bengali font installed (fontpkg-hind-siliguri)")
+    plan = plan_factory(language=language, shots=2)
+    cues = [Cue(0.0, 1.0, line.text) for line in plan.lines()]
+    family = subtitle_family(cues)
+    assert family != fonts.FALLBACK_FAMILY
+    text = "".join(c.text for c in cues)
+    assert media.missing_glyphs(text, fonts.family_path(family)) == set()

@@ -139,19 +139,21 @@ def normalize(x: np.ndarray, rate: int = 48_000, target: float = -14.0, ceiling_
     measured = integrated_lufs(x, rate)
     if not np.isfinite(measured):
         return x, {"input_lufs": measured, "gain_db": 0.0, "output_lufs": measured, "true_peak_dbtp": float("-inf")}
-    y = x.astype(np.float32)
-    gain_db = 0.0
-    out = measured
-    # Limiting lowers the loudness a little; a second round brings it back within 0.1 LU.
+    gain_db, out = 0.0, measured
+    # Sample peaks under ceiling - 0.5 dB leave room for inter-sample overs. Limiting
+    # takes some loudness away; while that is more than the half dB of room, push
+    # the gain and limit again (heavily peaky speech needs a second round).
     for _ in range(3):
-        step = target - out
-        if abs(step) < 0.05:
-            break
-        gain_db += step
-        y = x.astype(np.float32) * np.float32(10 ** (gain_db / 20))
-        # Sample peaks under ceiling - 0.5 dB leave room for inter-sample overs.
-        y = _limit(y, 10 ** ((ceiling_dbtp - 0.5) / 20), rate)
+        gain_db += target - out
+        y = _limit(x.astype(np.float32) * np.float32(10 ** (gain_db / 20)), 10 ** ((ceiling_dbtp - 0.5) / 20), rate)
         out = integrated_lufs(y, rate)
+        if target - out < 0.4:
+            break
+    # The rest comes back as a plain gain, inside the room the limiter left.
+    if abs(target - out) >= 0.05:
+        y *= np.float32(10 ** ((target - out) / 20))
+        gain_db += target - out
+        out = target
     tp = true_peak_dbtp(y)
     if tp > ceiling_dbtp:
         y *= np.float32(10 ** ((ceiling_dbtp - tp) / 20))
