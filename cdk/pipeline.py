@@ -17,9 +17,8 @@ from constructs import Construct
 from filmstudio import topology
 from filmstudio.topology import FunctionSpec
 
-from cdk import packaging
+from cdk import nag, packaging
 from cdk.config import METRICS_NAMESPACE, StudioConfig
-from cdk import nag
 from cdk.naming import FUNCTION_TAG, function_id, function_name, media_bucket_name, table_name
 from cdk.storage import removal_policy
 from cdk.tables import TableShape
