@@ -50,6 +50,8 @@ _hints("male", "adult", "man gentleman father dad husband groom uncle priest mon
        "నాన్న భర్త పెళ్లికొడుకు మామయ్య అన్న పూజారి "
        "বাবা স্বামী বর মামা কাকা দাদা পুরোহিত")
 # Pronouns are left out on purpose: in "ARJUN (10), her grandson" the "her" is someone else.
+_hints("male", None, "nephew sobrino neveu भतीजा भांजा மருமகன் మేనల్లుడు ভাইপো ভাগ্নে")
+_hints("female", None, "niece sobrina nièce भतीजी भांजी மருமகள் మేనకోడలు ভাইঝি ভাগ্নী")
 _hints("female", None, "daughter sister princess hija hermana señorita doña miss mrs ms "
        "बेटी बहन दीदी மகள் தங்கை కూతురు చెల్లి মেয়ে বোন")
 _hints("male", None, "son brother prince hijo hermano don mr sir "

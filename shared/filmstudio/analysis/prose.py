@@ -179,7 +179,9 @@ class ProseParser:
                     if idx < 0:
                         continue
                     before = sentence[:idx].split()[-3:]
-                    after = sentence[idx + len(member.name):].split()[:2]
+                    # After a name only an honorific suffix describes it ("सुधा अम्मा"); in
+                    # "সুমন তার বোন পিয়ালিকে" the sister is Piyali, not Suman.
+                    after = [w for w in sentence[idx + len(member.name):].split()[:1] if w in KIN_SUFFIXES]
                     words = [w for w in before + after if w.strip(",.;:!?।") not in self.cast_names()]
                     self.cast.hint(member, " ".join(words))
                     # "दस साल का मोहन" / "दस साल की गीता": Hindi agrees the age phrase with the person.
