@@ -322,6 +322,15 @@ class Cast:
                 member.age_votes[age_group] += weight
 
     @staticmethod
+    def describe(member: CastMember, appositive: str) -> None:
+        """Keep the first appositive that introduces a character ("a retired postmistress in a
+        faded cotton saree") as its description: the storyboard draws from it."""
+        text = re.sub(r"\(.*?\)", "", appositive).strip(" ,.;:")
+        if member.description or not text or len(text.split()) > 14:
+            return
+        member.description = text
+
+    @staticmethod
     def vote_gender(member: CastMember, gender: Gender, weight: int = 1) -> None:
         member.gender_votes[gender] += weight
 

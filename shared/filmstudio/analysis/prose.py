@@ -341,6 +341,8 @@ class ProseParser:
             after = rest[:rest.index(",", 1)] if rest[:1] == "(" and "," in rest[1:] else after
         elif len(clauses) > 1 and len(clauses[0].split()) <= 2 and re.match(r"\s*(?:an?|una?|the)\s", clauses[1]):
             after = clauses[1]  # "Lily came, a girl of eight"
+        if after and re.match(r"\s*(?:an?|the|una?|el|la|le|une|uma?|his|her|su|sa|son)\s", after):
+            self.cast.describe(member, after)
         self.cast.hint(member, " ".join(before.split()[-4:]) + " " + after)
 
     def _touch(self, member: CastMember) -> None:
@@ -354,8 +356,9 @@ class ProseParser:
         for s in narration:
             scene.action.append(strip_emphasis(squash(s.text))) if len(s.text.split()) > 6 else None
         for seg in segs[:first_speech]:
-            # Who the lead-in narration brings on stage ("বিকেলে এক বুড়ো বাঁশিওয়ালা গান ধরলেন।").
-            self._introduced(seg.text)
+            # Who the lead-in narration brings on stage ("Lucía, una violinista, esperaba.",
+            # "বিকেলে এক বুড়ো বাঁশিওয়ালা গান ধরলেন।").
+            self._mentions(seg.text, scene)
         speaker = self._attribute(segs, scene)
         spoken: list[str] = []
         for s in segs:

@@ -266,6 +266,9 @@ def _hint_from_action(scenes: list[DraftScene], cast: Cast) -> None:
                                 stop = later_start
                                 break
                         cast.hint(member, sentence[end:min(stop, end + 100)])
+                        appositive = re.match(r"\s*(?:\([^)]*\))?\s*,\s*([^,]+),", sentence[end:stop])
+                        if appositive:
+                            cast.describe(member, appositive.group(1))
                         # "Her son DEV (30s)": the word just before the name, when it is kinship.
                         before = sentence[:start].split()[-1:] if sentence[:start].split() else []
                         if before and HINTS.get(before[0].casefold().strip(",")):

@@ -63,7 +63,7 @@ def render_table(doc: Plan | ScriptAnalysis) -> str:
             f"{c.voice.pitch}/{c.voice.rate}" if is_plan else "",
         ])
     lines += _table(["id", "name", "aliases", "age", "group", "gender", "lang", "pitch/wpm" if is_plan else ""],
-                    rows, [14, 18, 16, 4, 6, 7, 5, 9])
+                    rows, [14, 22, 16, 4, 6, 7, 5, 9])
     lines += ["", "Scenes"]
     rows = []
     for s in doc.scenes:

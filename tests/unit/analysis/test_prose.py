@@ -139,3 +139,69 @@ def test_narration_is_read_in_watchable_pieces():
     narration = [ln for s in a.scenes for ln in s.lines]
     assert len(narration) >= 3
     assert all(ln.est_duration <= 8.0 for ln in narration)
+
+
+def test_people_named_by_what_they_are():
+    text = """The Visitor
+Mrs. Sharma opened the door to find a boy of twelve holding a parcel.
+"Is this number forty?" asked the boy.
+"It is," Mrs. Sharma said. "Who sent you?"
+"Dr. Rao," he said.
+"Tell Dr. Rao I accept."
+"Accept what?"
+"""
+    a = analyze(text)
+    assert [s for s, _ in _speakers(a)] == ["Boy", "Sharma", "Boy", "Sharma", "Boy"]
+    by_name = {c.name: c for c in a.characters}
+    assert by_name["Sharma"].gender == "female" and "Mrs. Sharma" in by_name["Sharma"].aliases
+    assert (by_name["Boy"].gender, by_name["Boy"].age_group) == ("male", "child")
+    assert "Rao" not in by_name  # named in speech only: not a character of the scene
+
+
+def test_an_introduction_names_the_person():
+    text = """कक्षा
+
+कक्षा में एक लड़का अकेला बैठा था। उसका नाम सोनू था।
+
+"सोनू," लड़के ने धीरे से कहा।
+"""
+    a = analyze(text)
+    assert _speakers(a) == [("सोनू", "सोनू,")]
+    sonu = next(c for c in a.characters if c.name == "सोनू")
+    assert (sonu.gender, sonu.age_group) == ("male", "child")
+
+
+def test_a_person_brought_on_by_an_indefinite_speaks_next():
+    text = 'বিকেলে এক বুড়ো বাঁশিওয়ালা গান ধরলেন। "এই বাঁশি আমার বাবার তৈরি," তিনি বললেন।\n'
+    a = analyze(text)
+    assert [s for s, _ in _speakers(a)] == ["বাঁশিওয়ালা"]
+    seller = next(c for c in a.characters if c.name == "বাঁশিওয়ালা")
+    assert (seller.gender, seller.age_group) == ("male", "elder")
+
+
+def test_an_action_right_after_a_quote_names_its_speaker():
+    text = """Aunt Mary and her nephew Sam stood among the beans.
+
+"Liar." Aunt Mary stood, brushing soil from her apron. "Fetch the watering can."
+"""
+    assert [s for s, _ in _speakers(analyze(text))] == ["Mary"]
+
+
+def test_descriptions_from_appositives():
+    a = analyze("Lucía, una violinista de veinte años, esperaba en el andén. “¿Y tú?”, preguntó Lucía.\n\n"
+                "Nadie respondió.\n")
+    lucia = next(c for c in a.characters if c.name == "Lucía")
+    assert lucia.description == "una violinista de veinte años" and lucia.age == 20
+
+
+def test_japanese_attribution():
+    a = analyze("「おはよう」と花子は言った。\n\n「遅いよ」と太郎が答えた。\n")
+    assert a.language.language == "ja"
+    assert [s for s, _ in _speakers(a)] == ["花子", "太郎"]
+    assert all(c.id.isascii() for c in a.characters)
+
+
+def test_hindi_age_in_words():
+    a = analyze('पतंग\n\nदस साल का मोहन छत पर खड़ा था।\n\n"आज मेरी पतंग सबसे ऊपर होगी," मोहन ने कहा।\n')
+    mohan = next(c for c in a.characters if c.name == "मोहन")
+    assert (mohan.age, mohan.age_group, mohan.gender) == (10, "child", "male")
