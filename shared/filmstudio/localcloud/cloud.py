@@ -11,9 +11,7 @@ knows it runs locally.
 
 from __future__ import annotations
 
-import copy
 import io
-import logging
 import json
 import os
 import time
@@ -23,15 +21,12 @@ from typing import Any
 from filmstudio import aws, topology
 from filmstudio.db.base import bind_tables, unbind_tables
 from filmstudio.jobs.store import JobStore
+from filmstudio.localcloud import moto_fixes
 from filmstudio.localcloud.runtime import LocalLambdaRuntime
 from filmstudio.models.job import Job
 from filmstudio.settings import get_settings, reset_settings
 
-_ABSENT = object()
 ACCOUNT = "123456789012"  # moto's default account
-# A waiting task's callback is polled by moto's interpreter every 0.5 s; a local render
-# has dozens of such tasks in sequence, so poll faster.
-CALLBACK_POLL_S = 0.02
 
 
 def _dummy_zip() -> bytes:
@@ -49,7 +44,7 @@ class LocalCloud:
             f"arn:aws:states:{region}:{ACCOUNT}:stateMachine:{topology.FILM_STATE_MACHINE.local_name}")
         self._saved_env: dict[str, str | None] = {}
         self._mock = None
-        self._undo: list = []
+        self._fixes = None
         self.runtime = LocalLambdaRuntime(self.workers)
 
     # -- environment ------------------------------------------------------------------
@@ -93,11 +88,8 @@ class LocalCloud:
         unbind_tables()
         self._mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
         self._mock.start()
-        self._patch_callback_polling()
-        self._patch_s3_events()
-        self._patch_state_machine_copy()
-        self._patch_task_failure_cause()
-        self._replace(logging.getLogger("moto"), "level", logging.CRITICAL)  # its failure logs dump whole ASTs
+        self._fixes = moto_fixes.applied()
+        self._fixes.__enter__()
         self.runtime.install()
         try:
             self.provision()
@@ -111,8 +103,9 @@ class LocalCloud:
             self.runtime.drain(timeout=30)
         finally:
             self.runtime.uninstall()
-            while self._undo:
-                self._undo.pop()()
+            if self._fixes is not None:
+                self._fixes.__exit__(None, None, None)
+                self._fixes = None
             if self._mock is not None:
                 self._mock.stop()
                 self._mock = None
@@ -124,70 +117,6 @@ class LocalCloud:
             reset_settings()
             aws.reset()
             unbind_tables()
-
-    # -- adjustments to moto (local only; none of our code knows about them) --------------
-    def _replace(self, owner: Any, name: str, value: Any) -> None:
-        saved = owner.__dict__.get(name, _ABSENT) if isinstance(owner, type) else getattr(owner, name)
-
-        def undo() -> None:
-            if saved is _ABSENT:
-                delattr(owner, name)
-            else:
-                setattr(owner, name, saved)
-
-        setattr(owner, name, value)
-        self._undo.append(undo)
-
-    def _patch_callback_polling(self) -> None:
-        from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
-            state_task_service_callback as callback_mod,
-        )
-
-        self._replace(callback_mod, "_DELAY_SECONDS_SYNC_CONDITION_CHECK", CALLBACK_POLL_S)
-
-    def _patch_s3_events(self) -> None:
-        """S3 puts the object's versionId in notifications from a versioned bucket; moto leaves it out."""
-        import moto.s3.notifications as s3_notifications
-
-        original = s3_notifications._get_s3_event
-
-        def with_version(event_name, bucket, key, notification_id):
-            event = original(event_name, bucket, key, notification_id)
-            version = getattr(key, "version_id", None)
-            if version and version != "null":
-                event["Records"][0]["s3"]["object"]["versionId"] = version
-            return event
-
-        self._replace(s3_notifications, "_get_s3_event", with_version)
-
-    def _patch_task_failure_cause(self) -> None:
-        """moto's SendTaskFailure drops the `cause`; Step Functions passes it to Catch as $.error.Cause."""
-        from moto.core.responses import EmptyResult
-        from moto.stepfunctions.responses import StepFunctionResponse
-
-        def send_task_failure(response):
-            response.stepfunction_backend.send_task_failure(
-                response._get_param("taskToken"), error=response._get_param("error"),
-                cause=response._get_param("cause"))
-            return EmptyResult()
-
-        self._replace(StepFunctionResponse, "send_task_failure", send_task_failure)
-
-    def _patch_state_machine_copy(self) -> None:
-        """moto deep-copies the state machine for each new execution, including its earlier
-        executions and their thread locks, so the second execution fails to start. The
-        copy needs no execution history: leave it out."""
-        from moto.stepfunctions.models import StateMachineInstance
-
-        def __deepcopy__(machine, memo):
-            cls = machine.__class__
-            clone = cls.__new__(cls)
-            memo[id(machine)] = clone
-            for name, value in machine.__dict__.items():
-                setattr(clone, name, [] if name == "executions" else copy.deepcopy(value, memo))
-            return clone
-
-        self._replace(StateMachineInstance, "__deepcopy__", __deepcopy__)
 
     # -- provisioning -------------------------------------------------------------------
     def provision(self) -> None:
