@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from aws_cdk import Duration, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
@@ -133,11 +135,24 @@ class StorageStack(Stack):
             self.table_shapes[settings_attr] = table_shape(model)
             self.tables[settings_attr] = self._table(settings_attr, self.table_shapes[settings_attr], removal)
 
+        # The app's key document is {"active_kid", "keys": [...], "cursor_key"}. The stack creates it with no
+        # key pair (private keys must never pass through a template) and a cursor key Secrets Manager generates
+        # as 64 lowercase hex characters; the api function adds the first key pair on first use.
         self.jwt_secret = secretsmanager.Secret(
             self,
             "JwtSigningKeys",
             secret_name=config.jwt_secret_name,
-            description="RS256 key ring for API access tokens; the api function fills it on first run",
+            description="Film Studio API: RS256 key ring (filled by the api function on first use) and cursor key",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                secret_string_template=json.dumps({"active_kid": "", "keys": []}),
+                generate_string_key="cursor_key",
+                password_length=64,
+                exclude_punctuation=True,
+                exclude_uppercase=True,
+                exclude_characters="ghijklmnopqrstuvwxyz",
+                include_space=False,
+                require_each_included_type=False,
+            ),
             removal_policy=removal,
         )
         nag.acknowledge(self.jwt_secret, "AwsSolutions-SMG4", "The secret holds a key ring, not a password: "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from aws_cdk.assertions import Match, Template
 
@@ -124,5 +126,12 @@ def test_data_survives_stack_deletion(template):
             assert resource.get("DeletionPolicy") == "Retain", lid
 
 
-def test_jwt_secret_named_as_settings_expects(template):
-    template.has_resource_properties("AWS::SecretsManager::Secret", {"Name": Settings().jwt_secret_name})
+def test_jwt_secret_named_as_settings_expects_with_an_empty_key_ring(template):
+    (secret,) = template.find_resources("AWS::SecretsManager::Secret", {
+        "Properties": {"Name": Settings().jwt_secret_name}}).values()
+    generate = secret["Properties"]["GenerateSecretString"]
+    # No key pair in the template; the generated cursor key is hex (what KeySet.from_json expects).
+    assert json.loads(generate["SecretStringTemplate"]) == {"active_kid": "", "keys": []}
+    assert generate["GenerateStringKey"] == "cursor_key" and generate["PasswordLength"] == 64
+    alphabet = set("abcdefghijklmnopqrstuvwxyz0123456789") - set(generate["ExcludeCharacters"])
+    assert alphabet == set("0123456789abcdef") and generate["ExcludeUppercase"] and generate["ExcludePunctuation"]
