@@ -65,6 +65,11 @@ _HI_VERBS = r"(?:कहा|पूछा|बोल|बताया|पुका�
 _HI_NE = re.compile(rf"((?:\S+\s+)?\S+)\s+ने\s+(?:\S+\s+){{0,5}}?{_HI_VERBS}")
 _HI_PRONOUN = re.compile(rf"(?:उसने|उन्होंने|इसने|वह|वो|वे)\s+(?:\S+\s+){{0,4}}?{_HI_VERBS}")
 _HI_DIRECT = re.compile(r"((?:\S+\s+)?\S+)\s+(?:बोला|बोली|बोले|चिल्लाया|चिल्लाई|चीखा|चीखी|फुसफुसाया|फुसफुसाई)")
+# "என்றாள் கயல்": the verb first, then the speaker.
+_TA_VERB_FIRST = re.compile(r"(?:என்றாள்|என்றான்|என்றார்|சொன்னாள்|சொன்னான்|கேட்டாள்|கேட்டான்)\s+(\S+)")
+_TE_VERB_FIRST = re.compile(r"(?:అంది|అన్నాడు|అన్నది|చెప్పింది|చెప్పాడు|అడిగింది|అడిగాడు)\s+(\S+)")
+_ROMAN_HI = re.compile(r"\b([A-Z]\w+(?:\s+[a-z]\w+)?)\s+(?:ne\s+(?:\w+\s+){0,3}?(?:kaha|pucha|poocha|puchha|bataya)|"
+                       r"(?:bola|boli|bole|chillaya|chillayi|chillai))\b")
 _TA_ENDRU = re.compile(r"(?:என்று|என|என்றபடி)\s+(?:ஒரு|அந்த|அந்தப்)?\s*(\S+)")
 _TA_DIRECT = re.compile(r"(\S+)\s+(?:\S+\s+){0,3}?(\S*(?:சொன்ன|கேட்ட|கூறின|கத்தின|சொல்லின|பதிலளித்த|அழைத்த)\S*)")
 _TA_VERB = re.compile(r"(?:சொன்ன|கேட்ட|கூறின|கத்தின|சொல்லின|பதிலளித்த|அழைத்த)(ாள்|ான்|ார்|ார்கள்)")
@@ -137,7 +142,7 @@ def find_speaker(fragment: str, language: str) -> Attribution | None:
         gender: Gender | None = None
         if verb:
             gender = {"ாள்": "female", "ான்": "male"}.get(verb.group(1))  # type: ignore[assignment]
-        m = _TA_ENDRU.search(frag) or _TA_DIRECT.search(frag)
+        m = _TA_VERB_FIRST.match(frag.strip(" ,.")) or _TA_ENDRU.search(frag) or _TA_DIRECT.search(frag)
         if m:
             name = _clean(m.group(1))
             if name in _INDIC_NOT_NAMES:
@@ -149,7 +154,7 @@ def find_speaker(fragment: str, language: str) -> Attribution | None:
         gender = None
         if verb:
             gender = {"ాడు": "male", "ింది": "female", "ది": "female"}.get(verb.group(1))  # type: ignore[assignment]
-        m = _TE_ANI.search(frag) or _TE_DIRECT.search(frag)
+        m = _TE_VERB_FIRST.match(frag.strip(" ,.")) or _TE_ANI.search(frag) or _TE_DIRECT.search(frag)
         if m:
             name = _clean(m.group(1))
             if name in _INDIC_NOT_NAMES:
@@ -172,6 +177,12 @@ def find_speaker(fragment: str, language: str) -> Attribution | None:
                 return Attribution(gender="female" if name in ("彼女", "她") else "male", pronoun=True, verb=True)
             return Attribution(name=name, verb=True)
         return None
+    m = _ROMAN_HI.search(frag)
+    if m:
+        # Hindi in Latin letters: "Priya ne kaha", "Ramu kaka bole".
+        gender = "female" if re.search(r"\b(?:boli|chillayi|chillai)\b", frag) else (
+            "male" if re.search(r"\b(?:bola|chillaya)\b", frag) else None)
+        return Attribution(name=m.group(1), gender=gender, verb=True)  # type: ignore[arg-type]
     for pattern in (_LATIN_AFTER, _LATIN_BEFORE):
         for m in pattern.finditer(frag):
             name = m.group(1).strip()

@@ -37,6 +37,8 @@ _hints("female", "child", "granddaughter girl nieta niña chica petite-fille fil
        "பேத்தி சிறுமி మనవరాలు అమ్మాయి పాప নাতনি মেয়েটি")
 _hints(None, "child", "child kid toddler baby infant")
 _hints(None, "teen", "teenager teenage teen adolescent adolescente")
+_hints("female", "adult", "দিদিমণি ম্যাডাম मैडम टीचर அக்காள் టీచరమ్మ")
+_hints("male", "adult", "মাস্টারমশাই मास्टरजी வாத்தியார் మాస్టారు kaka काका chacha")
 _hints("female", "adult", "woman lady mother mom mum wife bride aunt widow postmistress actress waitress queen "
        "mujer señora madre esposa novia tía dama femme madame mère frau mutter donna madre "
        "माँ मां अम्मा अम्माँ औरत महिला पत्नी बहू दुल्हन मौसी बुआ चाची "
@@ -75,11 +77,13 @@ _VIRAMAS = "\u094d\u09cd\u0a4d\u0acd\u0b4d\u0bcd\u0c4d\u0ccd\u0d4d"
 # Indic hint words without a final virama, for prefix lookups ("தாய்" in "தாயிடம்").
 _INDIC_HINT_STEMS = {k.rstrip(_VIRAMAS): v for k, v in HINTS.items() if any(ord(c) >= 0x0900 for c in k)}
 
-AGE_ADJECTIVES = frozenset(["बूढ़ी", "बूढ़ा", "old", "young", "little", "வயதான", "ముసలి", "বুড়ি", "বুড়ো"])
+AGE_ADJECTIVES = frozenset(["बूढ़ी", "बूढ़ा", "old", "young", "little", "வயதான", "ముసలి", "বুড়ি", "বুড়ো", "ছোট্ট",
+                            "छोटी", "छोटा", "చిన్న", "சின்ன"])
 # Family titles used before a name ("Grandpa Joe", "Abuela Rosa", "Uncle Mohan"): the
 # same person is called "Joe" elsewhere, so the key drops them like an honorific.
 TITLES = frozenset("""grandpa grandma granny gran nana nanna uncle aunt auntie aunty abuela abuelo tía tío tia tio
-    nonna nonno mamie papy tante onkel oma opa""".split())
+    nonna nonno mamie papy tante onkel oma opa captain capitán professor inspector detective sergeant colonel
+    general judge king queen prince princess lord coach""".split())
 
 
 def _fold(s: str) -> str:

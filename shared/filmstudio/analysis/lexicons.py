@@ -11,19 +11,19 @@ from __future__ import annotations
 from filmstudio.analysis.lexicon_matcher import LexiconMatcher
 
 TIME_OF_DAY = LexiconMatcher({
-    "DAWN": ["dawn", "daybreak", "sunrise", "first light", "break of day", "भोर", "सवेरे", "पौ फटी", "सूर्योदय",
+    "DAWN": ["bhor", "dawn", "daybreak", "sunrise", "first light", "break of day", "भोर", "सवेरे", "पौ फटी", "सूर्योदय",
              "அதிகாலை", "விடியல்", "விடிந்த", "తెల్లవారు", "వేకువ", "సూర్యోదయం", "ভোর", "সূর্যোদয়", "amanecer",
              "alba", "madrugada", "aube", "aurore", "amanhecer", "madrugada", "morgengrauen", "alba"],
-    "MORNING": ["morning", "सुबह", "प्रातः", "காலை", "காலையில்", "ఉదయం", "ఉదయాన", "সকাল", "mañana", "matin",
+    "MORNING": ["subah", "savere", "morning", "सुबह", "प्रातः", "காலை", "காலையில்", "ఉదయం", "ఉదయాన", "সকাল", "mañana", "matin",
                 "manhã", "morgen", "mattina"],
-    "DAY": ["day", "noon", "midday", "afternoon", "दोपहर", "दिन में", "மதியம்", "பகல்", "మధ్యాహ్నం", "పగలు",
+    "DAY": ["dopahar", "day", "noon", "midday", "afternoon", "दोपहर", "दिन में", "மதியம்", "பகல்", "మధ్యాహ్నం", "పగలు",
             "দুপুর", "বিকেল", "mediodía", "tarde soleada", "midi", "après-midi", "meio-dia", "mittag", "pomeriggio"],
     "DUSK": ["dusk", "sunset", "twilight", "nightfall", "गोधूलि", "सूर्यास्त", "அந்தி", "சூரிய அஸ்தமன",
              "సంధ్య", "సూర్యాస్తమయం", "গোধূলি", "সূর্যাস্ত", "atardecer", "anochecer", "ocaso", "crépuscule",
              "crepúsculo", "dämmerung", "tramonto"],
-    "EVENING": ["evening", "शाम", "संध्या", "மாலையில்", "மாலை நேர", "సాయంత్రం", "সন্ধ্যা", "por la tarde",
+    "EVENING": ["shaam", "sham ko", "evening", "शाम", "संध्या", "மாலையில்", "மாலை நேர", "సాయంత్రం", "সন্ধ্যা", "por la tarde",
                 "la tarde", "soir", "soirée", "noite caía", "abend", "sera"],
-    "NIGHT": ["night", "midnight", "nighttime", "रात", "आधी रात", "இரவ", "நள்ளிரவ", "రాత్రి",
+    "NIGHT": ["raat", "night", "midnight", "nighttime", "रात", "आधी रात", "இரவ", "நள்ளிரவ", "రాత్రి",
               "అర్ధరాత్రి", "রাত", "মধ্যরাত", "noche", "medianoche", "nuit", "minuit", "noite", "meia-noite",
               "nacht", "mitternacht", "notte", "mezzanotte"],
 })
@@ -52,7 +52,7 @@ SETTINGS = LexiconMatcher({
                "కార్యాలయ", "ఆఫీసు", "অফিস", "ডাকঘর", "oficina", "correos", "bureau", "escritório", "büro", "ufficio"],
     "hospital": ["hospital", "clinic", "ward", "अस्पताल", "மருத்துவமன", "ఆసుపత్రి", "হাসপাতাল", "hôpital", "klinik",
                  "ospedale"],
-    "school": ["school", "classroom", "college", "university", "स्कूल", "विद्यालय", "पाठशाला", "कक्षा", "क्लास", "பள்ளி", "வகுப்ப",
+    "school": ["ক্লাস", "শ্রেণিকক্ষ", "తరగతి", "school", "classroom", "college", "university", "स्कूल", "विद्यालय", "पाठशाला", "कक्षा", "क्लास", "பள்ளி", "வகுப்ப",
                "పాఠశాల", "బడి", "স্কুল", "বিদ্যালয়", "escuela", "colegio", "aula", "école", "escola", "schule",
                "scuola"],
     "market": ["market", "bazaar", "shop", "store", "stall", "बाज़ार", "बाजार", "दुकान", "சந்தை", "கடை", "సంత",

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from filmstudio.analysis.attribution import Attribution, find_speaker
-from filmstudio.analysis.cast import HINTS, KIN_SUFFIXES, Cast, CastMember, hints_in, name_key
+from filmstudio.analysis.cast import AGE_ADJECTIVES, HINTS, KIN_SUFFIXES, Cast, CastMember, hints_in, name_key
 from filmstudio.analysis.draft import DraftLine, DraftScene
 from filmstudio.analysis.lexicons import SETTING_PRIORITY, SETTINGS, TIME_OF_DAY
 from filmstudio.analysis.markup import SENTENCE_BREAK, squash, strip_emphasis
@@ -53,7 +53,10 @@ _LATIN_NAME_RUN = re.compile(
     r"(?<![\w'’])((?:[A-ZÁÉÍÓÚÑÜÇ][a-záéíóúñüçàâêîôûäöëï'’-]+)(?:\s+[A-ZÁÉÍÓÚÑÜÇ][a-záéíóúñüçàâêîôûäöëï'’-]+)*)"
 )
 _TITLE_WORDS = frozenset("""grandpa grandma granny uncle aunt auntie don doña mr mrs ms miss dr señor señora señorita
-    abuela abuelo tía tío madame monsieur sr sra srta prof""".split())
+    abuela abuelo tía tío madame monsieur sr sra srta prof captain capitán doctor professor inspector detective
+    sergeant officer colonel general judge king queen prince princess lord lady sir master father sister brother
+    mother nurse teacher coach maestro maestra profesor profesora padre madre""".split())
+_LOWERCASE_TITLES = frozenset("don doña señor señora señorita abuela abuelo tía tío madame monsieur dona dom".split())
 _SENTENCE_STARTERS = frozenset(
     """The A An He She They It We I You His Her Their This That There Then When While But And So One Every Al Un
     Una El La Los Las Ella Él Cuando Pero Y Entonces En Con Sin Por Para Le Les Il Elle Ils Puis Mais Et Quand
@@ -251,8 +254,16 @@ class ProseParser:
             if at_start and words[0].casefold() not in _TITLE_WORDS and text[m.end():m.end() + 1] != ",":
                 continue
             name = " ".join(words)
-            honorific = prev_word if prev_word in _TITLE_WORDS else ""
-            member = self.cast.get(name) or self.cast.add(f"{before.split()[-1]} {name}" if honorific else name)
+            raw_prev = before.split()[-1] if before.split() else ""
+            # "Captain Ellis", "don Tomás", "la abuela Carmen" are titles; "her brother Leo" is not.
+            honorific = raw_prev if prev_word in _TITLE_WORDS and (raw_prev[:1].isupper() or
+                                                                  prev_word in _LOWERCASE_TITLES) else ""
+            full = f"{honorific} {name}" if honorific else name
+            member = self.cast.get(name) or self.cast.add(full)
+            title = (honorific or (words[0] if len(words) > 1 and words[0].casefold() in _TITLE_WORDS else ""))
+            if title:
+                # "Captain Ellis" is who "the captain" means later; "la abuela Carmen" is "la abuela".
+                self._named.setdefault(_noun_stem(title.rstrip(".")), member)
             self._hint_around(member, text, start, m.end())
             hits.append((start, member))
         hits.extend(self._indic_names(text))
@@ -297,6 +308,9 @@ class ProseParser:
         dropped from the analysis."""
         for m in _INDEFINITE_PERSON.finditer(text):
             adjective, noun = m.group(1) or m.group(3), m.group(2) or m.group(4)
+            if m.group(3) and m.group(3) not in AGE_ADJECTIVES and hints_in(m.group(3), self.language):
+                # "এক দিদিমণি হাসিমুখে": the first word is the person, the second is not.
+                adjective, noun = None, m.group(3)
             if not noun or noun in _INDIC_NOT_NAMES:
                 continue
             is_person = bool(hints_in(noun, self.language)) or (adjective and hints_in(adjective, self.language))
