@@ -63,6 +63,9 @@ class StudioConfig:
     # A custom domain for the distribution: ACM certificate ARN (in us-east-1) and its names.
     edge_certificate_arn: str | None = None
     edge_domain_names: tuple[str, ...] = ()
+    # PEM file of the RSA public key whose private half signs CloudFront URLs for final outputs. Set, the
+    # outputs behaviour only serves signed URLs; unset, an output is readable by anyone holding its URL.
+    edge_signing_public_key_file: Path | None = None
     edge_stack: bool = True
 
     @property
@@ -94,7 +97,7 @@ class StudioConfig:
             raise ValueError(f"unknown {CONTEXT_KEY} context keys: {unknown}")
         values: dict[str, Any] = {}
         for key, value in context.items():
-            if key in ("repo_root", "layer_dir") and value is not None:
+            if key in ("repo_root", "layer_dir", "edge_signing_public_key_file") and value is not None:
                 value = Path(value)
             elif key in ("cors_allowed_origins", "edge_domain_names"):
                 value = tuple(value)

@@ -60,6 +60,7 @@ class EdgeStack(Stack):
         # distribution without a stack cycle); CDK warns that it cannot edit an imported bucket's policy.
         media_origin = origins.S3BucketOrigin.with_origin_access_control(
             bucket, origin_access_levels=[cloudfront.AccessLevel.READ])
+        self.key_group = self._signed_outputs(config)
         self.distribution = cloudfront.Distribution(
             self,
             "Distribution",
@@ -79,6 +80,7 @@ class EdgeStack(Stack):
                     allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
                     cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
                     viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                    trusted_key_groups=[self.key_group] if self.key_group else None,
                 ),
             },
             web_acl_id=self.web_acl.attr_arn,
@@ -96,6 +98,18 @@ class EdgeStack(Stack):
         )
         CfnOutput(self, "DistributionDomainName", value=self.distribution.distribution_domain_name)
         self._acknowledgments(config)
+
+    def _signed_outputs(self, config: StudioConfig) -> cloudfront.KeyGroup | None:
+        if config.edge_signing_public_key_file is None:
+            return None
+        public_key = cloudfront.PublicKey(
+            self, "OutputsSigningKey",
+            encoded_key=config.edge_signing_public_key_file.read_text(encoding="ascii").strip() + "\n",
+            comment="Verifies signed URLs for final outputs",
+        )
+        # The signer needs this ID (the Key-Pair-Id of a signed URL) next to the private key.
+        CfnOutput(self, "OutputsSigningKeyId", value=public_key.public_key_id)
+        return cloudfront.KeyGroup(self, "OutputsKeyGroup", items=[public_key])
 
     def _domain(self, config: StudioConfig) -> dict:
         if not config.edge_certificate_arn:

@@ -39,6 +39,7 @@ def test_final_outputs_come_from_the_bucket_through_origin_access_control(templa
     (behaviour,) = distribution["CacheBehaviors"]
     assert behaviour["PathPattern"] == FINAL_OUTPUTS_PATTERN
     assert set(behaviour["AllowedMethods"]) == {"GET", "HEAD", "OPTIONS"}
+    assert "TrustedKeyGroups" not in behaviour  # no signing key configured by default
     origin = {o["Id"]: o for o in distribution["Origins"]}[behaviour["TargetOriginId"]]
     assert origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}
     oac_lid = origin["OriginAccessControlId"]["Fn::GetAtt"][0]
