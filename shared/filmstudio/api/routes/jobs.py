@@ -171,7 +171,10 @@ def _start(body: JobCreate, project_id: str, job_id: str, principal, credits, as
 
 
 @router.get("/v1/jobs/{job_id}", response_model=JobView)
-def get(request: Request, job_id: str = JobId, principal=Depends(deps.current_principal), jobs=Depends(deps.jobs)):
+async def get(request: Request, job_id: str = JobId, principal=Depends(deps.current_principal), jobs=Depends(deps.jobs)):
+    # A coroutine although it reads DynamoDB: clients poll this route, and one GetItem costs less
+    # than FastAPI's hand-off of a plain function to a worker thread (on Lambda each invocation
+    # is the loop's only request; under `filmstudio serve` a poll holds the loop for one read).
     return view(_owned_job(jobs, principal.user_id, job_id), base_url=str(request.base_url))
 
 
