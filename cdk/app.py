@@ -13,8 +13,12 @@ from pathlib import Path
 # Node 20 prints an end-of-life banner on every jsii start; it is noise for synth and tests.
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-if __package__ in (None, ""):  # run as a script: make `cdk.*` importable from the repo root
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+if __package__ in (None, ""):
+    # Run as a script, Python puts cdk/ itself first on sys.path, where cdk/packaging.py would shadow the
+    # PyPI `packaging` any dependency imports. Import everything as `cdk.*` from the repo root instead.
+    _here = Path(__file__).resolve().parent
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _here]
+    sys.path.insert(0, str(_here.parent))
 
 import json  # noqa: E402
 
@@ -39,8 +43,8 @@ class FilmStudio:
     storage: StorageStack
     pipeline: PipelineStack
     observability: ObservabilityStack
-    api: Stack | None = None
-    edge: Stack | None = None
+    api: ApiStack | None = None
+    edge: EdgeStack | None = None
 
     @property
     def stacks(self) -> list[Stack]:
