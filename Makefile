@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup demo test bench synth clean
+.PHONY: setup demo test bench synth layer clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ bench: setup
 
 synth: setup
 	$(PY) cdk/app.py
+
+# The zip functions' third-party dependencies, built for Lambda before `cdk deploy` (docs/deploy.md).
+layer: setup
+	$(PY) cdk/layer.py
 
 clean:
 	rm -rf out cdk.out .pytest_cache

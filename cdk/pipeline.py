@@ -30,9 +30,6 @@ ARCHITECTURE = lambda_.Architecture.X86_64
 
 # Which functions hold the JWT key ring. The topology has no field for secrets yet (see docs/deploy.md);
 # names are checked against it below so a rename cannot silently drop a grant.
-JWT_SECRET_ACCESS: dict[str, str] = {"api": "read_write", "authorizer": "read"}
-JWT_SECRET_ENV = "FILMSTUDIO_JWT_SECRET_NAME"
-STATE_MACHINE_ENV = "FILMSTUDIO_STATE_MACHINE_ARN"
 
 # Explicit actions instead of CDK's grant_* wildcards (s3:GetObject*, s3:List*...): what the code calls.
 _S3_OBJECT_ACTIONS = {
@@ -82,9 +79,6 @@ class PipelineStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         self.config = config
         self.specs = {spec.name: spec for spec in functions}
-        unknown = sorted(set(JWT_SECRET_ACCESS) - set(self.specs))
-        if unknown:
-            raise ValueError(f"JWT_SECRET_ACCESS names functions the topology does not have: {unknown}")
         missing = sorted({attr for spec in functions for attr in spec.tables} - set(table_shapes))
         if missing:
             raise ValueError(f"functions use tables no PynamoDB model defines: {missing}")
@@ -207,13 +201,9 @@ class PipelineStack(Stack):
             bucket_name=self.bucket_name,
             function_name=lambda name: function_name(self.config.prefix, name),
             state_machine_arn=self.state_machine_arn,
+            jwt_secret_name=self.jwt_secret_name,
             region=self.region,
         )
-        # topology.function_environment only sets the ARN for "start"; "control" (the api) needs it too.
-        if spec.state_machine in ("start", "control"):
-            env.setdefault(STATE_MACHINE_ENV, self.state_machine_arn)
-        if spec.name in JWT_SECRET_ACCESS:
-            env[JWT_SECRET_ENV] = self.jwt_secret_name
         env.setdefault("POWERTOOLS_LOG_LEVEL", self.config.log_level)
         env.setdefault("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE)
         for key, value in sorted(env.items()):
@@ -249,8 +239,8 @@ class PipelineStack(Stack):
         if spec.state_machine in _EXECUTION_ACTIONS:
             statements.append(iam.PolicyStatement(actions=_EXECUTION_ACTIONS[spec.state_machine],
                                                   resources=[self.execution_arns]))
-        access = JWT_SECRET_ACCESS.get(spec.name)
-        if access:
+        access = spec.jwt_secret
+        if access != "none":
             # Secrets Manager appends six random characters to a secret's ARN.
             secret_arn = self.format_arn(service="secretsmanager", resource="secret",
                                          resource_name=f"{self.jwt_secret_name}-??????",

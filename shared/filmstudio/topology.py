@@ -33,6 +33,7 @@ class FunctionSpec:
     invokes: tuple[str, ...] = ()  # logical names of functions it invokes asynchronously
     state_machine: Literal["none", "start", "callback", "control"] = "none"
     s3_trigger: bool = False  # fed by S3 ObjectCreated under the upload prefix
+    jwt_secret: Literal["none", "read", "read_write"] = "none"  # the JWT signing key ring in Secrets Manager
 
     @property
     def module(self) -> str:
@@ -57,9 +58,9 @@ MEDIA_STAGES: tuple[str, ...] = ("storyboard", "motion", "speech", "music")
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     _fn("api", "zip", 1024, 29, "REST API: FastAPI through Mangum (auth, projects, assets, jobs, credits)",
         tables=("users_table", "refresh_tokens_table", "projects_table", "assets_table", "jobs_table",
-                "ledger_table", "idempotency_table"), state_machine="control"),
+                "ledger_table", "idempotency_table"), state_machine="control", jwt_secret="read_write"),
     _fn("authorizer", "zip", 256, 10, "API Gateway Lambda authorizer: verifies RS256 access tokens",
-        tables=(), bucket="none"),
+        tables=(), bucket="none", jwt_secret="read"),
     _fn("ingest", "zip", 512, 60, "S3 upload -> job record + execution (idempotent per object version)",
         tables=("jobs_table", "projects_table", "assets_table", "idempotency_table"), bucket="read", state_machine="start",
         s3_trigger=True),
@@ -166,6 +167,7 @@ def function_environment(
     bucket_name: str,
     function_name: Callable[[str], str],
     state_machine_arn: str | None,
+    jwt_secret_name: str | None = None,
     region: str | None = None,
 ) -> dict[str, str]:
     """The environment a function gets, the same on AWS (tokens) and locally (names)."""
@@ -174,8 +176,10 @@ def function_environment(
         env[f"FILMSTUDIO_{attr.upper()}"] = table_name(attr)
     if spec.invokes:
         env["FILMSTUDIO_STAGE_FUNCTIONS"] = json.dumps({name: function_name(name) for name in spec.invokes})
-    if spec.state_machine == "start" and state_machine_arn:
+    if spec.state_machine in ("start", "control") and state_machine_arn:
         env["FILMSTUDIO_STATE_MACHINE_ARN"] = state_machine_arn
+    if spec.jwt_secret != "none" and jwt_secret_name:
+        env["FILMSTUDIO_JWT_SECRET_NAME"] = jwt_secret_name
     if region:
         env["FILMSTUDIO_REGION"] = region
     return env

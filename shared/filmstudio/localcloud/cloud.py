@@ -70,6 +70,7 @@ class LocalCloud:
             bucket_name=topology.MEDIA_BUCKET.local_name,
             function_name=lambda name: topology.function(name).local_name,
             state_machine_arn=self.state_machine_arn,
+            jwt_secret_name=settings_defaults.jwt_secret_name,
             region=self.region,
         )
 
