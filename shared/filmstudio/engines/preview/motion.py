@@ -75,7 +75,7 @@ def move_filter(camera: str, frames: int, width: int, height: int, fps: int) -> 
 
 class PreviewMotion:
     name = "preview-motion"
-    version = "1.1.0"
+    version = "1.2.0"
 
     def render_clip(self, plan: Plan, scene: Scene, shot: Shot, panel_path: Path, out_path: Path) -> None:
         frames = frame_count(shot.duration, plan.fps)

@@ -123,7 +123,7 @@ def hz(midi: float) -> float:
 
 class PreviewMusic:
     name = "preview-music"
-    version = "1.0.0"
+    version = "1.1.0"
 
     def render_cue(self, plan: Plan, scene: Scene, out_path: Path) -> None:
         n = max(1, int(round(scene.duration * SR)))

@@ -156,7 +156,7 @@ def _age_group(age: int | None) -> str:
 
 class PreviewSpeech:
     name = "preview-speech-espeak"
-    version = "1.0.0"
+    version = "1.1.0"
 
     def synthesize(self, plan: Plan, line: Line, out_path: Path) -> float:
         try:
