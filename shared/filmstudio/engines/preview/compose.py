@@ -250,8 +250,13 @@ def _encode_window(window: Window, fps: int, out: Path) -> None:
     args: list[str] = []
     chains = []
     for i, p in enumerate(window.pieces):
+        if p.start:
+            # Seek instead of decoding the clip from its start: ffmpeg decodes from the
+            # keyframe before the seek point and drops frames until it. Half a frame
+            # early, because end/fps rounded to microseconds can land past the frame.
+            args += ["-ss", f"{(p.start - 0.5) / fps:.6f}"]
         args += ["-i", str(p.clip)]
-        f = [f"[{i}:v]trim=start_frame={p.start}:end_frame={p.end}", "setpts=PTS-STARTPTS"]
+        f = [f"[{i}:v]trim=start_frame=0:end_frame={p.end - p.start}", "setpts=PTS-STARTPTS"]
         if p.extend:
             f.append(f"tpad=stop_mode=clone:stop={p.extend}")
         if p.fade_out:
@@ -472,7 +477,7 @@ class _Clock:
 
 class PreviewCompose:
     name = "preview-compose"
-    version = "1.1.0"
+    version = "1.2.0"
 
     def compose(self, plan: Plan, inputs: ComposeInputs, out_dir: Path, options: ComposeOptions) -> ComposeResult:
         out_dir = Path(out_dir)
@@ -526,7 +531,8 @@ class PreviewCompose:
         else:
             args += ["-c:v", "copy"]
         args += [
-            "-c:a", "aac", "-b:a", "160k", "-ar", str(SR), "-ac", "2",
+            # the "fast" AAC coder: half the CPU of the default two-loop search, no audible difference at 160 kb/s
+            "-c:a", "aac", "-aac_coder", "fast", "-b:a", "160k", "-ar", str(SR), "-ac", "2",
             "-metadata:s:a:0", f"language={lang3}",
             "-metadata", f"title={plan.title}",
             "-t", f"{film_seconds:.6f}",
