@@ -224,11 +224,13 @@ def font(family: str, size: int, weight: int = 400) -> ImageFont.FreeTypeFont:
         f = ImageFont.truetype(str(path), size, layout_engine=_layout_engine())
         try:
             axes = f.get_variation_axes()
-            f.set_variation_by_axes(
-                [float(weight) if str(a["name"]).lower().strip("b'") in ("weight", "wght") else float(a["default"]) for a in axes]
-            )
         except OSError:
-            pass  # a static font: the file is the weight
+            axes = []  # a static font: the file is the weight
+        if axes:
+            names = [a["name"].decode("ascii", "replace") if isinstance(a["name"], bytes) else str(a["name"]) for a in axes]
+            f.set_variation_by_axes(
+                [float(weight) if n.strip().lower() in ("weight", "wght") else float(a["default"]) for n, a in zip(names, axes)]
+            )
         cache[key] = f
     return cache[key]
 
