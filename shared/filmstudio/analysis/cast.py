@@ -282,7 +282,8 @@ class Cast:
         member = self._by_key.get(key)
         if member is None:
             core, dropped = strip_decorations(name)
-            shown = display or (core if dropped and not name.isupper() else name)
+            # "don Tomás" shows as "Tomás"; "Old man" stays whole (a description, not a name).
+            shown = display or (core if dropped and not name.isupper() and not core[:1].islower() else name)
             member = CastMember(id=self._unique_id(shown), name=shown, order=len(self._by_key))
             self._by_key[key] = member
             # The name itself may say who this is: "ABUELA ROSA", "Grandpa Joe", "OLD TOM".

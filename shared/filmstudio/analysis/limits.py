@@ -20,7 +20,8 @@ def check_size(text: str) -> None:
 
 
 def check_empty(text: str) -> None:
-    if not text.strip():
+    # Punctuation and symbols alone ("****", "____") say nothing a film could show.
+    if not any(ch.isalpha() for ch in text):
         raise BadInputError("The script is empty: there is nothing to film.", code="EMPTY_SCRIPT", http_status=422)
 
 

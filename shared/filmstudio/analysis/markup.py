@@ -5,9 +5,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_BONEYARD = re.compile(r"/\*.*?\*/", re.S)
-_NOTE = re.compile(r"\[\[.*?\]\]", re.S)
-_EMPHASIS = re.compile(r"(?<!\\)(\*{1,3}|_)(?=\S)(.+?)(?<=\S)(?<!\\)\1")
+# A boneyard or note cannot contain its own opener: an unclosed "/*" or "[[" then costs
+# one scan to the next opener instead of one to the end of the text (quadratic on junk).
+_BONEYARD = re.compile(r"/\*(?:(?!/\*).)*?\*/", re.S)
+_NOTE = re.compile(r"\[\[(?:(?!\[\[).)*?\]\]", re.S)
+_NOTE_LINE = re.compile(r"^[ \t]*\[\[(?:(?!\[\[)[^\n])*?\]\][ \t]*\n", re.M)
+# The span may not contain its own marker (nested emphasis unwraps over several passes),
+# which keeps a paragraph full of unmatched stars linear rather than quadratic.
+_EMPHASIS = re.compile(
+    r"(?<!\\)(\*{1,3})(?=[^\s*])([^*\n]{1,400}?)(?<=[^\s\\])\1(?!\*)|(?<![\\\w])_(?=[^\s_])([^_\n]{1,400}?)(?<=[^\s\\])_(?!\w)"
+)
 
 
 def normalize(text: str) -> str:
@@ -20,7 +27,7 @@ def normalize(text: str) -> str:
 def strip_comments(text: str) -> str:
     """Remove boneyard (/* */) and notes ([[ ]]); a note alone on its line leaves no blank behind."""
     text = _BONEYARD.sub("", text)
-    text = re.sub(r"^[ \t]*\[\[.*?\]\][ \t]*\n", "", text, flags=re.M | re.S)
+    text = _NOTE_LINE.sub("", text)
     return _NOTE.sub("", text)
 
 
@@ -29,7 +36,7 @@ def strip_emphasis(text: str) -> str:
     previous = None
     while previous != text:
         previous = text
-        text = _EMPHASIS.sub(r"\2", text)
+        text = _EMPHASIS.sub(lambda m: m.group(2) if m.group(2) is not None else m.group(3), text)
     return text.replace("\\*", "*").replace("\\_", "_")
 
 

@@ -111,6 +111,7 @@ class ProseParser:
         self.language = language
         self._text = ""
         self._told = ""
+        self._recurrence: dict[str, bool] = {}
         self._named: dict[str, CastMember] = {}  # person noun stem -> the character it was named as
         self.last_mentioned: list[CastMember] = []
         self.recent_speakers: list[str] = []
@@ -130,11 +131,11 @@ class ProseParser:
         scenes: list[DraftScene] = []
         scene = DraftScene()
         setting: str | None = None
-        self._told = title  # the story so far, for "has it been there before?"
+        self._told = title.casefold()  # the story so far, for "has it been there before?"
         previous = ""
         for para in paragraphs:
             self._told += " " + previous
-            previous = para
+            previous = para.casefold()
             if para == "***":
                 if not scene.empty:
                     scenes.append(scene)
@@ -218,7 +219,7 @@ class ProseParser:
         # ("கோயில் மணி ஒலிக்க" after the temple) is a return, not a new scene.
         opening = " ".join(para.split()[:3])
         for pos, _, word in SETTINGS.finditer(opening):
-            if pos <= 8 and word.casefold() not in self._told.casefold():
+            if pos <= 8 and word.casefold() not in self._told:
                 return True
             break
         return False
@@ -339,7 +340,12 @@ class ProseParser:
         return found
 
     def _recurs(self, word: str) -> bool:
-        return len(re.findall(rf"(?<![\u0900-\u0DFF]){re.escape(word)}", self._text)) >= 2
+        # Cached: a long story asks about the same few words again and again.
+        found = self._recurrence.get(word)
+        if found is None:
+            pattern = re.compile(rf"(?<![\u0900-\u0DFF]){re.escape(word)}")
+            found = self._recurrence[word] = sum(1 for _ in zip(range(2), pattern.finditer(self._text))) >= 2
+        return found
 
     def _hint_around(self, member: CastMember, text: str, start: int, end: int) -> None:
         """Words that describe a name where it is introduced: the few words before it in its
@@ -374,11 +380,26 @@ class ProseParser:
             # "বিকেলে এক বুড়ো বাঁশিওয়ালা গান ধরলেন।").
             self._mentions(seg.text, scene)
         speaker = self._attribute(segs, scene)
-        spoken: list[str] = []
-        for s in segs:
-            if s.kind != "speech":
+        # One paragraph is one speaker, unless a later quote carries its own attribution
+        # naming someone else: "“Where to?” asked Lily. “Home,” he said."
+        utterances: list[tuple[CastMember, list[str]]] = [(speaker, [])]
+        speech_seen = 0
+        for k, seg in enumerate(segs):
+            if seg.kind != "speech":
                 continue
-            text = s.text.strip()
+            speech_seen += 1
+            if speech_seen > 1:
+                follow = segs[k + 1] if k + 1 < len(segs) and segs[k + 1].kind == "narration" else None
+                found = find_speaker(follow.text, self.language) if follow else None
+                if found and found.verb:
+                    current = utterances[-1][0]
+                    if not current.is_narrator and current.id not in self.recent_speakers[-1:]:
+                        self.recent_speakers.append(current.id)
+                    other = self._resolve(found, follow.text)
+                    if other is not None and other.id != current.id:
+                        utterances.append((other, []))
+            spoken = utterances[-1][1]
+            text = seg.text.strip()
             lead = re.match(r"^[.,;:!?]+\s*", text)
             if lead and spoken:
                 spoken[-1] = spoken[-1].rstrip() + lead.group(0).strip()
@@ -387,12 +408,15 @@ class ProseParser:
                 text = text[lead.end():]
             if text:
                 spoken.append(text)
-        text = strip_emphasis(squash(" ".join(spoken)))
-        if text:
-            scene.lines.append(DraftLine(speaker=speaker.id, text=text, after_action=len(scene.action)))
-            if not speaker.is_narrator:
-                scene.present(speaker.id)
-                self.recent_speakers.append(speaker.id)
+        for who, spoken in utterances:
+            text = strip_emphasis(squash(" ".join(spoken)))
+            if not text:
+                continue
+            scene.lines.append(DraftLine(speaker=who.id, text=text, after_action=len(scene.action)))
+            if not who.is_narrator:
+                scene.present(who.id)
+                if who.id not in self.recent_speakers[-1:]:
+                    self.recent_speakers.append(who.id)
 
     def _attribute(self, segs: list[_Segment], scene: DraftScene) -> CastMember:
         # The narration right after the first quote is the usual place ("…," said Raju);
@@ -500,7 +524,7 @@ _PERSON_NOUN_RE = (r"(?:boy|girl|man|woman|child|stranger|guard|driver|soldier|d
                    r"shopkeeper|waiter|officer|captain|lady|gentleman|beggar|seller|vendor|\w+man|\w+woman|"
                    r"niño|niña|hombre|mujer|anciano|anciana|señora|señor|muchacho|muchacha|vendedor|vendedora)")
 _INDEFINITE_PERSON = re.compile(
-    rf"\b(?:an?|un|una)\s+(?:(old|young|little|elderly|tall|short|viejo|vieja|joven)\s+)?({_PERSON_NOUN_RE})\b|"
+    rf"\b(?i:an?|un|una|the|el|la)\s+(?:(old|young|little|elderly|tall|short|viejo|vieja|joven)\s+)?({_PERSON_NOUN_RE})\b|"
     r"(?:एक|এক|ఒక|ஒரு|একজন)\s+(?:([\u0900-\u0DFF]+)\s+)?([\u0900-\u0DFF]+)"
 )
 _NAMING = re.compile(

@@ -205,3 +205,16 @@ def test_hindi_age_in_words():
     a = analyze('पतंग\n\nदस साल का मोहन छत पर खड़ा था।\n\n"आज मेरी पतंग सबसे ऊपर होगी," मोहन ने कहा।\n')
     mohan = next(c for c in a.characters if c.name == "मोहन")
     assert (mohan.age, mohan.age_group, mohan.gender) == (10, "child", "male")
+
+
+def test_two_speakers_in_one_paragraph():
+    text = 'The old man sat by the water. "Where are you going?" asked Lily. "Home," he said.\n'
+    a = analyze(text)
+    assert _speakers(a) == [("Lily", "Where are you going?"), ("Old man", "Home,")]
+    old = next(c for c in a.characters if c.name == "Old man")
+    assert (old.gender, old.age_group) == ("male", "elder")
+
+
+def test_a_paragraph_is_one_speaker_without_a_new_attribution():
+    a = analyze('"It is," Mrs. Sharma said. "Who sent you?"\n')
+    assert _speakers(a) == [("Sharma", "It is, Who sent you?")]
