@@ -66,22 +66,38 @@ class KeySet:
         )
 
 
-def generate_key_document() -> str:
-    """A fresh key set with one RSA-2048 key (what a first local run stores)."""
+# The version id of the first key pair written into a secret created without one (the CDK
+# stack creates the secret with only the cursor key, so no private key passes through a
+# template). A version id can be written once with one content: of several cold starts that
+# race to fill the secret, exactly one succeeds and the others read its key.
+FIRST_KEY_VERSION = "filmstudio-first-key-pair-0000000001"
+
+
+def _new_key() -> dict[str, str]:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    kid = uuid.uuid4().hex[:16]
     private_pem = private.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
     public_pem = private.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    return json.dumps({
-        "active_kid": kid,
-        "keys": [{"kid": kid, "private_pem": private_pem, "public_pem": public_pem}],
-        "cursor_key": secrets.token_bytes(32).hex(),
-    })
+    return {"kid": uuid.uuid4().hex[:16], "private_pem": private_pem, "public_pem": public_pem}
+
+
+def _with_first_key(doc: dict[str, Any]) -> dict[str, Any]:
+    key = _new_key()
+    return {**doc, "active_kid": key["kid"], "keys": [key],
+            "cursor_key": doc.get("cursor_key") or secrets.token_bytes(32).hex()}
+
+
+def generate_key_document() -> str:
+    """A fresh key set with one RSA-2048 key (what a first local run stores)."""
+    return json.dumps(_with_first_key({}))
+
+
+def _usable(doc: dict[str, Any]) -> bool:
+    return bool(doc.get("active_kid")) and any(k.get("kid") == doc["active_kid"] for k in doc.get("keys", []))
 
 
 def _load(settings: Settings) -> KeySet:
@@ -90,14 +106,23 @@ def _load(settings: Settings) -> KeySet:
     sm = client("secretsmanager", settings)
     name = settings.jwt_secret_name
     try:
-        return KeySet.from_json(sm.get_secret_value(SecretId=name)["SecretString"])
+        doc = json.loads(sm.get_secret_value(SecretId=name)["SecretString"])
     except sm.exceptions.ResourceNotFoundException:
-        pass
-    try:
-        sm.create_secret(Name=name, SecretString=generate_key_document(),
-                         Description="Film Studio API: RS256 signing keys and the cursor key")
-    except sm.exceptions.ResourceExistsException:
-        pass  # a concurrent first run created it; use theirs so every process signs alike
+        doc = None
+    if doc is None:
+        try:
+            sm.create_secret(Name=name, SecretString=generate_key_document(),
+                             Description="Film Studio API: RS256 signing keys and the cursor key")
+        except sm.exceptions.ResourceExistsException:
+            pass  # a concurrent first run created it; use theirs so every process signs alike
+    elif not _usable(doc):
+        try:
+            sm.put_secret_value(SecretId=name, SecretString=json.dumps(_with_first_key(doc)),
+                                ClientRequestToken=FIRST_KEY_VERSION)
+        except sm.exceptions.ResourceExistsException:
+            pass  # another process filled it first: its key is the one
+    else:
+        return KeySet.from_json(json.dumps(doc))
     return KeySet.from_json(sm.get_secret_value(SecretId=name)["SecretString"])
 
 

@@ -147,3 +147,29 @@ def test_role_decides_the_tier(api_aws, role, tier):
     from filmstudio.auth.tokens import issue_access_token, verify_access_token
 
     assert verify_access_token(issue_access_token("u1", role)).tier == tier
+
+
+def test_a_secret_created_without_a_key_pair_gets_exactly_one(api_aws):
+    """The CDK stack creates the secret with only a cursor key; the first cold starts fill in
+    the key pair, and however many race, they all end up signing with the same key."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from filmstudio.auth import keys
+    from filmstudio.aws import client
+    from filmstudio.settings import get_settings
+
+    sm = client("secretsmanager")
+    name = get_settings().jwt_secret_name
+    cursor_key = "ab" * 32
+    sm.put_secret_value(SecretId=name, SecretString=json.dumps({"active_kid": "", "keys": [],
+                                                                "cursor_key": cursor_key}))
+
+    def cold_start(_):
+        return keys._load(get_settings())
+
+    with ThreadPoolExecutor(4) as pool:
+        loaded = list(pool.map(cold_start, range(4)))
+    assert len({k.active_kid for k in loaded}) == 1
+    stored = json.loads(sm.get_secret_value(SecretId=name)["SecretString"])
+    assert stored["active_kid"] == loaded[0].active_kid and len(stored["keys"]) == 1
+    assert stored["cursor_key"] == cursor_key  # the stack's cursor key is kept
