@@ -8,7 +8,7 @@ from filmstudio.analysis import limits
 from filmstudio.analysis.cast import Cast
 from filmstudio.analysis.culture import cultural_context, script_region
 from filmstudio.analysis.draft import DraftScene
-from filmstudio.analysis.language import detect_language, detect_line_language
+from filmstudio.analysis.language import detect_language, detect_line_language, normalize_hint
 from filmstudio.analysis.markup import normalize, strip_comments
 from filmstudio.analysis.prose import parse_prose
 from filmstudio.analysis.scene_attributes import (
@@ -54,7 +54,7 @@ def analyze(text: str, *, language: str | None = None) -> ScriptAnalysis:
     limits.check_size(text)
     text = strip_comments(normalize(text))
     limits.check_empty(text)
-    hint = language.strip().lower()[:2] if language and language.strip() else None
+    hint = normalize_hint(language)
 
     fmt = detect_format(text)
     guess = detect_language(_language_text(text, fmt)[:20_000], hint=hint)

@@ -142,6 +142,22 @@ def _from_writing_system(text: str, system: str, share: float) -> _Guess | None:
     return None
 
 
+# Codes a user's hint may name: what lingua knows here, what a writing system decides, and
+# the Indian languages lingua lacks. Anything else ("auto", "xx") is no hint at all.
+KNOWN_LANGUAGES = frozenset(
+    "en es fr de pt it nl id tl sw tr pl ro vi hi mr ur fa ar ru uk zh ja ko ta te bn pa gu kn ml or si th he el "
+    "ka hy ne".split()
+)
+
+
+def normalize_hint(language: str | None) -> str | None:
+    """"en-US", " HI ", "ta_IN" -> "en", "hi", "ta"; unknown or empty -> None."""
+    if not language:
+        return None
+    code = language.strip().lower().replace("_", "-").split("-")[0]
+    return code if code in KNOWN_LANGUAGES else None
+
+
 def detect_language(text: str, *, hint: str | None = None) -> LanguageGuess:
     """The language of a whole script (or of any text long enough to judge)."""
     return _detect(text, hint=hint, min_words_for_lingua=1).model()

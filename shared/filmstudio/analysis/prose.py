@@ -12,97 +12,36 @@ Paragraphs with no dialogue are narrated.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from filmstudio.analysis.attribution import Attribution, find_speaker
-from filmstudio.analysis.cast import AGE_ADJECTIVES, HINTS, KIN_SUFFIXES, Cast, CastMember, hints_in, name_key
+from filmstudio.analysis.cast import AGE_ADJECTIVES, HINTS, KIN_SUFFIXES, Cast, CastMember, hints_in
 from filmstudio.analysis.draft import DraftLine, DraftScene
 from filmstudio.analysis.lexicons import SETTING_PRIORITY, SETTINGS, TIME_OF_DAY
-from filmstudio.analysis.markup import SENTENCE_BREAK, squash, strip_emphasis
-from filmstudio.analysis.speech_timing import estimate_duration
-
-# Quote pairs of the world's conventions; „…“ before “…” so German quotes pair correctly.
-_QUOTES = re.compile(
-    r"„(?P<q1>[^“”]+)[“”]|“(?P<q2>[^”]+)”|\"(?P<q3>[^\"]+)\"|«\s*(?P<q4>[^»]+?)\s*»|»(?P<q5>[^«]+)«|"
-    r"「(?P<q6>[^」]+)」|『(?P<q7>[^』]+)』|(?:(?<=^)|(?<=\s))‘(?P<q8>[^’]+(?:’\w[^’]*)*)’(?!\w)"
+from filmstudio.analysis.markup import squash, strip_emphasis
+from filmstudio.analysis.name_patterns import (
+    HI_AGENT,
+    INDEFINITE_PERSON,
+    INDIC_NOT_NAMES,
+    INDIC_PAIR,
+    LATIN_NAME_RUN,
+    LOWERCASE_TITLES,
+    NAMING,
+    PERSON_NOUN_RE,
+    PLACE_PREPOSITIONS,
+    SENTENCE_STARTERS,
+    TITLE_WORDS,
+    has_hint_stem,
+    noun_stem,
 )
-_DASH_START = re.compile(r"^\s*(?:—|–|―|--)\s*")
-_DASH_SPLIT = re.compile(r"\s*(?:—|―|–|--)\s*")
-_SEPARATOR = re.compile(r"^\s*(?:\*\s*){3,}$|^\s*(?:-\s*){3,}$|^\s*#\s*$|^\s*(?:~\s*){3,}$|^\s*§\s*$")
-_SENTENCE_END = re.compile(r"[.!?।…]|[\"“”«»「」]")
-_SENTENCES = SENTENCE_BREAK
-
-# Explicit changes of time at the head of a paragraph, beyond the time-of-day words.
-_TIME_SHIFT = re.compile(
-    r"^(?:the next (?:day|morning|evening|night)|next (?:day|morning)|later|later that|years later|months later|"
-    r"weeks later|days later|hours later|meanwhile|that (?:night|evening|morning|afternoon)|the following|"
-    r"al día siguiente|más tarde|esa noche|aquella noche|esa mañana|años después|mientras tanto|"
-    r"le lendemain|plus tard|ce soir-là|no dia seguinte|mais tarde|am nächsten|später|il giorno dopo|più tardi|"
-    r"अगले दिन|अगली सुबह|उस रात|कुछ दिन बाद|बाद में|सालों बाद|"
-    r"மறுநாள்|அன்று இரவு|சில நாட்கள் கழித்து|பிறகு|"
-    r"మరుసటి రోజు|ఆ రాత్రి|కొన్ని రోజుల తర్వాత|"
-    r"পরের দিন|সেই রাতে|কিছুদিন পর|পরে)",
-    re.I,
+from filmstudio.analysis.prose_text import (
+    SENTENCES,
+    TIME_SHIFT,
+    Segment,
+    is_title_line,
+    narration_chunks,
+    segments,
+    split_paragraphs,
 )
-_LATIN_NAME = re.compile(r"(?<![\w'’])([A-ZÁÉÍÓÚÑÜÇ][a-záéíóúñüçàâêîôûäö'’-]+)")
-_PLACE_PREPOSITIONS = frozenset(
-    "de des du del della dei do dos das la las los le les the in at en to from a à da di von nach hacia desde para "
-    "of near into towards por".split()
-)
-_LATIN_NAME_RUN = re.compile(
-    r"(?<![\w'’])((?:[A-ZÁÉÍÓÚÑÜÇ][a-záéíóúñüçàâêîôûäöëï'’-]+)(?:\s+[A-ZÁÉÍÓÚÑÜÇ][a-záéíóúñüçàâêîôûäöëï'’-]+)*)"
-)
-_TITLE_WORDS = frozenset("""grandpa grandma granny uncle aunt auntie don doña mr mrs ms miss dr señor señora señorita
-    abuela abuelo tía tío madame monsieur sr sra srta prof captain capitán doctor professor inspector detective
-    sergeant officer colonel general judge king queen prince princess lord lady sir master father sister brother
-    mother nurse teacher coach maestro maestra profesor profesora padre madre""".split())
-_LOWERCASE_TITLES = frozenset("don doña señor señora señorita abuela abuelo tía tío madame monsieur dona dom".split())
-_SENTENCE_STARTERS = frozenset(
-    """The A An He She They It We I You His Her Their This That There Then When While But And So One Every Al Un
-    Una El La Los Las Ella Él Cuando Pero Y Entonces En Con Sin Por Para Le Les Il Elle Ils Puis Mais Et Quand
-    O Os Um Uma Ele Ela Der Die Das Ein Eine Er Sie Es Dann Aber Und Lo Si No Yes Oh Ah Señorita Señor Señora
-    Don Doña Mr Mrs Ms Miss Dr Old Young Little Grandma Grandpa Mother Father God Dios""".split()
-)
-
-
-@dataclass
-class _Segment:
-    kind: str  # "speech" or "narration"
-    text: str
-
-
-def split_paragraphs(text: str) -> list[str]:
-    blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
-    if len(blocks) == 1 and blocks[0].count("\n") >= 2:
-        # No blank lines at all: one paragraph per line.
-        blocks = [b.strip() for b in blocks[0].split("\n") if b.strip()]
-    return [squash(b) if not _SEPARATOR.match(b) else "***" for b in blocks]
-
-
-def is_title_line(paragraph: str) -> bool:
-    return (len(paragraph) <= 80 and len(paragraph.split()) <= 10 and not _SENTENCE_END.search(paragraph)
-            and not _DASH_START.match(paragraph) and not paragraph.endswith(","))
-
-
-def segments(paragraph: str) -> list[_Segment]:
-    """The paragraph as alternating narration and speech."""
-    if _DASH_START.match(paragraph):
-        parts = _DASH_SPLIT.split(_DASH_START.sub("", paragraph, count=1))
-        out = []
-        for k, part in enumerate(parts):
-            out.append(_Segment("speech" if k % 2 == 0 else "narration", part))
-        return [s for s in out if s.text.strip(" .,;:")]
-    out = []
-    pos = 0
-    for m in _QUOTES.finditer(paragraph):
-        quoted = next(g for g in m.groups() if g is not None)
-        if m.start() > pos:
-            out.append(_Segment("narration", paragraph[pos:m.start()]))
-        out.append(_Segment("speech", quoted))
-        pos = m.end()
-    if pos < len(paragraph):
-        out.append(_Segment("narration", paragraph[pos:]))
-    return [s for s in out if s.text.strip(" .,;:")]
 
 
 class ProseParser:
@@ -203,14 +142,14 @@ class ProseParser:
 
     def _starts_new_scene(self, para: str, scene: DraftScene, setting: str | None) -> bool:
         head = para[:60]
-        if _TIME_SHIFT.match(para):
+        if TIME_SHIFT.match(para):
             return True
         first = TIME_OF_DAY.finditer(head)
         for pos, tod, _ in first:
             if pos <= 25 and tod != scene.time_of_day:
                 return True
             break
-        first_sentence = _SENTENCES.split(para, maxsplit=1)[0]
+        first_sentence = SENTENCES.split(para, maxsplit=1)[0]
         new_setting = self._setting_of(first_sentence)
         if setting and new_setting and new_setting != setting:
             return True
@@ -237,34 +176,34 @@ class ProseParser:
                     break
         # New names in Latin-script narration: runs of capitalised words mid-sentence
         # ("Grandpa Joe"), not after a place preposition ("la estación de Valparaíso").
-        for m in _LATIN_NAME_RUN.finditer(text):
+        for m in LATIN_NAME_RUN.finditer(text):
             words = m.group(1).split()
             start = m.start()
-            while words and words[0] in _SENTENCE_STARTERS and words[0].casefold() not in _TITLE_WORDS:
+            while words and words[0] in SENTENCE_STARTERS and words[0].casefold() not in TITLE_WORDS:
                 start += len(words[0]) + 1
                 words.pop(0)
-            if not words or all(w.casefold() in _TITLE_WORDS for w in words):
+            if not words or all(w.casefold() in TITLE_WORDS for w in words):
                 continue
             before = text[:start].rstrip()
             prev_word = before.split()[-1].lower().rstrip(".") if before.split() else ""
-            at_start = (not before or before[-1] in ".!?:;\"“”—«»") and prev_word not in _TITLE_WORDS
+            at_start = (not before or before[-1] in ".!?:;\"“”—«»") and prev_word not in TITLE_WORDS
             # At a sentence start a capital proves nothing, unless a title or an
             # appositive says it is a person ("Lucía, una violinista").
-            if prev_word in _PLACE_PREPOSITIONS:
+            if prev_word in PLACE_PREPOSITIONS:
                 continue
-            if at_start and words[0].casefold() not in _TITLE_WORDS and text[m.end():m.end() + 1] != ",":
+            if at_start and words[0].casefold() not in TITLE_WORDS and text[m.end():m.end() + 1] != ",":
                 continue
             name = " ".join(words)
             raw_prev = before.split()[-1] if before.split() else ""
             # "Captain Ellis", "don Tomás", "la abuela Carmen" are titles; "her brother Leo" is not.
-            honorific = raw_prev if prev_word in _TITLE_WORDS and (raw_prev[:1].isupper() or
-                                                                  prev_word in _LOWERCASE_TITLES) else ""
+            honorific = raw_prev if prev_word in TITLE_WORDS and (raw_prev[:1].isupper() or
+                                                                  prev_word in LOWERCASE_TITLES) else ""
             full = f"{honorific} {name}" if honorific else name
             member = self.cast.get(name) or self.cast.add(full)
-            title = (honorific or (words[0] if len(words) > 1 and words[0].casefold() in _TITLE_WORDS else ""))
+            title = (honorific or (words[0] if len(words) > 1 and words[0].casefold() in TITLE_WORDS else ""))
             if title:
                 # "Captain Ellis" is who "the captain" means later; "la abuela Carmen" is "la abuela".
-                self._named.setdefault(_noun_stem(title.rstrip(".")), member)
+                self._named.setdefault(noun_stem(title.rstrip(".")), member)
             self._hint_around(member, text, start, m.end())
             hits.append((start, member))
         hits.extend(self._indic_names(text))
@@ -280,11 +219,11 @@ class ProseParser:
         "बूढ़ी सुधा अम्मा" (old Sudha-amma), "முருகன் மாப்பிள்ளை" (Murugan the groom).
         """
         found = []
-        for m in _INDIC_PAIR.finditer(text):
+        for m in INDIC_PAIR.finditer(text):
             word, kin = m.group(1), m.group(2)
-            if not any(ord(c) >= 0x0900 for c in word) or word in _INDIC_NOT_NAMES:
+            if not any(ord(c) >= 0x0900 for c in word) or word in INDIC_NOT_NAMES:
                 continue
-            if word.casefold() in HINTS or word in KIN_SUFFIXES or _has_hint_stem(word):
+            if word.casefold() in HINTS or word in KIN_SUFFIXES or has_hint_stem(word):
                 continue
             # Before a kinship word the word may be a name ("सुधा अम्मा") or just an adjective
             # or postposition ("ছোট্ট মেয়ে", little girl; "పొలాల దగ్గర తాత", grandpa near the
@@ -295,9 +234,9 @@ class ProseParser:
             self.cast.hint(member, text[max(0, m.start() - 12):m.end()])
             found.append((m.start(), member))
         # Hindi ergative: "X ने" is who did it.
-        for m in _HI_AGENT.finditer(text):
+        for m in HI_AGENT.finditer(text):
             word = m.group(1).strip(" ,।")
-            if word in _INDIC_NOT_NAMES or word.casefold() in HINTS or _has_hint_stem(word) or self.cast.get(word):
+            if word in INDIC_NOT_NAMES or word.casefold() in HINTS or has_hint_stem(word) or self.cast.get(word):
                 continue
             found.append((m.start(), self.cast.add(word)))
         return found
@@ -307,15 +246,15 @@ class ProseParser:
 
         They join the cast as candidates for a later "he said"; one who never speaks is
         dropped from the analysis."""
-        for m in _INDEFINITE_PERSON.finditer(text):
+        for m in INDEFINITE_PERSON.finditer(text):
             adjective, noun = m.group(1) or m.group(3), m.group(2) or m.group(4)
             if m.group(3) and m.group(3) not in AGE_ADJECTIVES and hints_in(m.group(3), self.language):
                 # "এক দিদিমণি হাসিমুখে": the first word is the person, the second is not.
                 adjective, noun = None, m.group(3)
-            if not noun or noun in _INDIC_NOT_NAMES:
+            if not noun or noun in INDIC_NOT_NAMES:
                 continue
             is_person = bool(hints_in(noun, self.language)) or (adjective and hints_in(adjective, self.language))
-            if not is_person and not re.fullmatch(_PERSON_NOUN_RE, noun.lower()):
+            if not is_person and not re.fullmatch(PERSON_NOUN_RE, noun.lower()):
                 continue
             name = f"{adjective} {noun}" if adjective and noun.isascii() else noun
             member = self.cast.get(name) or self.cast.add(name[:1].upper() + name[1:] if name.isascii() else name)
@@ -325,9 +264,9 @@ class ProseParser:
     def _introductions(self, text: str) -> list[tuple[int, CastMember]]:
         """"A boy sat alone. His name was Sonu." names the boy: later "the boy said" is Sonu."""
         found = []
-        for m in _NAMING.finditer(text):
+        for m in NAMING.finditer(text):
             name = (m.group(1) or m.group(2) or m.group(3) or "").strip(" ,.;:!?।")
-            if not name or name in _INDIC_NOT_NAMES:
+            if not name or name in INDIC_NOT_NAMES:
                 continue
             member = self.cast.get(name) or self.cast.add(name)
             lead = text[max(0, m.start() - 120):m.start()]
@@ -335,7 +274,7 @@ class ProseParser:
             if nouns:
                 gender, age, noun = nouns[-1]
                 self.cast.hint(member, noun)
-                self._named[_noun_stem(noun)] = member
+                self._named[noun_stem(noun)] = member
             found.append((m.start(), member))
         return found
 
@@ -370,7 +309,7 @@ class ProseParser:
             self.last_mentioned.remove(member)
         self.last_mentioned.append(member)
 
-    def _dialogue_paragraph(self, segs: list[_Segment], scene: DraftScene) -> None:
+    def _dialogue_paragraph(self, segs: list[Segment], scene: DraftScene) -> None:
         narration = [s for s in segs if s.kind == "narration"]
         first_speech = next(i for i, seg in enumerate(segs) if seg.kind == "speech")
         for s in narration:
@@ -418,7 +357,7 @@ class ProseParser:
                 if who.id not in self.recent_speakers[-1:]:
                     self.recent_speakers.append(who.id)
 
-    def _attribute(self, segs: list[_Segment], scene: DraftScene) -> CastMember:
+    def _attribute(self, segs: list[Segment], scene: DraftScene) -> CastMember:
         # The narration right after the first quote is the usual place ("…," said Raju);
         # then the narration before it ("Raju turned. “…”").
         first_speech = next(i for i, s in enumerate(segs) if s.kind == "speech")
@@ -435,7 +374,7 @@ class ProseParser:
         # ("“Liar.” Aunt Mary stood").
         beside = [before[-1].text] if before else []
         if first_speech == 0 and candidates:
-            beside.append(_SENTENCES.split(candidates[0].text.strip(), maxsplit=1)[0])
+            beside.append(SENTENCES.split(candidates[0].text.strip(), maxsplit=1)[0])
         for text in beside:
             member = self._subject_of(text)
             if member:
@@ -448,7 +387,7 @@ class ProseParser:
     def _resolve(self, found: Attribution, context: str) -> CastMember | None:
         if found.name:
             name = found.name
-            known = self.cast.get(name) or self._named.get(_noun_stem(name))
+            known = self.cast.get(name) or self._named.get(noun_stem(name))
             if known is None and not re.search(r"[A-Za-z]", name):
                 known = self._known_by_stem(name)
             member = known or self.cast.add(name)
@@ -479,7 +418,7 @@ class ProseParser:
         return None
 
     def _subject_of(self, text: str) -> CastMember | None:
-        sentences = [s for s in _SENTENCES.split(text.strip()) if s.strip()]
+        sentences = [s for s in SENTENCES.split(text.strip()) if s.strip()]
         if not sentences:
             return None
         last = sentences[-1]
@@ -506,76 +445,6 @@ class ProseParser:
         return None
 
 
-_INDIC_WORD = r"[\u0900-\u0963\u0966-\u0DFF]+"
-# Overlapping pairs (the lookahead), so "बूढ़ी सुधा अम्मा" yields "सुधा अम्मा" too.
-_INDIC_PAIR = re.compile(rf"(?<![\w\u0900-\u0DFF])({_INDIC_WORD})\s+(?=({_INDIC_WORD}))")
-_HI_AGENT = re.compile(r"(?:^|[।.!?]\s*)([\u0900-\u0963\u0966-\u097F]+)\s+(?:[\u0900-\u0963\u0966-\u097F]+\s+)?ने\s")
-_INDIC_NOT_NAMES = frozenset(
-    """उनका उनकी उनके उसका उसकी उसके अपना अपनी अपने मेरा मेरी हमारा तुम्हारा वह वो उस इस एक हर पूरा
-    से की का के में पर ने को तक भी तो और ही वाली वाला वाले छोटी छोटा बड़ी बड़ा
-    থেকে কাছে সঙ্গে আর ও এবং ছোট্ট বড় దగ్గర కూడా మరియు లో ఆ
-    தன் என் அவளுடைய அவனுடைய அவள் அவன் ஒரு அந்த இந்த
-    తన నా ఆమె అతని ఒక ఆ ఈ
-    তার আমার নিজের সে এক ওই এই""".split()
-)
-
-
-_PERSON_NOUN_RE = (r"(?:boy|girl|man|woman|child|stranger|guard|driver|soldier|doctor|nurse|teacher|priest|farmer|"
-                   r"shopkeeper|waiter|officer|captain|lady|gentleman|beggar|seller|vendor|\w+man|\w+woman|"
-                   r"niño|niña|hombre|mujer|anciano|anciana|señora|señor|muchacho|muchacha|vendedor|vendedora)")
-_INDEFINITE_PERSON = re.compile(
-    rf"\b(?i:an?|un|una|the|el|la)\s+(?:(old|young|little|elderly|tall|short|viejo|vieja|joven)\s+)?({_PERSON_NOUN_RE})\b|"
-    r"(?:एक|এক|ఒక|ஒரு|একজন)\s+(?:([\u0900-\u0DFF]+)\s+)?([\u0900-\u0DFF]+)"
-)
-_NAMING = re.compile(
-    r"\b(?:his|her|whose) name (?:was|is) ([A-Z][\w'’-]+)|\b(?:se llamaba|su nombre era|s'appelait|chamava-se) "
-    r"([A-ZÁÉÍÓÚÑ][\w'’-]+)|"
-    r"(?:नाम|பெயர்|పేరు|নাম)\s+(\S+?)\s*(?:था|थी|है|।|\.|$)"
-)
-
-
-def _noun_stem(noun: str) -> str:
-    # Indic nouns inflect at the end (लड़का, लड़के): compare without the last letter.
-    noun = noun.casefold()
-    return noun[:-1] if any(ord(c) >= 0x0900 for c in noun) and len(noun) > 2 else noun
-
-
-def _has_hint_stem(word: str) -> bool:
-    from filmstudio.analysis.cast import hints_in as _hints
-
-    return bool(_hints(word))
-
-
-NARRATION_CHUNK_SECONDS = 6.5
-_CHUNK_SENTENCES = SENTENCE_BREAK
-_CLAUSES = re.compile(r"(?<=[,;，、])\s*")
-
-
-def narration_chunks(paragraph: str, language: str = "en") -> list[str]:
-    """A narrated paragraph in pieces of a sentence or two (a long sentence at its commas),
-    each short enough to fit a watchable shot."""
-    pieces: list[str] = []
-    for sentence in (s.strip() for s in _CHUNK_SENTENCES.split(paragraph)):
-        if not sentence:
-            continue
-        if estimate_duration(sentence, language) > NARRATION_CHUNK_SECONDS:
-            pieces += [c.strip() for c in _CLAUSES.split(sentence) if c.strip()]
-        else:
-            pieces.append(sentence)
-    chunks: list[str] = []
-    current = ""
-    for piece in pieces:
-        candidate = f"{current} {piece}".strip()
-        if current and estimate_duration(candidate, language) > NARRATION_CHUNK_SECONDS:
-            chunks.append(current)
-            current = piece
-        else:
-            current = candidate
-    if current:
-        chunks.append(current)
-    return chunks
-
-
 def _time_of(text: str) -> str | None:
     found = [tod for _, tod, _ in TIME_OF_DAY.finditer(text)]
     specific = [t for t in found if t != "DAY"]
@@ -584,10 +453,3 @@ def _time_of(text: str) -> str | None:
 
 def parse_prose(text: str, cast: Cast, language: str) -> tuple[str, list[DraftScene]]:
     return ProseParser(cast, language).parse(text)
-
-
-def known_names(cast: Cast) -> set[str]:
-    return {name_key(m.name) for m in cast.members()}
-
-
-__all__ = ["parse_prose", "split_paragraphs", "segments", "is_title_line", "hints_in", "known_names"]

@@ -109,3 +109,15 @@ DADI
     langs = [(line.language, line.writing_system) for line in a.scenes[0].lines]
     assert langs == [("en", "Latin"), ("es", "Latin"), ("hi", "Devanagari")]
     assert all(0.0 < line.language_confidence <= 1.0 for line in a.scenes[0].lines)
+
+
+@pytest.mark.parametrize(("hint", "expected"), [("en-US", "en"), (" HI ", "hi"), ("auto", None), ("", None), (None, None)])
+def test_hints_are_normalised(hint, expected):
+    from filmstudio.analysis.language import normalize_hint
+
+    assert normalize_hint(hint) == expected
+
+
+def test_unknown_hint_is_ignored():
+    assert analyze("Why do leaves change colour in autumn?", language="auto").language.language == "en"
+    assert analyze("Lo sé, lo sé.", language="es-MX").language.language == "es"
