@@ -7,6 +7,10 @@ from PIL import Image
 from filmstudio.engines.preview import fonts
 from filmstudio.models.plan import Mood
 
+# `make test` runs pytest-xdist with --dist loadgroup: keep these on one worker so the
+# module's composed films are rendered once, not once per worker.
+pytestmark = pytest.mark.xdist_group("preview-compose")
+
 
 @pytest.fixture(scope="module")
 def films(plan_factory, render_film, tmp_path_factory):
