@@ -16,6 +16,9 @@ from collections.abc import Iterable, Mapping
 _VIRAMAS = "\u094d\u09cd\u0a4d\u0acd\u0b4d\u0bcd\u0c4d\u0ccd\u0d4d"
 
 
+_CASE_ENDING = r"(?:(?![\w\u0900-\u0DFF])|(?=யி|யை|யு|க்கு|ில|ின|ிட|லோ|లో|కు|ని|తో|তে|র|কে|ে|ों|ें))"
+
+
 def _is_latin(word: str) -> bool:
     return all(ord(c) < 0x0370 for c in word)
 
@@ -31,11 +34,11 @@ class LexiconMatcher:
             for word in words:
                 # Texts reach us NFC-normalised; the word lists must match that form.
                 key = unicodedata.normalize("NFC", word).casefold()
-                if not _is_latin(key):
+                if not _is_latin(key) and not key.endswith("$"):
                     # A final virama is where a case ending attaches: "கோயில்" is
                     # written "கோயிலுக்கு" (to the temple), so match the stem.
                     key = key.rstrip(_VIRAMAS) or key
-                self._class_of.setdefault(key, cls)
+                self._class_of.setdefault(key.rstrip("$"), cls)
                 (latin if _is_latin(word) else other).append(key)
         # Longest first, so "post office" wins over "office" and "அதிகாலை" over "காலை".
         latin.sort(key=len, reverse=True)
@@ -46,7 +49,15 @@ class LexiconMatcher:
         if other:
             # Indic vowel signs are not \w, so the lookbehind names the blocks too:
             # "காலை" (morning) must not fire inside "அதிகாலை" (dawn).
-            parts.append(r"(?<![\w\u0900-\u0DFF\u0300-\u036F])(?:" + "|".join(re.escape(w) for w in other) + r")")
+            before = r"(?<![\w\u0900-\u0DFF\u0300-\u036F])"
+            stems = [w for w in other if not w.endswith("$")]
+            strict = [w[:-1] for w in other if w.endswith("$")]
+            if stems:
+                parts.append(before + "(?:" + "|".join(re.escape(w) for w in stems) + ")")
+            if strict:
+                # Words marked "$" in a lexicon are prefixes of too many other words ("கடை", shop,
+                # of "கடைசி", last): they must end the word or go on with a case ending.
+                parts.append(before + "(?:" + "|".join(re.escape(w) for w in strict) + ")" + _CASE_ENDING)
         # Keys are casefolded and so is the text we search: no IGNORECASE, which
         # makes large alternations markedly slower.
         self._regex = re.compile("|".join(parts) if parts else r"(?!)")

@@ -89,3 +89,12 @@ def test_cultural_context_from_places_and_festivals():
     assert latin.scenes[0].cultural_context.tradition == "dia_de_muertos"
     plain = analyze("INT. OFFICE - DAY\n\nA printer jams.\n\nBOB\nAgain?\n")
     assert plain.scenes[0].cultural_context.region is None  # no cue, no guess
+
+
+def test_short_indic_stems_do_not_fire_inside_other_words():
+    # "கடைசி" (last) begins with "கடை" (shop); "பையன்" (boy) with "பை" (bag).
+    assert setting_of("", "கடைசி வரிசையில் பிரியா அமர்ந்திருந்தாள்.") is None
+    assert setting_of("", "அவன் கடையில் நின்றான்.") == "market"
+    from filmstudio.analysis.scene_attributes import props_in
+
+    assert "suitcase" not in props_in("ஒரு பையன் ஓடினான்.")
