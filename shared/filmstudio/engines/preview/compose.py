@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from filmstudio.engines.base import ComposeInputs, ComposeOptions, ComposeResult
 from filmstudio.errors import StageFailedError
 from filmstudio.models.plan import Line, Plan, Scene, Shot
 
@@ -43,7 +44,6 @@ from .storyboard import contact_sheet
 
 log = logging.getLogger(__name__)
 
-from filmstudio.engines.base import ComposeInputs, ComposeOptions, ComposeResult  # noqa: E402
 
 SR = SAMPLE_RATE
 LEAD_IN = 0.2  # seconds of picture before a shot's first line
