@@ -12,8 +12,10 @@ import hashlib
 
 from filmstudio.models.plan import Character, Voice
 
-# Speaking rate (words per minute) by age group: children and elders speak slower.
+# Speaking rate (words per minute) by age group: children and elders speak slower;
+# a small offset by gender keeps a man and a woman of one age from sharing a cadence.
 RATE_BY_AGE = {"child": 150, "teen": 170, "adult": 165, "elder": 140, None: 160}
+RATE_BY_GENDER = {"female": 5, "male": -5, None: 0}
 # eSpeak pitch (0..99) by gender, then shifted by age.
 PITCH_BY_GENDER = {"female": 62, "male": 38, None: 50}
 PITCH_BY_AGE = {"child": 18, "teen": 8, "adult": 0, "elder": -6, None: 0}
@@ -47,7 +49,8 @@ def voice_for(character: Character, language: str) -> Voice:
     jitter = (seed % 11) - 5
     pitch = max(0, min(99, PITCH_BY_GENDER[gender] + PITCH_BY_AGE[age] + jitter))
     variants = VARIANTS[gender]
-    return Voice(language=language, gender=gender, age_group=age, pitch=pitch, rate=RATE_BY_AGE[age],
+    return Voice(language=language, gender=gender, age_group=age, pitch=pitch,
+                 rate=RATE_BY_AGE[age] + RATE_BY_GENDER[gender],
                  variant=variants[seed % len(variants)])
 
 
