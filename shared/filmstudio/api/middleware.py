@@ -21,6 +21,10 @@ _LIMITS: tuple[tuple[re.Pattern, int], ...] = (
 )
 
 
+# Answers carry tokens and private data: never cached by a shared cache, never sniffed as another type.
+_SECURITY_HEADERS = [(b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff")]
+
+
 def body_limit(path: str) -> int:
     for pattern, limit in _LIMITS:
         if pattern.match(path):
@@ -35,7 +39,8 @@ def _error_body(code: str, message: str, details=None) -> bytes:
 async def _send_error(send, status: int, code: str, message: str, details=None) -> None:
     body = _error_body(code, message, details)
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                            *_SECURITY_HEADERS]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -86,6 +91,8 @@ class GuardMiddleware:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
+                message = dict(message)
+                message["headers"] = list(message.get("headers", [])) + _SECURITY_HEADERS
             await send(message)
 
         try:

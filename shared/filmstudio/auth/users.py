@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
@@ -13,10 +13,20 @@ from filmstudio.auth.tokens import ROLES, AuthError
 from filmstudio.db.accounts import LedgerRecord, UserRecord, transact_write
 from filmstudio.db.base import bind_tables
 from filmstudio.db.records import IdempotencyRecord
-from filmstudio.errors import BadInputError, ConflictError, NotFoundError
+from filmstudio.errors import BadInputError, ConflictError, FilmStudioError, NotFoundError
 from filmstudio.settings import Settings
 
 SIGNUP_CREDITS = 30  # about five one-minute preview films
+# Online password guessing: after this many wrong passwords within the window, the account
+# refuses logins (even correct ones) until the window has passed. The edge's WAF rate rules
+# cover guessing across many accounts from one address.
+MAX_FAILED_LOGINS = 10
+FAILED_LOGIN_WINDOW = timedelta(minutes=15)
+
+
+class LoginThrottledError(FilmStudioError):
+    code = "LOGIN_THROTTLED"
+    http_status = 429
 
 
 def normalise_email(email: str) -> str:
@@ -64,10 +74,25 @@ class UserStore:
         if user is None:
             verify_password(dummy_hash(), password)  # same cost whether or not the email exists
             raise AuthError("wrong email or password", code="INVALID_CREDENTIALS")
+        now = _now()
+        in_window = user.failed_since is not None and now - user.failed_since < FAILED_LOGIN_WINDOW
+        if in_window and int(user.failed_logins or 0) >= MAX_FAILED_LOGINS:
+            wait = int((user.failed_since + FAILED_LOGIN_WINDOW - now).total_seconds()) + 1
+            raise LoginThrottledError(f"too many wrong passwords; try again in {wait} s",
+                                      details={"retry_after": wait})
         if not verify_password(user.password_hash, password):
+            if in_window:
+                user.update(actions=[UserRecord.failed_logins.add(1)])
+            else:
+                user.update(actions=[UserRecord.failed_logins.set(1), UserRecord.failed_since.set(now)])
             raise AuthError("wrong email or password", code="INVALID_CREDENTIALS")
+        actions = []
+        if user.failed_logins:
+            actions += [UserRecord.failed_logins.set(0), UserRecord.failed_since.remove()]
         if needs_rehash(user.password_hash):
-            user.update(actions=[UserRecord.password_hash.set(hash_password(password))])
+            actions.append(UserRecord.password_hash.set(hash_password(password)))
+        if actions:
+            user.update(actions=actions)
         return user
 
     def get(self, user_id: str) -> UserRecord:

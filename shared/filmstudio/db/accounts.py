@@ -47,6 +47,9 @@ class UserRecord(Model):
     credits_held = NumberAttribute(default=0)
     # Jobs holding a reservation; bounded per role in the same conditional update as the reservation.
     active_jobs = NumberAttribute(default=0)
+    # Wrong passwords in the current window (login throttling, see filmstudio.auth.users).
+    failed_logins = NumberAttribute(default=0)
+    failed_since = UTCDateTimeAttribute(null=True)
     by_email = UserEmailIndex()
 
 

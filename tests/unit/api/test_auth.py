@@ -143,3 +143,37 @@ def test_role_tier_and_credits_in_a_register_body_are_ignored(client):
     from filmstudio.auth.users import SIGNUP_CREDITS
 
     assert balance(user["user_id"]).available == SIGNUP_CREDITS
+
+
+def test_repeated_wrong_passwords_throttle_the_account_then_it_recovers(client, alice):
+    from datetime import datetime, timedelta, timezone
+
+    from filmstudio.auth.users import MAX_FAILED_LOGINS
+    from filmstudio.db.accounts import UserRecord
+
+    for _ in range(MAX_FAILED_LOGINS):
+        r = client.post("/v1/auth/login", json={"email": alice.email, "password": "guess guess guess"})
+        assert r.status_code == 401
+    blocked = client.post("/v1/auth/login", json={"email": alice.email, "password": alice.password})
+    assert blocked.status_code == 429 and blocked.json()["error"]["code"] == "LOGIN_THROTTLED"
+    assert blocked.json()["error"]["details"]["retry_after"] > 0
+    # The window passes: the right password works again and clears the count.
+    UserRecord(user_id=alice.user_id).update(actions=[
+        UserRecord.failed_since.set(datetime.now(timezone.utc) - timedelta(minutes=16))])
+    assert client.post("/v1/auth/login", json={"email": alice.email, "password": alice.password}).status_code == 200
+    assert UserRecord.get(alice.user_id).failed_logins == 0
+
+
+def test_a_correct_login_resets_the_failure_count(client, alice):
+    from filmstudio.auth.users import MAX_FAILED_LOGINS
+
+    for _ in range(3):
+        for _ in range(MAX_FAILED_LOGINS - 1):
+            client.post("/v1/auth/login", json={"email": alice.email, "password": "guess guess guess"})
+        assert client.post("/v1/auth/login", json={"email": alice.email,
+                                                   "password": alice.password}).status_code == 200
+
+
+def test_responses_are_not_cacheable(client, alice):
+    r = client.post("/v1/auth/login", json={"email": alice.email, "password": alice.password})
+    assert r.headers["cache-control"] == "no-store" and r.headers["x-content-type-options"] == "nosniff"
