@@ -65,9 +65,8 @@ def _score_file(analysis: ScriptAnalysis, label: dict[str, Any]) -> dict[str, An
     if "characters_any_of" in label:
         result["characters_any_ok"] = any(_matches(e, c) for e in label["characters_any_of"] for c in people)
     lines = [line for scene in analysis.scenes for line in scene.lines]
-    spoken = [line for line in lines
-              if not next((c for c in analysis.characters if c.id == line.character_id), None) or
-              not next(c for c in analysis.characters if c.id == line.character_id).is_narrator]
+    narrators = {c.id for c in analysis.characters if c.is_narrator}
+    spoken = [line for line in lines if line.character_id not in narrators]
     if "dialogue_lines" in label:
         result["dialogue_lines_ok"] = len(spoken) == label["dialogue_lines"]
     if "times_of_day" in label:

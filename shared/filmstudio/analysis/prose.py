@@ -313,7 +313,10 @@ class ProseParser:
         narration = [s for s in segs if s.kind == "narration"]
         first_speech = next(i for i, seg in enumerate(segs) if seg.kind == "speech")
         for s in narration:
-            scene.action.append(strip_emphasis(squash(s.text))) if len(s.text.split()) > 6 else None
+            # Narration long enough to show ("Ruby took the pan, flicked her wrist...") is
+            # action; "said Raju" is not.
+            if len(s.text.split()) > 6:
+                scene.action.append(strip_emphasis(squash(s.text)))
         for seg in segs[:first_speech]:
             # Who the lead-in narration brings on stage ("Lucía, una violinista, esperaba.",
             # "বিকেলে এক বুড়ো বাঁশিওয়ালা গান ধরলেন।").
