@@ -17,6 +17,7 @@ refund and release share the one `close` entry, so a job is closed exactly one w
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -30,6 +31,9 @@ from filmstudio.db.base import bind_tables
 from filmstudio.db.records import JobRecord
 from filmstudio.errors import BadInputError, FilmStudioError, NotFoundError
 from filmstudio.settings import Settings
+
+
+log = logging.getLogger(__name__)
 
 
 class InsufficientCreditsError(FilmStudioError):
@@ -198,6 +202,12 @@ class CreditStore:
             reasons = _reasons(exc)
             if "ConditionalCheckFailed" not in reasons:
                 raise
+            # [reserve exists, close absent, held covers it, job not cancelled]: only the second
+            # and fourth are expected (a retry; a cancel racing publish). The others mean the books
+            # disagree with the job, which someone must look at.
+            if reasons[0] == "ConditionalCheckFailed" or (len(reasons) > 2 and reasons[2] == "ConditionalCheckFailed"):
+                log.error("credits: cannot %s job %s for user %s (%s credits): %s", kind, job_id, user_id, credits,
+                          reasons)
             return False
         return True
 
