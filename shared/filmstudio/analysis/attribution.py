@@ -20,12 +20,14 @@ from filmstudio.models.plan import Gender
 _LATIN_VERBS = (
     "said|says|asked|asks|replied|replies|answered|whispered|whispers|shouted|shouts|cried|called|muttered|"
     "murmured|added|exclaimed|yelled|screamed|sighed|laughed|begged|insisted|explained|continued|began|"
+    "promised|told|agreed|admitted|announced|declared|demanded|warned|suggested|snapped|sobbed|stammered|"
+    "pleaded|protested|remarked|repeated|reminded|teased|joked|grumbled|complained|mumbled|offered|ordered|"
     "dijo|dice|preguntó|pregunta|respondió|responde|contestó|gritó|grita|susurró|susurra|murmuró|exclamó|"
-    "añadió|suspiró|insistió|explicó|llamó|"
-    "dit|demanda|répondit|cria|murmura|ajouta|s'écria|chuchota|"
-    "disse|perguntou|respondeu|gritou|sussurrou|"
-    "chiese|rispose|gridò|sussurrò|"
-    "sagte|fragte|antwortete|rief|flüsterte"
+    "añadió|suspiró|insistió|explicó|llamó|prometió|repitió|suplicó|ordenó|advirtió|rogó|bromeó|sollozó|"
+    "dit|demanda|répondit|cria|murmura|ajouta|s'écria|chuchota|promit|expliqua|"
+    "disse|perguntou|respondeu|gritou|sussurrou|prometeu|"
+    "chiese|rispose|gridò|sussurrò|promise|"
+    "sagte|fragte|antwortete|rief|flüsterte|versprach"
 )
 _LATIN_HONORIFIC = r"(?:(?i:don|doña|señor|señora|señorita|mr\.?|mrs\.?|ms\.?|miss|dr\.?|old|young|little|"
 _LATIN_HONORIFIC += r"madame|monsieur|dona|dom|signor|signora|herr|frau|grandpa|grandma|uncle|aunt)\s+|(?:el|la|o|a)\s+)?"
@@ -72,6 +74,9 @@ _TA_VERB_FIRST = re.compile(r"(?:என்றாள்|என்றான்|எ
 _TE_VERB_FIRST = re.compile(r"(?:అంది|అన్నాడు|అన్నది|చెప్పింది|చెప్పాడు|అడిగింది|అడిగాడు)\s+(\S+)")
 _ROMAN_HI = re.compile(r"\b([A-Z]\w+(?:\s+[a-z]\w+)?)\s+(?:ne\s+(?:\w+\s+){0,3}?(?:kaha|pucha|poocha|puchha|bataya)|"
                        r"(?:bola|boli|bole|chillaya|chillayi|chillai))\b")
+# Quotative, the words before the finite verb (third person: -ாள் she, -ான் he, -ார் honorific).
+_TA_QUOTATIVE = re.compile(r"(?:என்று|என)\s+((?:\S+\s+){1,5}?)(\S+(?:ாள்|ான்|ார்|ார்கள்))(?=[\s.,!?]|$)")
+_TE_QUOTATIVE = re.compile(r"(?:అని|అంటూ)\s+((?:\S+\s+){1,5}?)(\S+(?:ాడు|ింది|ంది|ారు|ాను))(?=[\s.,!?]|$)")
 _TA_ENDRU = re.compile(r"(?:என்று|என|என்றபடி)\s+(?:ஒரு|அந்த|அந்தப்)?\s*(\S+)")
 _TA_DIRECT = re.compile(r"(\S+)\s+(?:\S+\s+){0,3}?(\S*(?:சொன்ன|கேட்ட|கூறின|கத்தின|சொல்லின|பதிலளித்த|அழைத்த)\S*)")
 _TA_VERB = re.compile(r"(?:சொன்ன|கேட்ட|கூறின|கத்தின|சொல்லின|பதிலளித்த|அழைத்த)(ாள்|ான்|ார்|ார்கள்)")
@@ -81,6 +86,7 @@ _TE_VERB = re.compile(r"(?:అన్న|అం|చెప్ప|అడిగ|అ�
 _BN_BEFORE = re.compile(r"(?<!একজন )(\S+)\s+(?:\S+\s+){0,2}?(?:বলল|বললেন|বলে উঠল|জিজ্ঞেস করল|জিজ্ঞাসা করল|চেঁচিয়ে|উত্তর দিল|ফিসফিস)")
 _BN_AFTER = re.compile(r"(?:বলল|বললেন|জিজ্ঞেস করল|উত্তর দিল)\s+(\S+)")
 
+_DETERMINERS = frozenset("ஒரு அந்த அந்தப் இந்த ఒక ఆ ఈ ఓ এক একজন সেই এই".split())
 _INDIC_NOT_NAMES = frozenset(
     """वह वो उसने उन्होंने मैंने हमने तुमने आपने उसकी उसके यह ये सब दोनों फिर और तो
     அவள் அவன் அவர் நான் அது அவர்கள் இருவரும் பிறகு மெதுவாக
@@ -106,6 +112,37 @@ class Attribution:
 
 def _clean(token: str) -> str:
     return token.strip(_TRAILING_PUNCT)
+
+
+_SELF_NAMED = re.compile(
+    r"\b(?:I'm|I am|[Mm]y name is|[Mm]e llamo|[Ss]oy|[Jj]e m'appelle|[Jj]e suis|[Ee]u sou|[Mm]i chiamo|[Ii]ch bin)\s+"
+    r"((?:(?:Professor|Doctor|Dr\.?|Captain|Mr\.?|Mrs\.?|Ms\.?|Miss|Señor|Señora|el|la)\s+)?[A-ZÁÉÍÓÚÑ][\w'’-]+)|"
+    r"(?:मेरा नाम|मैं हूँ|என் பெயர்|నా పేరు|আমার নাম)\s+(\S+?)(?:\s+(?:है|।)|[\s,.!?।]|$)"
+)
+
+
+def self_named(speech: str) -> str | None:
+    """The name a speaker gives themselves: "I'm Professor Lin", "मेरा नाम पिंकी है"."""
+    m = _SELF_NAMED.search(speech)
+    if not m:
+        return None
+    name = (m.group(1) or m.group(2) or "").strip(" ,.!?।")
+    first = name.split()[0].lower() if name else ""
+    return None if not name or first in _NOT_NAMES else name
+
+
+_TA_SUBJECT_SKIP = re.compile(r"(?:இடம்|க்கு|ுக்கு|ிடம்|ஐ|ை|இல்|ில்|ால்|ோடு|உடன்|ுடன்|ாக|ான)$")
+# Not -ను/-ని (accusative): too many names end so (చిన్ను, రాణి).
+_TE_SUBJECT_SKIP = re.compile(r"(?:కు|కి|తో|లో|గా|న్న|ిన)$")
+
+
+def _quotative_subject(between: str, skip_suffix: re.Pattern[str]) -> str | None:
+    """The subject among the words between a quotative and its verb: the last one that is not
+    a pronoun, a determiner or a word in an oblique case. "அவன் மனைவி பொன்னி" -> "பொன்னி",
+    "ఎదురుగా ఉన్న ఒక ముసలావిడ" -> "ముసలావిడ", "லட்சுமி தன் தாயிடம்" -> "லட்சுமி"."""
+    kept = [w for w in (_clean(t) for t in between.split())
+            if w and w not in _INDIC_NOT_NAMES and w not in _DETERMINERS and not skip_suffix.search(w)]
+    return kept[-1] if kept else None
 
 
 def find_speaker(fragment: str, language: str) -> Attribution | None:
@@ -144,7 +181,17 @@ def find_speaker(fragment: str, language: str) -> Attribution | None:
         gender: Gender | None = None
         if verb:
             gender = {"ாள்": "female", "ான்": "male"}.get(verb.group(1))  # type: ignore[assignment]
-        m = _TA_VERB_FIRST.match(frag.strip(" ,.")) or _TA_ENDRU.search(frag) or _TA_DIRECT.search(frag)
+        m = _TA_VERB_FIRST.match(frag.strip(" ,."))
+        q = _TA_QUOTATIVE.search(frag)
+        if not m and q:
+            # "என்று அவன் மனைவி பொன்னி கூப்பிட்டாள்": the subject sits between quotative and verb.
+            subject = _quotative_subject(q.group(1), _TA_SUBJECT_SKIP)
+            ending = re.search(r"(ாள்|ான்)$", q.group(2))
+            gender = gender or ({"ாள்": "female", "ான்": "male"}.get(ending.group(1)) if ending else None)
+            if subject:
+                return Attribution(name=subject, gender=gender, verb=True)
+            return Attribution(gender=gender, pronoun=True, verb=True)
+        m = m or _TA_ENDRU.search(frag) or _TA_DIRECT.search(frag)
         if m:
             name = _clean(m.group(1))
             if name in _INDIC_NOT_NAMES:
@@ -156,7 +203,16 @@ def find_speaker(fragment: str, language: str) -> Attribution | None:
         gender = None
         if verb:
             gender = {"ాడు": "male", "ింది": "female", "ది": "female"}.get(verb.group(1))  # type: ignore[assignment]
-        m = _TE_VERB_FIRST.match(frag.strip(" ,.")) or _TE_ANI.search(frag) or _TE_DIRECT.search(frag)
+        m = _TE_VERB_FIRST.match(frag.strip(" ,."))
+        q = _TE_QUOTATIVE.search(frag)
+        if not m and q:
+            subject = _quotative_subject(q.group(1), _TE_SUBJECT_SKIP)
+            ending = re.search(r"(ాడు|ింది|ంది)$", q.group(2))
+            gender = gender or ({"ాడు": "male"}.get(ending.group(1), "female") if ending else None)
+            if subject:
+                return Attribution(name=subject, gender=gender, verb=True)
+            return Attribution(gender=gender, pronoun=True, verb=True)
+        m = m or _TE_ANI.search(frag) or _TE_DIRECT.search(frag)
         if m:
             name = _clean(m.group(1))
             if name in _INDIC_NOT_NAMES:

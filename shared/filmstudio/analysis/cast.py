@@ -83,7 +83,7 @@ AGE_ADJECTIVES = frozenset(["बूढ़ी", "बूढ़ा", "old", "young"
 # same person is called "Joe" elsewhere, so the key drops them like an honorific.
 TITLES = frozenset("""grandpa grandma granny gran nana nanna uncle aunt auntie aunty abuela abuelo tía tío tia tio
     nonna nonno mamie papy tante onkel oma opa captain capitán professor inspector detective sergeant colonel
-    general judge king queen prince princess lord coach""".split())
+    general judge king queen prince princess lord coach maestra maestro profesor profesora doctora""".split())
 
 
 def _fold(s: str) -> str:

@@ -23,7 +23,8 @@ TITLE_WORDS = frozenset("""grandpa grandma granny uncle aunt auntie don doña mr
     abuela abuelo tía tío madame monsieur sr sra srta prof captain capitán doctor professor inspector detective
     sergeant officer colonel general judge king queen prince princess lord lady sir master father sister brother
     mother nurse teacher coach maestro maestra profesor profesora padre madre""".split())
-LOWERCASE_TITLES = frozenset("don doña señor señora señorita abuela abuelo tía tío madame monsieur dona dom".split())
+LOWERCASE_TITLES = frozenset("""don doña señor señora señorita abuela abuelo tía tío madame monsieur dona dom
+    maestra maestro profesor profesora doctor doctora padre madre hermana hermano capitán""".split())
 SENTENCE_STARTERS = frozenset(
     """The A An He She They It We I You His Her Their This That There Then When While But And So One Every Al Un
     Una El La Los Las Ella Él Cuando Pero Y Entonces En Con Sin Por Para Le Les Il Elle Ils Puis Mais Et Quand
@@ -46,11 +47,13 @@ INDIC_NOT_NAMES = frozenset(
 )
 
 
-PERSON_NOUN_RE = (r"(?:boy|girl|man|woman|child|stranger|guard|driver|soldier|doctor|nurse|teacher|priest|farmer|"
-                   r"shopkeeper|waiter|officer|captain|lady|gentleman|beggar|seller|vendor|\w+man|\w+woman|"
-                   r"niño|niña|hombre|mujer|anciano|anciana|señora|señor|muchacho|muchacha|vendedor|vendedora)")
+PERSON_NOUN_RE = (r"(?:father|mother|brother|sister|grandmother|grandfather|uncle|aunt|husband|wife|son|daughter|"
+                  r"padre|madre|hermano|hermana|abuelo|abuela|esposo|esposa|"
+                  r"boy|girl|man|woman|child|stranger|guard|driver|soldier|doctor|nurse|teacher|priest|farmer|"
+                  r"shopkeeper|waiter|officer|captain|lady|gentleman|beggar|seller|vendor|\w+man|\w+woman|"
+                  r"niño|niña|hombre|mujer|anciano|anciana|señora|señor|muchacho|muchacha|vendedor|vendedora)")
 INDEFINITE_PERSON = re.compile(
-    rf"\b(?i:an?|un|una|the|el|la)\s+(?:(old|young|little|elderly|tall|short|viejo|vieja|joven)\s+)?({PERSON_NOUN_RE})\b|"
+    rf"\b(?i:an?|un|una|the|el|la|her|his|their|my|su)\s+(?:(old|young|little|elderly|tall|short|viejo|vieja|joven)\s+)?({PERSON_NOUN_RE})\b|"
     r"(?:एक|এক|ఒక|ஒரு|একজন)\s+(?:([\u0900-\u0DFF]+)\s+)?([\u0900-\u0DFF]+)"
 )
 NAMING = re.compile(

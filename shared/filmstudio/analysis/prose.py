@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from filmstudio.analysis.attribution import Attribution, find_speaker
+from filmstudio.analysis.attribution import Attribution, find_speaker, self_named
 from filmstudio.analysis.cast import AGE_ADJECTIVES, HINTS, KIN_SUFFIXES, Cast, CastMember, hints_in
 from filmstudio.analysis.draft import DraftLine, DraftScene
 from filmstudio.analysis.lexicons import SETTING_PRIORITY, SETTINGS, TIME_OF_DAY
@@ -247,6 +247,8 @@ class ProseParser:
         They join the cast as candidates for a later "he said"; one who never speaks is
         dropped from the analysis."""
         for m in INDEFINITE_PERSON.finditer(text):
+            if re.match(r"\s+[A-ZÁÉÍÓÚÑ]", text[m.end():]):
+                continue  # "la abuela Carmen", "her brother Leo": a title or relation of a named person
             adjective, noun = m.group(1) or m.group(3), m.group(2) or m.group(4)
             if m.group(3) and m.group(3) not in AGE_ADJECTIVES and hints_in(m.group(3), self.language):
                 # "এক দিদিমণি হাসিমুখে": the first word is the person, the second is not.
@@ -372,6 +374,12 @@ class ProseParser:
                 member = self._resolve(found, seg.text)
                 if member:
                     return member
+        # "Nadia Rahman? I'm Professor Lin.": a speaker who says who they are.
+        introduced = self_named(" ".join(seg.text for seg in segs if seg.kind == "speech"))
+        if introduced:
+            member = self.cast.get(introduced) or self.cast.add(introduced)
+            self._touch(member)
+            return member
         # No speech verb: the character named in the narration next to the quote, the
         # sentence leading into it or, when the quote opens the paragraph, the one after it
         # ("“Liar.” Aunt Mary stood").
@@ -390,7 +398,8 @@ class ProseParser:
     def _resolve(self, found: Attribution, context: str) -> CastMember | None:
         if found.name:
             name = found.name
-            known = self.cast.get(name) or self._named.get(noun_stem(name))
+            # "the captain" is whoever the story called Captain Ellis, before any other "Captain".
+            known = self._named.get(noun_stem(name)) or self.cast.get(name)
             if known is None and not re.search(r"[A-Za-z]", name):
                 known = self._known_by_stem(name)
             member = known or self.cast.add(name)
@@ -416,7 +425,8 @@ class ProseParser:
         # "லட்சுமியின்" is "லட்சுமி" with a case ending.
         for member in self.cast.members():
             for name in [member.name, *member.aliases]:
-                if len(name) >= 2 and word.startswith(name):
+                # A short name ("মা") is the start of too many words ("মামা"); an ending is short.
+                if len(name) >= 3 and word.startswith(name) and len(word) - len(name) <= 5:
                     return member
         return None
 

@@ -218,3 +218,35 @@ def test_two_speakers_in_one_paragraph():
 def test_a_paragraph_is_one_speaker_without_a_new_attribution():
     a = analyze('"It is," Mrs. Sharma said. "Who sent you?"\n')
     assert _speakers(a) == [("Sharma", "It is, Who sent you?")]
+
+
+def test_a_speaker_who_says_who_they_are():
+    text = 'A tall woman with a clipboard was waiting.\n\n"Welcome. I\'m Professor Lin."\n'
+    a = analyze(text)
+    assert [s for s, _ in _speakers(a)] == ["Lin"]
+    assert "Professor Lin" in next(c for c in a.characters if c.name == "Lin").aliases
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"வேலு, சீக்கிரம் வா!" என்று அவன் மனைவி பொன்னி கூப்பிட்டாள்.\n', "பொன்னி"),
+        ('"మీరు ఎక్కడికి?" అని ఎదురుగా ఉన్న ఒక ముసలావిడ అడిగింది.\n', "ముసలావిడ"),
+        ('"తాతా, ఈ నది?" అని చిన్ను అడిగాడు.\n', "చిన్ను"),
+    ],
+)
+def test_subject_between_quotative_and_verb(text, speaker):
+    assert [s for s, _ in _speakers(analyze(text))] == [speaker]
+
+
+def test_more_speech_verbs_and_titles():
+    text = """Nadia packed her books.
+
+"Every Sunday, Papa," Nadia promised.
+
+En el aula, la maestra Julia repartía lápices.
+
+—¿Cómo te llamas? —le preguntó la maestra.
+"""
+    a = analyze(text)
+    assert [s for s, _ in _speakers(a)] == ["Nadia", "Julia"]
