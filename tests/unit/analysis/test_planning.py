@@ -18,7 +18,7 @@ from filmstudio.planning import make_plan, render_table, stable_seed
 from filmstudio.planning.shots import LINE_GAP
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-SCRIPTS = sorted(p for p in CORPUS.iterdir() if p.name != "labels.json")
+SCRIPTS = sorted(CORPUS / name for name in json.loads((CORPUS / "labels.json").read_text(encoding="utf-8")))
 
 
 def _plan(name: str) -> Plan:
