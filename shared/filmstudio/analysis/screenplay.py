@@ -25,6 +25,9 @@ TRANSITION = re.compile(r"^(?:[A-Z0-9 .'’-]+ TO:|FADE (?:OUT|IN|TO BLACK)[.:]?
                         r"FADE IN:?|THE END\.?|SMASH CUT:?|IRIS (?:IN|OUT)\.?)$")
 EXTENSION = re.compile(r"\(([^)]*)\)")
 CENTERED = re.compile(r"^>\s*(.*?)\s*<$")
+# What a screenplay exported from a page layout carries that is not the story:
+# page numbers, (MORE) at a page break, CONTINUED: at the top of the next page.
+PAGE_FURNITURE = re.compile(r"^(?:\d{1,4}\.?|\(MORE\)|\(?CONTINUED:?\)?|\(CONT'D\)|CONT'D)$", re.I)
 
 
 def looks_like_screenplay(lines: list[str]) -> bool:
@@ -65,8 +68,8 @@ def _cue_name(line: str) -> str | None:
     # Fountain cues are upper case.
     if bare != bare.upper() or not any(c.isupper() for c in bare):
         return None
-    if SLUG.match(s) or TRANSITION.match(s) or bare.endswith((".", ":", "!", "?")):
-        return None
+    if SLUG.match(s) or TRANSITION.match(s) or bare.endswith((".", "!", "?")) or ":" in bare:
+        return None  # "SUPER: TWO YEARS LATER" is a caption, not a speaker
     return s
 
 
@@ -128,7 +131,7 @@ def parse_screenplay(text: str, cast: Cast) -> tuple[str, dict[str, str], list[D
     while i < n:
         raw = lines[i]
         s = raw.strip()
-        if not s or s == "===" or s.startswith("=") or s.startswith("#"):
+        if not s or s == "===" or s.startswith("=") or s.startswith("#") or PAGE_FURNITURE.match(s):
             i += 1
             continue
         prev_blank = i == 0 or not lines[i - 1].strip()
@@ -203,6 +206,9 @@ def _parse_dialogue(lines: list[str], i: int, scene: DraftScene, cast: Cast) -> 
     n = len(lines)
     while i < n and lines[i].strip():
         s = lines[i].strip()
+        if PAGE_FURNITURE.match(s):
+            i += 1
+            continue
         if s.startswith("(") and s.endswith(")"):
             if spoken:
                 # A parenthetical mid-speech starts a new beat of the same speech.

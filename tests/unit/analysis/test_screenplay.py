@@ -152,3 +152,32 @@ def test_cues_in_indic_scripts_need_the_at_sign():
     assert [c.name for c in a.characters] == ["राधा", "मोहन"]
     assert [c.id for c in a.characters] == ["radha", "mohan"]
     assert a.scenes[0].time_of_day == "NIGHT"  # रात in the heading
+
+
+def test_page_furniture_and_captions_are_not_story():
+    text = """INT. POLICE STATION - NIGHT
+
+SUPER: TWO YEARS LATER
+The room is empty.
+
+COP #1
+Anybody here?
+
+DR. O'BRIEN
+Only me. I have been waiting, and
+(MORE)
+
+12.
+
+CONTINUED:
+
+DR. O'BRIEN (CONT'D)
+I am tired of waiting.
+"""
+    a = analyze(text)
+    assert [c.name for c in a.characters] == ["COP #1", "DR. O'BRIEN"]
+    assert [c.id for c in a.characters] == ["cop-1", "o-brien"]
+    scene = a.scenes[0]
+    assert scene.action == ["SUPER: TWO YEARS LATER The room is empty."]
+    assert [ln.text for ln in scene.lines][-1] == "I am tired of waiting."
+    assert all(ln.parenthetical is None for ln in scene.lines)
