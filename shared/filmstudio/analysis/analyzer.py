@@ -11,6 +11,7 @@ from filmstudio.analysis.draft import DraftScene
 from filmstudio.analysis.language import detect_language, detect_line_language, normalize_hint
 from filmstudio.analysis.markup import normalize, strip_comments
 from filmstudio.analysis.prose import parse_prose
+from filmstudio.analysis.prose_text import narration_chunks
 from filmstudio.analysis.scene_attributes import (
     camera_cues_in, mood_of, props_in, setting_of, sound_cues_in, time_of_day_in, weather_in,
 )
@@ -18,6 +19,9 @@ from filmstudio.analysis.screenplay import SLUG, title_key, looks_like_screenpla
 from filmstudio.analysis.speech_timing import estimate_duration
 from filmstudio.analysis.topic import build_topic, looks_like_topic
 from filmstudio.models.plan import Line, ScriptAnalysis, Scene
+
+
+LONG_LINE_SECONDS = 8.0
 
 
 def detect_format(text: str) -> str:
@@ -101,14 +105,21 @@ def _scene(k: int, draft: DraftScene, script_language, region) -> Scene:
     all_text = f"{draft.heading} {action_text} {spoken_text}"
     weather = weather_in(action_text + " " + draft.heading)
     lines: list[Line] = []
-    for n, dl in enumerate(draft.lines):
+    for dl in draft.lines:
         lg = detect_line_language(dl.text, script_language)
-        lines.append(Line(
-            id=f"{scene_id}-l{n + 1}", scene_id=scene_id, character_id=dl.speaker, text=dl.text,
-            parenthetical=dl.parenthetical, extension=dl.extension, language=lg.language,
-            language_confidence=round(lg.confidence, 4), writing_system=lg.writing_system, dual=dl.dual,
-            est_duration=estimate_duration(dl.text, lg.language), after_action=dl.after_action,
-        ))
+        pieces = [dl.text]
+        if estimate_duration(dl.text, lg.language) > LONG_LINE_SECONDS:
+            # A monologue in one block would be one long frozen shot and one unreadable
+            # subtitle: it is spoken in pieces of a sentence or two, each its own line.
+            pieces = narration_chunks(dl.text, lg.language)
+        for p, text in enumerate(pieces):
+            lines.append(Line(
+                id=f"{scene_id}-l{len(lines) + 1}", scene_id=scene_id, character_id=dl.speaker, text=text,
+                parenthetical=dl.parenthetical if p == 0 else None, extension=dl.extension, language=lg.language,
+                language_confidence=round(lg.confidence, 4), writing_system=lg.writing_system,
+                dual=dl.dual and p == 0, est_duration=estimate_duration(text, lg.language),
+                after_action=dl.after_action,
+            ))
     scene_lang = _majority([line.language for line in lines]) or script_language.language
     return Scene(
         id=scene_id, index=k, heading=draft.heading, number=draft.number, interior=draft.interior,

@@ -181,3 +181,13 @@ I am tired of waiting.
     assert scene.action == ["SUPER: TWO YEARS LATER The room is empty."]
     assert [ln.text for ln in scene.lines][-1] == "I am tired of waiting."
     assert all(ln.parenthetical is None for ln in scene.lines)
+
+
+def test_a_monologue_is_spoken_in_pieces():
+    speech = " ".join(["I remember the river when it was clean and the fish came to the steps."] * 5)
+    a = analyze(f"EXT. RIVER - DAY\n\nWater.\n\nMEERA\n(quietly)\n{speech}\n")
+    lines = a.scenes[0].lines
+    assert len(lines) >= 3 and {ln.character_id for ln in lines} == {"meera"}
+    assert lines[0].parenthetical == "quietly" and all(ln.parenthetical is None for ln in lines[1:])
+    assert all(ln.est_duration <= 8.0 for ln in lines)
+    assert " ".join(ln.text for ln in lines) == speech
