@@ -191,7 +191,8 @@ class ProseParser:
             # appositive says it is a person ("Lucía, una violinista").
             if prev_word in PLACE_PREPOSITIONS:
                 continue
-            if at_start and words[0].casefold() not in TITLE_WORDS and text[m.end():m.end() + 1] != ",":
+            appositive = re.match(r",\s*(?:an?|the|una?|el|la|le|une|um|uma|his|her|su|sa|son)\s", text[m.end():])
+            if at_start and words[0].casefold() not in TITLE_WORDS and not appositive:
                 continue
             name = " ".join(words)
             raw_prev = before.split()[-1] if before.split() else ""
@@ -371,6 +372,11 @@ class ProseParser:
         for seg in candidates + before[-1:]:
             found = find_speaker(seg.text, self.language)
             if found:
+                if found.name is None and before:
+                    # "माँ की आँखें भर आईं। “…” उन्होंने पूछा": a pronoun after a lead-in is its subject.
+                    member = self._subject_of(before[-1].text)
+                    if member:
+                        return member
                 member = self._resolve(found, seg.text)
                 if member:
                     return member
@@ -436,11 +442,12 @@ class ProseParser:
             return None
         last = sentences[-1]
         best: tuple[int, CastMember] | None = None
+        folded = last.casefold()
         for member in self.cast.members():
             if member.is_narrator:
                 continue
             for name in [member.name, *member.aliases]:
-                idx = last.find(name)
+                idx = folded.find(name.casefold())  # "A guard stopped him" names "Guard"
                 if idx >= 0 and (best is None or idx < best[0]):
                     best = (idx, member)
         if best:

@@ -26,7 +26,7 @@ SENTENCES = SENTENCE_BREAK
 
 # Explicit changes of time at the head of a paragraph, beyond the time-of-day words.
 TIME_SHIFT = re.compile(
-    r"^(?:the next (?:day|morning|evening|night)|next (?:day|morning)|later|later that|years later|months later|"
+    r"^(?:(?:\S+\s+){1,2}(?:later|después|plus tard|depois|später|dopo|बाद|கழித்து|తర్వాత|পরে)(?=[\s,.]|$)|the next (?:day|morning|evening|night)|next (?:day|morning)|later|later that|years later|months later|"
     r"weeks later|days later|hours later|meanwhile|that (?:night|evening|morning|afternoon)|the following|"
     r"al día siguiente|más tarde|esa noche|aquella noche|esa mañana|años después|mientras tanto|"
     r"le lendemain|plus tard|ce soir-là|no dia seguinte|mais tarde|am nächsten|später|il giorno dopo|più tardi|"

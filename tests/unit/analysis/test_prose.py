@@ -251,3 +251,15 @@ En el aula, la maestra Julia repartía lápices.
 """
     a = analyze(text)
     assert [s for s, _ in _speakers(a)] == ["Nadia", "Julia"]
+
+
+def test_a_pronoun_after_a_lead_in_is_its_subject():
+    text = ('रहीम चाचा ने चश्मा ठीक किया। "तुम्हारी माँ का लहंगा भी मैंने सिला था," वे मुस्कुराए।\n\n'
+            'माँ की आँखें भर आईं। "आपको याद है?" उन्होंने पूछा।\n')
+    assert [s for s, _ in _speakers(analyze(text))] == ["रहीम", "माँ"]
+
+
+def test_time_shift_phrases():
+    a = analyze("Luis paró el taxi frente al hospital.\n\nUna semana después, Luis encontró una foto.\n")
+    assert len(a.scenes) == 2
+    assert not any(c.name == "Una" for c in a.characters)
