@@ -18,7 +18,7 @@ from filmstudio.analysis.scene_attributes import (
 from filmstudio.analysis.screenplay import SLUG, title_key, looks_like_screenplay, parse_screenplay
 from filmstudio.analysis.speech_timing import estimate_duration
 from filmstudio.analysis.topic import build_topic, looks_like_topic
-from filmstudio.models.plan import Line, ScriptAnalysis, Scene
+from filmstudio.models.plan import LanguageGuess, Line, ScriptAnalysis, Scene
 
 
 LONG_LINE_SECONDS = 8.0
@@ -98,7 +98,8 @@ def analyze(text: str, *, language: str | None = None) -> ScriptAnalysis:
     )
 
 
-def _scene(k: int, draft: DraftScene, script_language, region) -> Scene:
+def _scene(k: int, draft: DraftScene, script_language: LanguageGuess,
+           region: tuple[str | None, list[str]]) -> Scene:
     scene_id = f"s{k + 1}"
     action_text = " ".join(draft.action)
     spoken_text = " ".join(line.text for line in draft.lines)

@@ -111,7 +111,9 @@ def is_romanized_hindi(text: str, *, min_hits: int = 3) -> bool:
 
 
 @dataclass(frozen=True)
-class _Guess:
+class Guess:
+    """A language decision while it is being made (LanguageGuess is the stored form)."""
+
     language: str
     confidence: float
     writing_system: str
@@ -126,19 +128,19 @@ class _Guess:
         )
 
 
-def _from_writing_system(text: str, system: str, share: float) -> _Guess | None:
+def _from_writing_system(text: str, system: str, share: float) -> Guess | None:
     if system in SCRIPT_LANGUAGE:
-        return _Guess(SCRIPT_LANGUAGE[system], share, system)
+        return Guess(SCRIPT_LANGUAGE[system], share, system)
     if system == "Japanese":
-        return _Guess("ja", share, system)
+        return Guess("ja", share, system)
     if system == "Han":
-        return _Guess("zh", share, system)
+        return Guess("zh", share, system)
     if system == "Devanagari":
         # Hindi unless lingua is sure of Marathi (Nepali is not in lingua; it reads as Hindi).
         conf = dict(lingua_confidences(text))
         if conf.get("mr", 0.0) >= 0.8:
-            return _Guess("mr", conf["mr"] * share, system)
-        return _Guess("hi", max(conf.get("hi", 0.0), 1.0 - conf.get("mr", 0.0)) * share, system)
+            return Guess("mr", conf["mr"] * share, system)
+        return Guess("hi", max(conf.get("hi", 0.0), 1.0 - conf.get("mr", 0.0)) * share, system)
     return None
 
 
@@ -163,27 +165,27 @@ def detect_language(text: str, *, hint: str | None = None) -> LanguageGuess:
     return _detect(text, hint=hint, min_words_for_lingua=1).model()
 
 
-def _detect(text: str, *, hint: str | None, min_words_for_lingua: int) -> _Guess:
+def _detect(text: str, *, hint: str | None, min_words_for_lingua: int) -> Guess:
     system, share = dominant_writing_system(text)
     if share == 0.0:
-        return _Guess(hint or "en", 0.0, "Latin")
+        return Guess(hint or "en", 0.0, "Latin")
     guess = _from_writing_system(text, system, share)
     if guess is None and system == "Latin" and is_romanized_hindi(text):
         hits, _, words = romanized_hindi_score(text)
-        guess = _Guess("hi", min(1.0, 0.5 + hits / words), system, romanized=True)
+        guess = Guess("hi", min(1.0, 0.5 + hits / words), system, romanized=True)
     if guess is None:
         ranked = lingua_confidences(text) if len(_WORD.findall(text)) >= min_words_for_lingua else []
         if ranked:
             language, confidence = ranked[0]
-            guess = _Guess(language, confidence * share, system)
+            guess = Guess(language, confidence * share, system)
         else:
-            guess = _Guess(hint or "en", 0.0, system)
+            guess = Guess(hint or "en", 0.0, system)
     if hint and hint != guess.language:
         return _apply_hint(text, guess, hint, system)
     return guess
 
 
-def _apply_hint(text: str, guess: _Guess, hint: str, system: str) -> _Guess:
+def _apply_hint(text: str, guess: Guess, hint: str, system: str) -> Guess:
     """The user's hint wins unless the writing system rules it out (a Tamil hint on Devanagari text)."""
     hint_systems = {lang: s for s, lang in SCRIPT_LANGUAGE.items()}
     hint_systems.update({"hi": "Devanagari", "mr": "Devanagari", "zh": "Han", "ja": "Japanese", "ar": "Arabic",
@@ -193,9 +195,9 @@ def _apply_hint(text: str, guess: _Guess, hint: str, system: str) -> _Guess:
         return guess
     if system == "Latin" and hint == "hi":
         hits, _, words = romanized_hindi_score(text)
-        return _Guess("hi", hits / words if words else 0.0, system, romanized=True)
+        return Guess("hi", hits / words if words else 0.0, system, romanized=True)
     ranked = dict(lingua_confidences(text)) if system in ("Latin", "Arabic", "Cyrillic", "Devanagari") else {}
-    return _Guess(hint, ranked.get(hint, guess.confidence if guess.language == hint else 0.0), system)
+    return Guess(hint, ranked.get(hint, guess.confidence if guess.language == hint else 0.0), system)
 
 
 # Function words of the Latin-script languages we voice: a line whose function
@@ -224,7 +226,7 @@ LINE_MIN_WORDS = 4
 LINE_MIN_CONFIDENCE = 0.9
 
 
-def detect_line_language(text: str, script: LanguageGuess) -> _Guess:
+def detect_line_language(text: str, script: LanguageGuess) -> Guess:
     """The language of one line of a script whose language is already known.
 
     Cheap by design: the writing system is checked first, and lingua runs only
@@ -233,31 +235,31 @@ def detect_line_language(text: str, script: LanguageGuess) -> _Guess:
     """
     system, share = dominant_writing_system(text)
     if share == 0.0:
-        return _Guess(script.language, script.confidence, script.writing_system, script.romanized)
+        return Guess(script.language, script.confidence, script.writing_system, script.romanized)
     if system != script.writing_system:
         return _detect(text, hint=None, min_words_for_lingua=LINE_MIN_WORDS)
     if system != "Latin":
         if system in SCRIPT_LANGUAGE or system in ("Han", "Japanese"):
-            return _Guess(script.language, share, system)
+            return Guess(script.language, share, system)
         # Devanagari/Arabic/Cyrillic: the script's language unless the line clearly says otherwise.
     words = len(_WORD.findall(text))
     if system == "Latin":
         if is_romanized_hindi(text, min_hits=2):
             hits, _, n = romanized_hindi_score(text)
-            return _Guess("hi", min(1.0, 0.5 + hits / n), system, romanized=True)
+            return Guess("hi", min(1.0, 0.5 + hits / n), system, romanized=True)
         if script.romanized:
-            return _Guess(script.language, script.confidence, system, True)
+            return Guess(script.language, script.confidence, system, True)
     if words < LINE_MIN_WORDS:
-        return _Guess(script.language, script.confidence, system, script.romanized)
+        return Guess(script.language, script.confidence, system, script.romanized)
     if system == "Latin" and script.language in _FUNCTION_WORDS:
         votes = _function_word_votes(text)
         own = votes[script.language]
         if own and own >= max(votes.values()):
-            return _Guess(script.language, script.confidence, system, script.romanized)
+            return Guess(script.language, script.confidence, system, script.romanized)
     ranked = lingua_confidences(text)
     if not ranked:
-        return _Guess(script.language, script.confidence, system, script.romanized)
+        return Guess(script.language, script.confidence, system, script.romanized)
     top, conf = ranked[0]
     if top != script.language and conf >= LINE_MIN_CONFIDENCE:
-        return _Guess(top, conf, system)
-    return _Guess(script.language, dict(ranked).get(script.language, conf), system, script.romanized)
+        return Guess(top, conf, system)
+    return Guess(script.language, dict(ranked).get(script.language, conf), system, script.romanized)
