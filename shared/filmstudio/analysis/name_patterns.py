@@ -29,7 +29,13 @@ SENTENCE_STARTERS = frozenset(
     """The A An He She They It We I You His Her Their This That There Then When While But And So One Every Al Un
     Una El La Los Las Ella Él Cuando Pero Y Entonces En Con Sin Por Para Le Les Il Elle Ils Puis Mais Et Quand
     O Os Um Uma Ele Ela Der Die Das Ein Eine Er Sie Es Dann Aber Und Lo Si No Yes Oh Ah Señorita Señor Señora
-    Don Doña Mr Mrs Ms Miss Dr Old Young Little Grandma Grandpa Mother Father God Dios""".split()
+    Don Doña Mr Mrs Ms Miss Dr Old Young Little Grandma Grandpa Mother Father God Dios
+    Inside Outside Now Later Suddenly Finally Meanwhile Today Yesterday Tomorrow Here Yes Still Once Soon After
+    Before Outside Upstairs Downstairs Everyone Nobody Someone Something Nothing Everything Somewhere Perhaps Maybe
+    Dentro Fuera Luego Después Ahora Hoy Ayer Aquí Allí Allá Sí Nadie Todos Alguien Algo Nada Quizás Pronto Antes
+    Dedans Dehors Maintenant Aujourd'hui Hier Demain Ici Là Oui Personne Quelqu'un Rien Enfin Soudain Ensuite
+    Dentro Fora Agora Hoje Ontem Aqui Ali Sim Ninguém Alguém Nada Depois Drinnen Draußen Jetzt Heute Gestern
+    Hier Ja Niemand Jemand Nichts Dopo Ora Oggi Ieri Qui Lì Nessuno Qualcuno Niente""".split()
 )
 
 

@@ -34,6 +34,7 @@ from filmstudio.analysis.name_patterns import (
     noun_stem,
 )
 from filmstudio.analysis.prose_text import (
+    PLACE_SHIFT,
     SENTENCES,
     TIME_SHIFT,
     Segment,
@@ -51,6 +52,7 @@ class ProseParser:
         self._text = ""
         self._told = ""
         self._recurrence: dict[str, bool] = {}
+        self._recurring_capitals: set[str] = set()
         self._named: dict[str, CastMember] = {}  # person noun stem -> the character it was named as
         self.last_mentioned: list[CastMember] = []
         self.recent_speakers: list[str] = []
@@ -63,10 +65,10 @@ class ProseParser:
             title = paragraphs.pop(0)
         # Names in caseless scripts found anywhere in the narration ("रमेश ने पैसे गिने" at the
         # end) are known from the start, so "उसने कहा" earlier can resolve to them.
-        for para in paragraphs:
-            for seg in segments(para):
-                if seg.kind == "narration":
-                    self._indic_names(seg.text)
+        narration = [seg.text for para in paragraphs for seg in segments(para) if seg.kind == "narration"]
+        for text in narration:
+            self._indic_names(text)
+        self._recurring_capitals = _recurring_capitals(narration)
         scenes: list[DraftScene] = []
         scene = DraftScene()
         setting: str | None = None
@@ -142,7 +144,7 @@ class ProseParser:
 
     def _starts_new_scene(self, para: str, scene: DraftScene, setting: str | None) -> bool:
         head = para[:60]
-        if TIME_SHIFT.match(para):
+        if TIME_SHIFT.match(para) or PLACE_SHIFT.match(para):
             return True
         first = TIME_OF_DAY.finditer(head)
         for pos, tod, _ in first:
@@ -192,7 +194,8 @@ class ProseParser:
             if prev_word in PLACE_PREPOSITIONS:
                 continue
             appositive = re.match(r",\s*(?:an?|the|una?|el|la|le|une|um|uma|his|her|su|sa|son)\s", text[m.end():])
-            if at_start and words[0].casefold() not in TITLE_WORDS and not appositive:
+            if at_start and words[0].casefold() not in TITLE_WORDS and not appositive and \
+                    " ".join(words) not in self._recurring_capitals:
                 continue
             name = " ".join(words)
             raw_prev = before.split()[-1] if before.split() else ""
@@ -463,6 +466,22 @@ class ProseParser:
                 self._touch(member)
                 return member
         return None
+
+
+def _recurring_capitals(narration: list[str]) -> set[str]:
+    """Capitalised words that open sentences yet are names: they recur, and at least once
+    a lowercase word follows ("Ada tied the rope. … Ada shook her head.")."""
+    counts: dict[str, int] = {}
+    verb_after: set[str] = set()
+    for text in narration:
+        for m in re.finditer(r"(?<![\w'’])([A-ZÁÉÍÓÚÑÜÇ][a-záéíóúñüçàâêîôûäöëï'’-]+)(?=(\s+[a-z]|'s|’s)?)", text):
+            word = m.group(1)
+            if word in SENTENCE_STARTERS or word.casefold() in TITLE_WORDS:
+                continue
+            counts[word] = counts.get(word, 0) + 1
+            if m.group(2):
+                verb_after.add(word)
+    return {w for w, n in counts.items() if n >= 2 and w in verb_after}
 
 
 def _time_of(text: str) -> str | None:

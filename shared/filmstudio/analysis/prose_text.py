@@ -24,6 +24,13 @@ SEPARATOR = re.compile(r"^\s*(?:\*\s*){3,}$|^\s*(?:-\s*){3,}$|^\s*#\s*$|^\s*(?:~
 SENTENCE_END = re.compile(r"[.!?।…]|[\"“”«»「」]")
 SENTENCES = SENTENCE_BREAK
 
+# Stepping in or out at the head of a paragraph ("Inside, old Mrs. Bello...", "Dentro, el novio...").
+PLACE_SHIFT = re.compile(
+    r"^(?:inside|outside|indoors|outdoors|dentro|fuera|adentro|afuera|dedans|dehors|dentro|fora|drinnen|draußen|"
+    r"अंदर|बाहर|भीतर|உள்ளே|வெளியே|లోపల|బయట|ভিতরে|বাইরে)(?=[\s,])",
+    re.I,
+)
+
 # Explicit changes of time at the head of a paragraph, beyond the time-of-day words.
 TIME_SHIFT = re.compile(
     r"^(?:(?:\S+\s+){1,2}(?:later|después|plus tard|depois|später|dopo|बाद|கழித்து|తర్వాత|পরে)(?=[\s,.]|$)|the next (?:day|morning|evening|night)|next (?:day|morning)|later|later that|years later|months later|"

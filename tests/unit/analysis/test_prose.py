@@ -263,3 +263,18 @@ def test_time_shift_phrases():
     a = analyze("Luis paró el taxi frente al hospital.\n\nUna semana después, Luis encontró una foto.\n")
     assert len(a.scenes) == 2
     assert not any(c.name == "Una" for c in a.characters)
+
+
+def test_names_that_only_open_sentences():
+    text = """Ada tied the last rope while her brother Emeka watched the sky.
+
+"We should go up," Emeka said.
+
+Ada shook her head. "Grandmother said never leave the boat."
+
+Inside, old Mrs. Bello was lighting lamps.
+"""
+    a = analyze(text)
+    assert [s for s, _ in _speakers(a)] == ["Emeka", "Ada"]
+    assert len(a.scenes) == 2  # "Inside," steps into a new place
+    assert not any(c.name == "Inside" for c in a.characters)
