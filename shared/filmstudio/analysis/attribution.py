@@ -32,8 +32,8 @@ _LATIN_VERBS = (
 _LATIN_HONORIFIC = r"(?:(?i:don|doña|señor|señora|señorita|mr\.?|mrs\.?|ms\.?|miss|dr\.?|old|young|little|"
 _LATIN_HONORIFIC += r"madame|monsieur|dona|dom|signor|signora|herr|frau|grandpa|grandma|uncle|aunt)\s+|(?:el|la|o|a)\s+)?"
 _CAP = r"[A-ZÁÉÍÓÚÑÜÇÀÂÊÎÔÛÄÖ][\w'’-]+"
-# "said his sister Ruby", "dijo su hermana Ana": a possessive and a relation may come first.
-_RELATION = r"(?:(?:his|her|their|my|our|your|su|sus|sa|son|ses|seu|sua)\s+(?:\w+\s+){1,2}?)?"
+# "said his sister Ruby", "asked her grandson, Theo": a possessive and a relation may come first.
+_RELATION = r"(?:(?:his|her|their|my|our|your|su|sus|sa|son|ses|seu|sua)\s+(?:\w+,?\s+){1,2}?)?"
 _LATIN_AFTER = re.compile(rf"\b(?:{_LATIN_VERBS})\s+{_RELATION}({_LATIN_HONORIFIC}{_CAP}(?:\s+{_CAP})?)")
 _LATIN_BEFORE = re.compile(rf"({_LATIN_HONORIFIC}{_CAP}(?:\s+{_CAP})?)\s+(?:{_LATIN_VERBS})\b")
 _LATIN_PRONOUN = re.compile(
