@@ -139,3 +139,25 @@ def test_render_table_for_plan_and_analysis():
     assert "Shots" not in render_table(analysis) and "NINA" in render_table(analysis)
     tamil = render_table(_plan("ta_rain.txt"))
     assert "செல்வி" in tamil
+
+
+def test_plans_are_identical_across_processes():
+    # Artifacts are content-addressed by the plan: set iteration order or hash() must not leak in.
+    code = (
+        "import hashlib, sys\n"
+        "from pathlib import Path\n"
+        "from filmstudio.analysis import analyze\n"
+        "from filmstudio.planning import make_plan\n"
+        "h = hashlib.sha256()\n"
+        "for p in sys.argv[1:]:\n"
+        "    h.update(make_plan(analyze(Path(p).read_text(encoding='utf-8'))).model_dump_json().encode())\n"
+        "print(h.hexdigest())\n"
+    )
+    shared = str(Path(__file__).resolve().parents[3] / "shared")
+    files = [str(p) for p in SCRIPTS[::6]]
+    digests = set()
+    for hashseed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hashseed, "PYTHONPATH": shared}
+        out = subprocess.run([sys.executable, "-c", code, *files], env=env, capture_output=True, text=True, check=True)
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1
