@@ -29,27 +29,38 @@ def _read_script(path: str) -> bytes:
 
 
 class ProgressBar:
-    """One line per stage change, or a live bar on a terminal."""
+    """A live bar on a terminal; otherwise one line per stage, each stage named once.
+
+    Stages are read from the job's timings as well as its current stage, so a stage that
+    starts and ends between two polls is still reported.
+    """
 
     def __init__(self, stream=sys.stderr, width: int = 30):
         self.stream, self.width = stream, width
         self.tty = stream.isatty()
         self.last: tuple[str | None, int] | None = None
+        self.named: set[str] = set()
         self.t0 = time.monotonic()
 
-    def __call__(self, job) -> None:
-        pct = int(min(job.progress, 100))
-        state = (job.stage, pct)
-        if state == self.last or (not self.tty and self.last and self.last[0] == job.stage):
-            return
-        self.last = state
+    def _line(self, pct: int, stage: str) -> str:
         filled = self.width * pct // 100
         bar = "#" * filled + "-" * (self.width - filled)
-        text = f"[{bar}] {pct:3d}%  {job.stage or job.status.value.lower():<10}  {time.monotonic() - self.t0:5.1f}s"
-        if self.tty:
-            self.stream.write("\r" + text)
+        return f"[{bar}] {pct:3d}%  {stage:<10}  {time.monotonic() - self.t0:5.1f}s"
+
+    def __call__(self, job) -> None:
+        if isinstance(job, dict):  # a job as the REST API shows it (render --api)
+            pct, stage, finished = int(min(job["progress"], 100)), job.get("stage") or job["status"].lower(), []
         else:
-            self.stream.write(text + "\n")
+            pct, stage, finished = int(min(job.progress, 100)), job.stage or job.status.value.lower(), list(job.timings)
+        if self.tty:
+            if (stage, pct) != self.last:
+                self.last = (stage, pct)
+                self.stream.write("\r" + self._line(pct, stage))
+        else:
+            for name in [*finished, stage]:
+                if name not in self.named:
+                    self.named.add(name)
+                    self.stream.write(self._line(pct, name) + "\n")
         self.stream.flush()
 
     def done(self) -> None:
@@ -59,28 +70,70 @@ class ProgressBar:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    if args.api:
+        return _render_through_api(args)
     from filmstudio.pipeline.render import render_locally
 
     try:
         data = _read_script(args.script)
-        if args.api:
-            from filmstudio.api.client import render_remote
-
-            result = render_remote(args.api, data, Path(args.script).name, Path(args.out), tier=args.tier,
-                                   language=args.language)
-        else:
-            result = render_locally(data, Path(args.script).name, Path(args.out), tier=args.tier,
-                                    language=args.language, progress=None if args.quiet else ProgressBar(),
-                                    burn_subtitles=args.burn_subtitles)
+        result = render_locally(data, Path(args.script).name, Path(args.out), tier=args.tier,
+                                language=args.language, progress=None if args.quiet else ProgressBar(),
+                                burn_subtitles=args.burn_subtitles)
     except BadInputError as exc:
         return _say_bad_input(exc)
     if result.job.status.value != "SUCCEEDED":
         err = result.job.error
-        where = f" at stage {err.stage}" if err else ""
-        why = f": {err.reason}" if err else ""
-        print(f"filmstudio: render failed{where}{why}", file=sys.stderr)
-        return EXIT_FAILED
+        return _say_failed(err.stage if err else None, err.reason if err else None)
     print(f"{result.out_dir / 'film.mp4'}  ({result.job.duration:.1f} s film, rendered in {result.wall_seconds:.1f} s)")
+    return EXIT_OK
+
+
+def _say_failed(stage: str | None, reason: str | None) -> int:
+    where = f" at stage {stage}" if stage else ""
+    why = f": {reason}" if reason else ""
+    print(f"filmstudio: render failed{where}{why}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _render_through_api(args: argparse.Namespace) -> int:
+    """The same render through a deployed API (or `filmstudio serve`): same outputs, same exit codes.
+    The API's 4xx answers are bad input (exit 2); a job that fails is exit 1 with its stage."""
+    import json
+
+    import httpx
+
+    from filmstudio.api.client import ApiClient, ApiError
+
+    out = Path(args.out)
+    bar = None if args.quiet else ProgressBar()
+    t0 = time.monotonic()
+    try:
+        _read_script(args.script)
+        with ApiClient.from_env(args.api) as client:
+            result = client.render(Path(args.script), out, tier=args.tier, language=args.language, on_progress=bar,
+                                   burn_subtitles=args.burn_subtitles)
+    except ApiError as exc:
+        if 400 <= exc.http_status < 500:
+            return _say_bad_input(BadInputError(exc.message, code=exc.code or "BAD_REQUEST"))
+        return _say_failed(None, f"the API answered {exc.http_status} {exc.code}: {exc.message}")
+    except BadInputError as exc:
+        return _say_bad_input(exc)
+    except FilmStudioError as exc:
+        if exc.code == "MISSING_CREDENTIALS":
+            return _say_bad_input(BadInputError(exc.message, code=exc.code))
+        return _say_failed(None, exc.message)  # e.g. the job outlived the client's patience
+    except httpx.HTTPError as exc:
+        return _say_failed(None, f"could not reach {args.api}: {exc}")
+    finally:
+        if bar:
+            bar.done()
+    job = result.job
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "job.json").write_text(json.dumps(job, indent=2, default=str), encoding="utf-8")
+    if job["status"] != "SUCCEEDED":
+        error = job.get("error") or {}
+        return _say_failed(error.get("stage"), error.get("reason") or job["status"].lower())
+    print(f"{result.files['film']}  ({job['duration']:.1f} s film, rendered in {time.monotonic() - t0:.1f} s)")
     return EXIT_OK
 
 

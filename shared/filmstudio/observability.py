@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "filmstudio")
 
@@ -20,7 +21,12 @@ METRICS_NAMESPACE = "FilmStudio"
 
 
 def stage_metrics(stage: str, tier: str, seconds: float, rendered: int, reused: int) -> None:
-    """One task's figures as CloudWatch EMF (the dashboard's stage widgets read these)."""
+    """One task's figures as CloudWatch EMF (the dashboard's stage widgets read these).
+
+    Powertools' single_metric prints even when POWERTOOLS_METRICS_DISABLED is set; the local
+    cloud sets it so EMF lines do not land on the CLI's stdout, so honour it here."""
+    if is_metrics_disabled():
+        return
     with single_metric(name="StageSeconds", unit=MetricUnit.Seconds, value=seconds,
                        namespace=METRICS_NAMESPACE) as metric:
         metric.add_dimension(name="stage", value=stage)

@@ -151,12 +151,9 @@ def table_specs() -> dict[str, type]:
     """Settings attribute -> PynamoDB model, for every table the project defines."""
     # Imported here so that importing the topology stays cheap for the CDK app's tooling.
     import filmstudio.db.records  # noqa: F401  (registers the pipeline's models)
+    import filmstudio.db.accounts  # noqa: F401  (users, tokens, credits: the API's models)
     from filmstudio.db.base import table_models
 
-    try:
-        import filmstudio.db.accounts  # noqa: F401  (users, tokens, credits: the API's models)
-    except ImportError:
-        pass
     return {attr: model for model, attr in table_models().items()}
 
 

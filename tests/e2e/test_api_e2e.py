@@ -30,11 +30,10 @@ def api(cloud):
     from fastapi.testclient import TestClient
 
     from filmstudio.api.app import create_app
-    from filmstudio.api.serve import atomic_moto_dynamodb, moto_s3_notifies_after_metadata
     from filmstudio.auth.keys import reset_key_cache
 
     reset_key_cache()  # this cloud's Secrets Manager is empty: the keys are created on first use
-    with atomic_moto_dynamodb(), moto_s3_notifies_after_metadata(), TestClient(create_app(), raise_server_exceptions=False) as client:
+    with TestClient(create_app(), raise_server_exceptions=False) as client:
         yield client
     reset_key_cache()
 

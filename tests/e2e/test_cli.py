@@ -74,11 +74,15 @@ def test_render_writes_every_promised_file(tmp_path, short_screenplay):
     script = tmp_path / "two_cups.fountain"
     script.write_bytes(short_screenplay)
     out = tmp_path / "film"
+    # From another directory: the handlers must come from the installed project, not the cwd.
     proc = subprocess.run([sys.executable, "-m", "filmstudio", "render", str(script), "--out", str(out)],
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     for name in ("film.mp4", "film.srt", "film.vtt", "contact_sheet.png", "thumbnail.jpg", "plan.json", "job.json"):
         assert (out / name).is_file(), name
     assert list((out / "storyboard").glob("*.png"))
     assert kinds(probe(out / "film.mp4")) >= {"video", "audio", "subtitle"}
-    assert "analyze" in proc.stderr and "compose" in proc.stderr  # the progress bar named the stages
+    named = [line.split()[2] for line in proc.stderr.splitlines() if line.startswith("[")]
+    assert named[1:] == ["analyze", "plan", *named[3:-2], "compose", "publish"]  # every stage, once, in order
+    assert set(named[3:-2]) == {"storyboard", "motion", "speech", "music"}
+    assert not proc.stdout.count("{")  # no metric or log JSON on the user's terminal

@@ -18,6 +18,12 @@ def test_stage_metrics_are_emf(capsys, monkeypatch):
     assert by_name["ArtifactsReused"]["ArtifactsReused"] in (1, [1])
 
 
+def test_stage_metrics_stay_quiet_when_disabled(capsys, monkeypatch):
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    stage_metrics("motion", "preview", 2.5, rendered=3, reused=1)
+    assert capsys.readouterr().out == ""
+
+
 def test_handler_logs_carry_the_job_id(lambda_context):
     stream = io.StringIO()
     previous = logger.registered_handler.setStream(stream)

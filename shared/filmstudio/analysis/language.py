@@ -145,7 +145,9 @@ def _from_writing_system(text: str, system: str, share: float) -> Guess | None:
 
 
 # Codes a user's hint may name: what lingua knows here, what a writing system decides, and
-# the Indian languages lingua lacks. Anything else ("auto", "xx") is no hint at all.
+# the Indian languages lingua lacks. "auto" (or nothing) asks for detection; any other code is
+# refused rather than silently ignored, so a typo never renders a film in the wrong voice.
+AUTO = frozenset({"", "auto", "detect"})
 KNOWN_LANGUAGES = frozenset(
     "en es fr de pt it nl id tl sw tr pl ro vi hi mr ur fa ar ru uk zh ja ko ta te bn pa gu kn ml or si th he el "
     "ka hy ne".split()
@@ -153,11 +155,16 @@ KNOWN_LANGUAGES = frozenset(
 
 
 def normalize_hint(language: str | None) -> str | None:
-    """"en-US", " HI ", "ta_IN" -> "en", "hi", "ta"; unknown or empty -> None."""
-    if not language:
+    """"en-US", " HI ", "ta_IN" -> "en", "hi", "ta"; "auto" or empty -> None; unknown -> BadInputError."""
+    if not language or language.strip().lower() in AUTO:
         return None
     code = language.strip().lower().replace("_", "-").split("-")[0]
-    return code if code in KNOWN_LANGUAGES else None
+    if code not in KNOWN_LANGUAGES:
+        from filmstudio.errors import BadInputError
+
+        raise BadInputError(f"unsupported language {language.strip()[:16]!r}; use an ISO 639-1 code such as en, hi, "
+                            f"ta, te, bn, es, or auto", code="UNSUPPORTED_LANGUAGE")
+    return code
 
 
 def detect_language(text: str, *, hint: str | None = None) -> LanguageGuess:

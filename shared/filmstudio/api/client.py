@@ -152,8 +152,9 @@ class ApiClient:
         return self.request("POST", "/v1/projects", json={"name": name, "description": description})
 
     def start_job(self, project_id: str, *, script: str | None = None, asset_id: str | None = None,
-                  tier: str = "preview", language: str | None = None, idempotency_key: str | None = None) -> dict:
-        body: dict[str, Any] = {"tier": tier}
+                  tier: str = "preview", language: str | None = None, burn_subtitles: bool = False,
+                  idempotency_key: str | None = None) -> dict:
+        body: dict[str, Any] = {"tier": tier, "burn_subtitles": burn_subtitles}
         body |= {"script": script} if script is not None else {"asset_id": asset_id}
         if language:
             body["language"] = language
@@ -205,19 +206,20 @@ class ApiClient:
 
     # -- the whole thing ----------------------------------------------------------------------
     def render(self, script: Path, out_dir: Path, *, tier: str = "preview", language: str | None = None,
-               project_name: str | None = None, on_progress: Callable[[dict], None] | None = None,
-               poll: float = 1.0, timeout: float = 1800) -> RenderResult:
+               burn_subtitles: bool = False, project_name: str | None = None,
+               on_progress: Callable[[dict], None] | None = None, poll: float = 1.0,
+               timeout: float = 1800) -> RenderResult:
+        """Render `script` and download its outputs into `out_dir`. A job that ends FAILED or
+        CANCELLED is returned (with no files) for the caller to report; API refusals raise ApiError."""
         from filmstudio.script_input import decode_script
 
         text = decode_script(script.read_bytes(), script.name)  # refuse locally what the API would refuse
         project = self.create_project(project_name or script.stem[:200] or "film")
-        job = self.start_job(project["project_id"], script=text, tier=tier, language=language)
+        job = self.start_job(project["project_id"], script=text, tier=tier, language=language,
+                             burn_subtitles=burn_subtitles)
         job = self.wait(job["job_id"], poll=poll, timeout=timeout, on_progress=on_progress)
         result = RenderResult(job=job)
-        if job["status"] != "SUCCEEDED":
-            error = job.get("error") or {}
-            raise FilmStudioError(f"job {job['job_id']} {job['status']}: {error.get('stage', '')} "
-                                  f"{error.get('reason', '')}".strip(), code=f"JOB_{job['status']}")
-        for name, url in job["outputs"].items():
-            result.files[name] = self.download(url, out_dir / OUTPUT_FILES.get(name, name))
+        if job["status"] == "SUCCEEDED":
+            for name, url in job["outputs"].items():
+                result.files[name] = self.download(url, out_dir / OUTPUT_FILES.get(name, name))
         return result

@@ -126,8 +126,9 @@ class LocalCloud:
         s3.create_bucket(Bucket=settings.bucket)
         s3.put_bucket_versioning(Bucket=settings.bucket, VersioningConfiguration={"Status": "Enabled"})
 
+        models = topology.table_specs()  # imports (registers) every model before they are bound
         bind_tables(settings)
-        for model in topology.table_specs().values():
+        for model in models.values():
             model.create_table(billing_mode="PAY_PER_REQUEST", wait=False)
 
         iam = aws.client("iam")
@@ -162,21 +163,31 @@ class LocalCloud:
 
     # -- waiting ------------------------------------------------------------------------
     def wait(self, job_id: str, *, timeout: float = 600, poll: float = 0.1, on_progress=None) -> Job:
-        """Poll the job record until it is terminal and its execution has ended."""
+        """Poll the job record until it is terminal and its execution has ended.
+
+        An execution that ends while the job is still open (its fail path could not record the
+        failure either) is reported at once rather than waited out to the timeout."""
         jobs = JobStore()
         sfn = aws.client("stepfunctions")
         deadline = time.monotonic() + timeout
+        next_check = time.monotonic() + 1.0
         while True:
             job = jobs.get(job_id)
             if on_progress:
                 on_progress(job)
-            if job.terminal:
-                if not job.execution_arn:
-                    return job
-                status = sfn.describe_execution(executionArn=job.execution_arn)["status"]
-                if status != "RUNNING":
+            checking = job.terminal or time.monotonic() >= next_check
+            if checking and job.execution_arn:
+                next_check = time.monotonic() + 1.0
+                execution = sfn.describe_execution(executionArn=job.execution_arn)
+                if execution["status"] != "RUNNING":
                     self.runtime.drain(timeout=30)
-                    return jobs.get(job_id)
+                    job = jobs.get(job_id)
+                    if job.terminal:
+                        return job
+                    raise RuntimeError(f"job {job_id}: execution {execution['status']} but the job is still "
+                                       f"{job.status.value}: {execution.get('error', '')} {execution.get('cause', '')}"[:2000])
+            elif job.terminal:
+                return job
             if time.monotonic() > deadline:
                 raise TimeoutError(f"job {job_id} still {job.status.value} after {timeout:.0f} s")
             time.sleep(poll)

@@ -19,7 +19,6 @@ def test_a_failed_render_refunds_the_reservation(cloud, monkeypatch):
 
     import functions.compose.handler as compose
     from filmstudio.api.app import create_app
-    from filmstudio.api.serve import atomic_moto_dynamodb
     from filmstudio.auth.keys import reset_key_cache
     from filmstudio.errors import StageFailedError
 
@@ -28,7 +27,7 @@ def test_a_failed_render_refunds_the_reservation(cloud, monkeypatch):
 
     monkeypatch.setattr(compose, "compose_stage", broken)
     reset_key_cache()
-    with atomic_moto_dynamodb(), TestClient(create_app()) as api:
+    with TestClient(create_app()) as api:
         tokens = api.post("/v1/auth/register", json={"email": "f@example.com",
                                                      "password": "a long enough password"}).json()["tokens"]
         auth = {"Authorization": f"Bearer {tokens['access_token']}"}

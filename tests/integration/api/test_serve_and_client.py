@@ -97,3 +97,35 @@ def test_missing_credentials_are_a_clear_error(monkeypatch):
     with pytest.raises(FilmStudioError) as err:
         ApiClient.from_env("http://127.0.0.1:9")
     assert err.value.code == "MISSING_CREDENTIALS"
+
+
+def test_cli_renders_through_the_api_and_refuses_what_the_api_refuses(served, tmp_path, monkeypatch, capsys):
+    from filmstudio.cli import main
+
+    monkeypatch.setenv("FILMSTUDIO_EMAIL", "cli-api@example.com")
+    monkeypatch.setenv("FILMSTUDIO_PASSWORD", "a long enough password")
+    script = tmp_path / "two-cups.fountain"
+    script.write_text(SCRIPT, encoding="utf-8")
+    out = tmp_path / "film"
+    assert main(["render", str(script), "--out", str(out), "--api", served, "--quiet"]) == 0
+    assert (out / "film.mp4").read_bytes()[4:8] == b"ftyp"
+    assert '"SUCCEEDED"' in (out / "job.json").read_text(encoding="utf-8")
+    capsys.readouterr()
+
+    # The API refuses an unknown language with a 422: one line, exit 2, nothing downloaded.
+    refused = tmp_path / "refused"
+    assert main(["render", str(script), "--out", str(refused), "--api", served, "--quiet", "--language", "xx"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "UNSUPPORTED_LANGUAGE" in err
+    assert not refused.exists()
+
+
+def test_cli_without_credentials_for_the_api_exits_2(tmp_path, monkeypatch, capsys):
+    from filmstudio.cli import main
+
+    monkeypatch.delenv("FILMSTUDIO_EMAIL", raising=False)
+    monkeypatch.delenv("FILMSTUDIO_PASSWORD", raising=False)
+    script = tmp_path / "s.fountain"
+    script.write_text(SCRIPT, encoding="utf-8")
+    assert main(["render", str(script), "--api", "http://127.0.0.1:9", "--quiet"]) == 2
+    assert "FILMSTUDIO_EMAIL" in capsys.readouterr().err

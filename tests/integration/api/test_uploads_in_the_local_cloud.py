@@ -11,11 +11,10 @@ def api(cloud):
     from fastapi.testclient import TestClient
 
     from filmstudio.api.app import create_app
-    from filmstudio.api.serve import atomic_moto_dynamodb, moto_s3_notifies_after_metadata
     from filmstudio.auth.keys import reset_key_cache
 
     reset_key_cache()
-    with atomic_moto_dynamodb(), moto_s3_notifies_after_metadata(), TestClient(create_app()) as client:
+    with TestClient(create_app()) as client:
         r = client.post("/v1/auth/register", json={"email": "up@example.com", "password": "a long enough password"})
         headers = {"Authorization": f"Bearer {r.json()['tokens']['access_token']}"}
         project = client.post("/v1/projects", json={"name": "Uploads"}, headers=headers).json()

@@ -118,6 +118,15 @@ def test_hints_are_normalised(hint, expected):
     assert normalize_hint(hint) == expected
 
 
-def test_unknown_hint_is_ignored():
+@pytest.mark.parametrize("hint", ["xx", "klingon", "e1"])
+def test_an_unknown_language_is_refused_not_ignored(hint):
+    from filmstudio.errors import BadInputError
+
+    with pytest.raises(BadInputError) as err:
+        analyze("Why do leaves change colour in autumn?", language=hint)
+    assert err.value.code == "UNSUPPORTED_LANGUAGE"
+
+
+def test_auto_and_regional_hints_are_understood():
     assert analyze("Why do leaves change colour in autumn?", language="auto").language.language == "en"
     assert analyze("Lo sé, lo sé.", language="es-MX").language.language == "es"

@@ -8,11 +8,10 @@ import copy
 import json
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
+from api_helpers import EVENTS, set_balance
 
-EVENTS = Path(__file__).resolve().parents[2] / "events"
 _KEYS: list[str] = []
 
 
@@ -52,9 +51,9 @@ def api_aws(monkeypatch):
                        "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1",
                        "FILMSTUDIO_REGION": "us-east-1"}.items():
         monkeypatch.setenv(key, value)
-    from filmstudio.api.serve import atomic_moto_dynamodb
+    from filmstudio.localcloud.moto_fixes import atomic_dynamodb
 
-    with mock_aws(), atomic_moto_dynamodb():
+    with mock_aws(), atomic_dynamodb():
         reset_process_state()
         from filmstudio import aws, topology
         from filmstudio.db.base import bind_tables
@@ -130,18 +129,6 @@ def make_user(client):
     return make
 
 
-def set_balance(user_id: str, available: int) -> None:
-    from filmstudio.db.accounts import UserRecord
-
-    UserRecord(user_id=user_id).update(actions=[UserRecord.credits_available.set(available)])
-
-
-def balance(user_id: str):
-    from filmstudio.credits import CreditStore
-
-    return CreditStore().balance(user_id)
-
-
 @pytest.fixture
 def alice(make_user):
     return make_user()
@@ -205,17 +192,3 @@ def apigw(api_aws, lambda_context):
         return LambdaResponse(out["statusCode"], headers, text)
 
     return invoke
-
-
-SCRIPT = """Title: Two Cups
-
-INT. KITCHEN - MORNING
-
-Steam rises from a kettle. ASHA (30s) pours two cups of tea.
-
-ASHA
-You are late again.
-
-VIKRAM
-The bus broke down. I walked.
-"""

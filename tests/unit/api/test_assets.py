@@ -6,7 +6,7 @@ import base64
 import json
 
 import pytest
-from conftest import SCRIPT
+from api_helpers import SCRIPT
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import balance
+from api_helpers import balance
 
 
 def test_register_returns_tokens_and_a_free_account_with_signup_credits(client):

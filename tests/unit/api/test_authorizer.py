@@ -6,7 +6,7 @@ import copy
 import json
 
 import pytest
-from conftest import EVENTS
+from api_helpers import EVENTS
 
 
 def _event(name: str, token: str) -> dict:

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 import pytest
-from conftest import SCRIPT, balance, set_balance
+from api_helpers import SCRIPT, balance, set_balance
 
 
 def _job_cost(client, user) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SCRIPT
+from api_helpers import SCRIPT
 
 
 def _is_envelope(body: dict) -> bool:

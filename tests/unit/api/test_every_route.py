@@ -8,7 +8,7 @@ import json
 import re
 
 import pytest
-from conftest import EVENTS, SCRIPT
+from api_helpers import EVENTS, SCRIPT
 
 def every_route(app) -> dict[str, set[str]]:
     """path template -> methods, from the OpenAPI document (and the two documentation routes)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import SCRIPT, balance
+from api_helpers import SCRIPT, balance
 
 
 @pytest.fixture
@@ -128,7 +128,7 @@ def test_a_refused_request_frees_its_idempotency_key(client, make_user):
     user = make_user(credits=0)
     project = client.post("/v1/projects", json={"name": "x"}, headers=user.headers).json()
     assert _start(client, user, project, key="k1").status_code == 402
-    from conftest import set_balance
+    from api_helpers import set_balance
 
     set_balance(user.user_id, 100)
     assert _start(client, user, project, key="k1").status_code == 202
