@@ -37,6 +37,10 @@ def project_prefix(user_id: str, project_id: str) -> str:
     return f"users/{_check_id('user', user_id)}/projects/{_check_id('project', project_id)}"
 
 
+# Every raw upload, as an IAM resource pattern over the media bucket (see raw_key).
+RAW_KEYS_PATTERN = "users/*/projects/*/raw/*"
+
+
 def raw_key(user_id: str, project_id: str, filename: str) -> str:
     return f"{project_prefix(user_id, project_id)}/raw/{safe_filename(filename)}"
 
