@@ -15,7 +15,7 @@ from aws_cdk.aws_ecr_assets import Platform
 from constructs import Construct
 
 from filmstudio import topology
-from filmstudio.storage.keys import RAW_KEYS_PATTERN
+from filmstudio.storage.keys import GENERATED_KEYS_PATTERN, RAW_KEYS_PATTERN
 from filmstudio.topology import FunctionSpec
 
 from cdk import nag, packaging
@@ -35,7 +35,7 @@ ARCHITECTURE = lambda_.Architecture.X86_64
 # Explicit actions instead of CDK's grant_* wildcards (s3:GetObject*, s3:List*...): what the code calls.
 _S3_OBJECT_ACTIONS = {
     "read": ["s3:GetObject", "s3:GetObjectVersion"],
-    "read_reject_uploads": ["s3:GetObject", "s3:GetObjectVersion"],  # plus DeleteObject on raw uploads only
+    "intake": ["s3:GetObject", "s3:GetObjectVersion"],  # plus the narrower grants in _grants
     # Multipart uploads of rendered video need AbortMultipartUpload; delete tidies half-written outputs.
     "read_write": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject",
                    "s3:AbortMultipartUpload"],
@@ -229,7 +229,9 @@ class PipelineStack(Stack):
             statements.append(iam.PolicyStatement(actions=_S3_OBJECT_ACTIONS[spec.bucket],
                                                   resources=[f"{self.bucket_arn}/*"]))
             statements.append(iam.PolicyStatement(actions=_S3_BUCKET_ACTIONS, resources=[self.bucket_arn]))
-        if spec.bucket == "read_reject_uploads":
+        if spec.bucket == "intake":
+            statements.append(iam.PolicyStatement(actions=["s3:PutObject", "s3:DeleteObject"],
+                                                  resources=[f"{self.bucket_arn}/{GENERATED_KEYS_PATTERN}"]))
             statements.append(iam.PolicyStatement(actions=["s3:DeleteObject"],
                                                   resources=[f"{self.bucket_arn}/{RAW_KEYS_PATTERN}"]))
         if spec.invokes:
@@ -347,13 +349,13 @@ class PipelineStack(Stack):
                     "bucket's keys (bucket/*); the actions are listed one by one.",
                     findings=[f"Resource::arn:<AWS::Partition>:s3:::{self._bucket_name_as_nag_prints_it()}/*"],
                 )
-            if spec.bucket == "read_reject_uploads":
+            if spec.bucket == "intake":
                 nag.acknowledge(
                     self.functions[spec.name].role, "AwsSolutions-IAM5",
-                    "A rejected upload is deleted by the function that judged it; delete is confined to the "
-                    "raw-upload keys of every user's projects.",
-                    findings=[f"Resource::arn:<AWS::Partition>:s3:::{self._bucket_name_as_nag_prints_it()}/"
-                              f"{RAW_KEYS_PATTERN}"],
+                    "Intake writes (and on failure deletes) a job's script under generated/, and deletes a "
+                    "rejected upload under raw/; each grant is confined to that part of every user's projects.",
+                    findings=[f"Resource::arn:<AWS::Partition>:s3:::{self._bucket_name_as_nag_prints_it()}/{pattern}"
+                              for pattern in (GENERATED_KEYS_PATTERN, RAW_KEYS_PATTERN)],
                 )
         nag.acknowledge(
             self.state_machine.role, "AwsSolutions-IAM5",

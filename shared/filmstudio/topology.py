@@ -29,8 +29,9 @@ class FunctionSpec:
     timeout_s: int
     description: str
     tables: tuple[str, ...] = ()  # Settings attributes of the tables it reads/writes
-    # read_reject_uploads: read anything, delete only raw uploads (ingest drops a rejected upload).
-    bucket: Literal["none", "read", "read_reject_uploads", "read_write"] = "read_write"
+    # intake: read anything; write and delete only a job's generated files (the script a job starts
+    # from, undone if the start fails) and delete only raw uploads (a rejected upload is dropped).
+    bucket: Literal["none", "read", "intake", "read_write"] = "read_write"
     invokes: tuple[str, ...] = ()  # logical names of functions it invokes asynchronously
     state_machine: Literal["none", "start", "callback", "control"] = "none"
     s3_trigger: bool = False  # fed by S3 ObjectCreated under the upload prefix
@@ -63,7 +64,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     _fn("authorizer", "zip", 256, 10, "API Gateway Lambda authorizer: verifies RS256 access tokens",
         tables=(), bucket="none", jwt_secret="read"),
     _fn("ingest", "zip", 512, 60, "S3 upload -> job record + execution (idempotent per object version)",
-        tables=("jobs_table", "projects_table", "assets_table", "idempotency_table"), bucket="read_reject_uploads",
+        tables=("jobs_table", "projects_table", "assets_table", "idempotency_table"), bucket="intake",
         state_machine="start",
         s3_trigger=True),
     _fn("analyze", "image", 2048, 120, "Detect language and parse the script into scenes, characters and lines",

@@ -32,7 +32,7 @@ def api(cloud):
     from filmstudio.api.app import create_app
     from filmstudio.auth.keys import reset_key_cache
 
-    reset_key_cache()  # this cloud's Secrets Manager is empty: the keys are created on first use
+    reset_key_cache()  # this cloud's key ring is empty, as the storage stack leaves it: the first key is made on first use
     with TestClient(create_app(), raise_server_exceptions=False) as client:
         yield client
     reset_key_cache()

@@ -175,10 +175,13 @@ def test_bucket_access_follows_the_spec(template_json, lids):
             assert granted == set(), name
         elif spec.bucket == "read":
             assert "s3:GetObject" in granted and not granted & writes, name
-        elif spec.bucket == "read_reject_uploads":
-            assert "s3:GetObject" in granted and "s3:PutObject" not in granted, name
-            deletes = resources_for(_statements(template_json, lids, name), "s3:DeleteObject")
-            assert len(deletes) == 1 and json.dumps(deletes[0]).endswith('/users/*/projects/*/raw/*"]]}'), name
+        elif spec.bucket == "intake":
+            statements = _statements(template_json, lids, name)
+            assert "s3:GetObject" in granted, name
+            puts = [json.dumps(r) for r in resources_for(statements, "s3:PutObject")]
+            deletes = [json.dumps(r) for r in resources_for(statements, "s3:DeleteObject")]
+            assert len(puts) == 1 and puts[0].endswith('/users/*/projects/*/generated/*"]]}'), (name, puts)
+            assert sorted(d.rsplit("/projects/", 1)[-1] for d in deletes) == ['*/generated/*"]]}', '*/raw/*"]]}'], name
         else:
             assert {"s3:GetObject"} | writes <= granted, name
     assert not any(a.startswith("s3:") for a in actions(_statements(template_json, lids, "fail")))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import secrets
 import time
 import zipfile
 from typing import Any
@@ -130,6 +131,13 @@ class LocalCloud:
         bind_tables(settings)
         for model in models.values():
             model.create_table(billing_mode="PAY_PER_REQUEST", wait=False)
+
+        # The storage stack creates the API's key-ring secret with a cursor key and no key pair (private
+        # keys never pass through a template); the api function adds the first pair on first use. The
+        # local cloud starts from the same document, so a first run takes the path it takes on AWS.
+        aws.client("secretsmanager").create_secret(
+            Name=settings.jwt_secret_name,
+            SecretString=json.dumps({"active_kid": "", "keys": [], "cursor_key": secrets.token_hex(32)}))
 
         iam = aws.client("iam")
         role_arn = iam.create_role(

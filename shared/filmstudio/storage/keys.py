@@ -37,8 +37,10 @@ def project_prefix(user_id: str, project_id: str) -> str:
     return f"users/{_check_id('user', user_id)}/projects/{_check_id('project', project_id)}"
 
 
-# Every raw upload, as an IAM resource pattern over the media bucket (see raw_key).
+# Every raw upload and every job's generated files, as IAM resource patterns over the media
+# bucket (see raw_key, generated_key).
 RAW_KEYS_PATTERN = "users/*/projects/*/raw/*"
+GENERATED_KEYS_PATTERN = "users/*/projects/*/generated/*"
 
 
 def raw_key(user_id: str, project_id: str, filename: str) -> str:
