@@ -29,6 +29,10 @@ _FRAMING_OF_CUE: dict[str, Framing] = {"wide": "wide", "close": "close", "push_i
 _CLOSE_PARENTHETICALS = ("soft", "whisper", "quiet", "tear", "cry", "murmur", "gentle", "to herself", "to himself")
 
 
+# A dialogue shot's caption quotes this much of its first line (the panel's strip holds ~3 lines).
+CAPTION_QUOTE_CHARS = 60
+
+
 def line_duration(line: Line, characters: dict[str, Character]) -> float:
     """Seconds for the line at its speaker's voice rate."""
     speaker = characters.get(line.character_id)
@@ -94,7 +98,7 @@ def build_shots(scene: Scene, characters: dict[str, Character], *, first_transit
             # narrated passage is not one frozen frame.
             framing = ("wide", "medium", "close")[len(shots) % 3]
             camera = "push_in" if framing == "close" else "pan_right" if framing == "wide" else "static"
-        description = "; ".join(f"{characters[s].name if s in characters else s} speaks" for s in speakers)
+        description = _dialogue_caption(pending, characters)
         if not on_screen and shots:
             description = shots[-1].description
         shots.append(Shot(
@@ -153,3 +157,16 @@ def _merge_narrated_action(shots: list[Shot]) -> None:
             action.duration = max(action.duration, narrated.duration)
             del shots[k + 1]
         k += 1
+
+
+def _dialogue_caption(lines: list, characters: dict) -> str:
+    """What a dialogue shot shows, in the script's own words and writing: who speaks and the
+    opening of what they say (never an English template such as "X speaks" under a Tamil line)."""
+    names = ", ".join(dict.fromkeys(characters[l.character_id].name if l.character_id in characters
+                                    else l.character_id for l in lines))
+    said = " ".join(lines[0].text.split())
+    if len(said) > CAPTION_QUOTE_CHARS:
+        cut = said[:CAPTION_QUOTE_CHARS].rsplit(" ", 1)[0] or said[:CAPTION_QUOTE_CHARS]
+        said = cut.rstrip(",;:–—-") + "…"
+    return f"{names}: {said}"
+
