@@ -9,18 +9,9 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-SCRIPT = b"""Title: Two Cups
+from sample_scripts import ONE_SCENE
 
-INT. KITCHEN - MORNING
-
-Steam rises from a kettle. ASHA (30s) pours two cups of tea.
-
-ASHA
-You are late again.
-
-VIKRAM
-The bus broke down. I walked.
-"""
+SCRIPT = ONE_SCENE.encode()
 
 pytestmark = pytest.mark.slow
 

@@ -25,24 +25,12 @@ from filmstudio import topology
 
 from cdk.introspect import function_logical_ids
 from infra_iam import function_role, render, role_statements
+from sample_scripts import ONE_SCENE as SCRIPT
 
 pytestmark = pytest.mark.slow
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 CURRENT: contextvars.ContextVar[str | None] = contextvars.ContextVar("filmstudio_function", default=None)
-
-SCRIPT = """Title: Two Cups
-
-INT. KITCHEN - MORNING
-
-Steam rises from a kettle. ASHA (30s) pours two cups of tea.
-
-ASHA
-You are late again.
-
-VIKRAM
-The bus broke down. I walked.
-"""
 
 
 # -- what AWS authorises for a call ---------------------------------------------------------------

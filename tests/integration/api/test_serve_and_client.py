@@ -9,18 +9,7 @@ import time
 
 import pytest
 
-SCRIPT = """Title: Two Cups
-
-INT. KITCHEN - MORNING
-
-Steam rises from a kettle. ASHA (30s) pours two cups of tea.
-
-ASHA
-You are late again.
-
-VIKRAM
-The bus broke down. I walked.
-"""
+from sample_scripts import ONE_SCENE as SCRIPT
 
 pytestmark = pytest.mark.slow
 

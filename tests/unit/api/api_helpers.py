@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sample_scripts import ONE_SCENE as SCRIPT  # noqa: F401  (the API tests' script)
+
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 
 
@@ -20,16 +22,3 @@ def balance(user_id: str):
 
     return CreditStore().balance(user_id)
 
-
-SCRIPT = """Title: Two Cups
-
-INT. KITCHEN - MORNING
-
-Steam rises from a kettle. ASHA (30s) pours two cups of tea.
-
-ASHA
-You are late again.
-
-VIKRAM
-The bus broke down. I walked.
-"""
