@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from filmstudio.models.plan import Gender
 
@@ -148,6 +149,54 @@ def _quotative_subject(between: str, skip_suffix: re.Pattern[str]) -> str | None
     return kept[-1] if kept else None
 
 
+@dataclass(frozen=True)
+class _QuotativeGrammar:
+    """How Tamil and Telugu attribute speech: a verb whose ending gives the gender, an optional
+    verb-first order, and a quotative (என்று / అని) with the subject between it and the verb."""
+
+    verb: re.Pattern
+    verb_gender: dict[str, str]
+    verb_first: re.Pattern
+    quotative: re.Pattern
+    subject_skip: re.Pattern[str]
+    quotative_ending: str  # the verb endings after a quotative, as a regex alternation
+    ending_gender: Callable[[str], str | None]
+    after_quotative: re.Pattern  # NAME before the quotative (… என்று லட்சுமி)
+    direct: re.Pattern
+
+
+def _dravidian_attribution(frag: str, g: _QuotativeGrammar) -> Attribution | None:
+    verb = g.verb.search(frag)
+    gender: Gender | None = g.verb_gender.get(verb.group(1)) if verb else None  # type: ignore[assignment]
+    m = g.verb_first.match(frag.strip(" ,."))
+    q = g.quotative.search(frag)
+    if not m and q:
+        # "என்று அவன் மனைவி பொன்னி கூப்பிட்டாள்": the subject sits between quotative and verb.
+        subject = _quotative_subject(q.group(1), g.subject_skip)
+        ending = re.search(f"({g.quotative_ending})$", q.group(2))
+        gender = gender or (g.ending_gender(ending.group(1)) if ending else None)  # type: ignore[assignment]
+        if subject:
+            return Attribution(name=subject, gender=gender, verb=True)
+        return Attribution(gender=gender, pronoun=True, verb=True)
+    m = m or g.after_quotative.search(frag) or g.direct.search(frag)
+    if m:
+        name = _clean(m.group(1))
+        if name in _INDIC_NOT_NAMES:
+            return Attribution(gender=_PRONOUN_GENDER.get(name, gender), pronoun=True, verb=True)
+        return Attribution(name=name, gender=gender, verb=bool(verb))
+    return Attribution(gender=gender, verb=True) if verb else None
+
+
+_TAMIL = _QuotativeGrammar(
+    verb=_TA_VERB, verb_gender={"ாள்": "female", "ான்": "male"}, verb_first=_TA_VERB_FIRST,
+    quotative=_TA_QUOTATIVE, subject_skip=_TA_SUBJECT_SKIP, quotative_ending="ாள்|ான்",
+    ending_gender={"ாள்": "female", "ான்": "male"}.get, after_quotative=_TA_ENDRU, direct=_TA_DIRECT)
+_TELUGU = _QuotativeGrammar(
+    verb=_TE_VERB, verb_gender={"ాడు": "male", "ింది": "female", "ది": "female"}, verb_first=_TE_VERB_FIRST,
+    quotative=_TE_QUOTATIVE, subject_skip=_TE_SUBJECT_SKIP, quotative_ending="ాడు|ింది|ంది",
+    ending_gender=lambda ending: "male" if ending == "ాడు" else "female", after_quotative=_TE_ANI, direct=_TE_DIRECT)
+
+
 def find_speaker(fragment: str, language: str) -> Attribution | None:
     """The speaker named (or implied) by the narration next to a quote, if any."""
     frag = fragment.strip()
@@ -180,48 +229,9 @@ def find_speaker(fragment: str, language: str) -> Attribution | None:
             return Attribution(name=name, gender=gender, verb=True)
         return None
     if re.search(r"[\u0B80-\u0BFF]", frag):
-        verb = _TA_VERB.search(frag)
-        gender: Gender | None = None
-        if verb:
-            gender = {"ாள்": "female", "ான்": "male"}.get(verb.group(1))  # type: ignore[assignment]
-        m = _TA_VERB_FIRST.match(frag.strip(" ,."))
-        q = _TA_QUOTATIVE.search(frag)
-        if not m and q:
-            # "என்று அவன் மனைவி பொன்னி கூப்பிட்டாள்": the subject sits between quotative and verb.
-            subject = _quotative_subject(q.group(1), _TA_SUBJECT_SKIP)
-            ending = re.search(r"(ாள்|ான்)$", q.group(2))
-            gender = gender or ({"ாள்": "female", "ான்": "male"}.get(ending.group(1)) if ending else None)
-            if subject:
-                return Attribution(name=subject, gender=gender, verb=True)
-            return Attribution(gender=gender, pronoun=True, verb=True)
-        m = m or _TA_ENDRU.search(frag) or _TA_DIRECT.search(frag)
-        if m:
-            name = _clean(m.group(1))
-            if name in _INDIC_NOT_NAMES:
-                return Attribution(gender=_PRONOUN_GENDER.get(name, gender), pronoun=True, verb=True)
-            return Attribution(name=name, gender=gender, verb=bool(verb))
-        return Attribution(gender=gender, verb=True) if verb else None
+        return _dravidian_attribution(frag, _TAMIL)
     if re.search(r"[\u0C00-\u0C7F]", frag):
-        verb = _TE_VERB.search(frag)
-        gender = None
-        if verb:
-            gender = {"ాడు": "male", "ింది": "female", "ది": "female"}.get(verb.group(1))  # type: ignore[assignment]
-        m = _TE_VERB_FIRST.match(frag.strip(" ,."))
-        q = _TE_QUOTATIVE.search(frag)
-        if not m and q:
-            subject = _quotative_subject(q.group(1), _TE_SUBJECT_SKIP)
-            ending = re.search(r"(ాడు|ింది|ంది)$", q.group(2))
-            gender = gender or ({"ాడు": "male"}.get(ending.group(1), "female") if ending else None)
-            if subject:
-                return Attribution(name=subject, gender=gender, verb=True)
-            return Attribution(gender=gender, pronoun=True, verb=True)
-        m = m or _TE_ANI.search(frag) or _TE_DIRECT.search(frag)
-        if m:
-            name = _clean(m.group(1))
-            if name in _INDIC_NOT_NAMES:
-                return Attribution(gender=_PRONOUN_GENDER.get(name, gender), pronoun=True, verb=True)
-            return Attribution(name=name, gender=gender, verb=bool(verb))
-        return Attribution(gender=gender, verb=True) if verb else None
+        return _dravidian_attribution(frag, _TELUGU)
     if re.search(r"[\u0980-\u09FF]", frag):
         m = _BN_BEFORE.search(frag) or _BN_AFTER.search(frag)
         if m:
