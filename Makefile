@@ -33,4 +33,4 @@ layer: setup
 	$(PY) cdk/layer.py
 
 clean:
-	rm -rf out cdk.out .pytest_cache
+	rm -rf out cdk.out .pytest_cache cdk/.staging cdk/.layer
