@@ -13,11 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
-
-from filmstudio.db.base import bind_tables
+from filmstudio.db.base import bind_tables, get_owned
 from filmstudio.db.records import AssetRecord
-from filmstudio.errors import BadInputError, NotFoundError
+from filmstudio.errors import BadInputError
 from filmstudio.models.job import Asset, AssetStatus
 from filmstudio.script_input import MAX_SCRIPT_BYTES
 from filmstudio.settings import Settings, get_settings
@@ -116,13 +114,7 @@ class AssetStore:
                 "max_bytes": kind.max_bytes}
 
     def _owned(self, user_id: str, asset_id: str) -> AssetRecord:
-        try:
-            rec = AssetRecord.get(asset_id, consistent_read=True)
-        except DoesNotExist:
-            rec = None
-        if rec is None or rec.user_id != user_id:
-            raise NotFoundError(f"asset {asset_id} not found", code="ASSET_NOT_FOUND")
-        return rec
+        return get_owned(AssetRecord, asset_id, user_id, what="asset")
 
     def get(self, user_id: str, asset_id: str) -> Asset:
         return to_asset(self._owned(user_id, asset_id))

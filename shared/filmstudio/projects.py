@@ -10,11 +10,9 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
-
-from filmstudio.db.base import bind_tables
+from filmstudio.db.base import bind_tables, get_owned
 from filmstudio.db.records import AssetRecord, JobRecord, ProjectRecord
-from filmstudio.errors import ConflictError, NotFoundError
+from filmstudio.errors import ConflictError
 from filmstudio.models.job import TERMINAL, JobStatus, Project
 from filmstudio.settings import Settings
 
@@ -40,13 +38,7 @@ class ProjectStore:
         return to_project(rec)
 
     def _owned(self, user_id: str, project_id: str) -> ProjectRecord:
-        try:
-            rec = ProjectRecord.get(project_id, consistent_read=True)
-        except DoesNotExist:
-            rec = None
-        if rec is None or rec.user_id != user_id:
-            raise NotFoundError(f"project {project_id} not found", code="PROJECT_NOT_FOUND")
-        return rec
+        return get_owned(ProjectRecord, project_id, user_id, what="project")
 
     def get(self, user_id: str, project_id: str) -> Project:
         return to_project(self._owned(user_id, project_id))

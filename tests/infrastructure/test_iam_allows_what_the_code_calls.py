@@ -242,7 +242,7 @@ def run_the_work(cloud, tmp_path, monkeypatch) -> None:
         cloud.wait(job["job_id"], timeout=300)
         done = api.get(f"/v1/jobs/{job['job_id']}", headers=auth).json()
         assert done["status"] == "SUCCEEDED", done
-        api.get(f"/v1/me/credits", headers=auth)
+        api.get("/v1/me/credits", headers=auth)
         other = api.post(f"/v1/projects/{pid}/jobs", json={"script": SCRIPT + "\nVIKRAM\nStill here.\n"},
                          headers=auth).json()
         while api.get(f"/v1/jobs/{other['job_id']}", headers=auth).json()["status"] == "QUEUED":

@@ -8,12 +8,14 @@ the environment out of import time (DESIGN §6).
 from __future__ import annotations
 
 import threading
+from typing import TypeVar
 
 import pynamodb.connection.base as pynamodb_connection
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
 
 from filmstudio.aws import botocore_session
-
+from filmstudio.errors import NotFoundError
 from filmstudio.settings import Settings, get_settings
 
 # model class -> the Settings attribute that names its table
@@ -59,3 +61,18 @@ def bind_tables(settings: Settings | None = None) -> None:
 def unbind_tables() -> None:
     global _bound
     _bound = None
+
+
+M = TypeVar("M", bound=Model)
+
+
+def get_owned(model: type[M], key: str, user_id: str, *, what: str) -> M:
+    """The record under `key` if `user_id` owns it. Another user's record answers exactly as a
+    missing one does (NotFoundError, `<WHAT>_NOT_FOUND`), so ids cannot be probed."""
+    try:
+        rec = model.get(key, consistent_read=True)
+    except DoesNotExist:
+        rec = None
+    if rec is None or rec.user_id != user_id:
+        raise NotFoundError(f"{what} {key} not found", code=f"{what.upper()}_NOT_FOUND")
+    return rec

@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
-from filmstudio.db.base import bind_tables
+from filmstudio.db.base import bind_tables, get_owned
 from filmstudio.db.records import JobRecord
 from filmstudio.errors import ConflictError, IllegalTransitionError, NotFoundError, StaleWriteError
 from filmstudio.models.job import (
@@ -119,6 +119,10 @@ class JobStore:
 
     def get(self, job_id: str) -> Job:
         return to_job(self._record(job_id))
+
+    def get_owned(self, job_id: str, user_id: str) -> Job:
+        """The job if `user_id` owns it; another user's job is JOB_NOT_FOUND, as a missing one."""
+        return to_job(get_owned(JobRecord, job_id, user_id, what="job"))
 
     def list_by_project(self, project_id: str, *, limit: int = 50, newest_first: bool = True) -> Iterator[Job]:
         for rec in JobRecord.by_project.query(project_id, scan_index_forward=not newest_first, limit=limit):

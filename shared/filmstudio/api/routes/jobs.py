@@ -21,16 +21,6 @@ IDEMPOTENCY_SECONDS = 24 * 3600
 OUTPUT_URL_SECONDS = 3600
 
 
-def _owned_job(jobs, user_id: str, job_id: str):
-    try:
-        job = jobs.get(job_id)
-    except NotFoundError:
-        job = None
-    if job is None or job.user_id != user_id:
-        raise NotFoundError(f"job {job_id} not found", code="JOB_NOT_FOUND")
-    return job
-
-
 def eta_seconds(job) -> float | None:
     """Time left, extrapolated from the time taken so far for the progress made so far."""
     if job.terminal:
@@ -129,7 +119,7 @@ def create(body: JobCreate, response: Response, project_id: str = ProjectId,
                 raise BadInputError("this Idempotency-Key was used with a different request",
                                     code="IDEMPOTENCY_KEY_REUSED")
             try:
-                job = _owned_job(jobs, principal.user_id, prior_job)
+                job = jobs.get_owned(prior_job, principal.user_id)
             except NotFoundError:
                 raise ConflictError("a request with this Idempotency-Key is still in progress",
                                     code="REQUEST_IN_PROGRESS") from None
@@ -175,7 +165,7 @@ async def get(request: Request, job_id: str = JobId, principal=Depends(deps.curr
     # A coroutine although it reads DynamoDB: clients poll this route, and one GetItem costs less
     # than FastAPI's hand-off of a plain function to a worker thread (on Lambda each invocation
     # is the loop's only request; under `filmstudio serve` a poll holds the loop for one read).
-    return view(_owned_job(jobs, principal.user_id, job_id), base_url=str(request.base_url))
+    return view(jobs.get_owned(job_id, principal.user_id), base_url=str(request.base_url))
 
 
 @router.get("/v1/jobs/{job_id}/outputs/{name}", status_code=307, response_class=Response,
@@ -187,7 +177,7 @@ def output(job_id: str = JobId, name: str = Path(pattern=r"^[a-z_]{1,32}$"),
 
     from filmstudio.settings import get_settings
 
-    job = _owned_job(jobs, principal.user_id, job_id)
+    job = jobs.get_owned(job_id, principal.user_id)
     key = job.outputs.get(name) if job.status.value == "SUCCEEDED" else None
     if not key or key.endswith("/"):
         raise NotFoundError(f"job {job_id} has no output {name!r}", code="OUTPUT_NOT_FOUND")
@@ -225,7 +215,7 @@ def cancel(job_id: str = JobId, principal=Depends(deps.current_principal), jobs=
     from filmstudio.models.job import JobStatus
     from filmstudio.pipeline import accounting
 
-    job = _owned_job(jobs, principal.user_id, job_id)
+    job = jobs.get_owned(job_id, principal.user_id)
     if job.terminal:
         raise ConflictError(f"job {job_id} is already {job.status.value}", code="JOB_FINISHED")
     for _ in range(5):  # progress writes bump the version; the status check is what matters
