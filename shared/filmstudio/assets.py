@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from filmstudio.db.base import bind_tables, get_owned
+from filmstudio.db.base import bind_tables, first_time, get_owned
 from filmstudio.db.records import AssetRecord
 from filmstudio.errors import BadInputError
 from filmstudio.models.job import Asset, AssetStatus
@@ -57,10 +57,12 @@ def kind_for(content_type: str) -> Kind:
 
 
 def to_asset(rec: AssetRecord) -> Asset:
-    return Asset(asset_id=rec.asset_id, project_id=rec.project_id, user_id=rec.user_id, kind=rec.kind,
-                 filename=rec.filename, content_type=rec.content_type, key=rec.key,
-                 size=int(rec.size) if rec.size is not None else None, status=AssetStatus(rec.status),
-                 reason=rec.reason, created_at=rec.created_at, updated_at=rec.updated_at)
+    return Asset(asset_id=rec.asset_id, project_id=rec.project_id, user_id=rec.user_id, kind=rec.kind or "",
+                 filename=rec.filename or "", content_type=rec.content_type or "", key=rec.key or "",
+                 size=int(rec.size) if rec.size is not None else None,
+                 status=AssetStatus(rec.status or AssetStatus.PENDING.value), reason=rec.reason,
+                 created_at=first_time(rec.created_at, rec.updated_at),
+                 updated_at=first_time(rec.updated_at, rec.created_at))
 
 
 def _now() -> datetime:

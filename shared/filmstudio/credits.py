@@ -179,22 +179,26 @@ class CreditStore:
                     details={"active_jobs": balance.active_jobs}) from None
             raise
 
-    def _close(self, job_id: str, user_id: str, kind: str, credits: int, *, job_not_cancelled: bool = False) -> bool:
-        """Close the job's reservation one way (settle/refund/release). True if this call did it,
-        False if it was already closed this same way; a different close raises nothing and returns False."""
+    def close_in(self, tx, job_id: str, user_id: str, kind: str, credits: int) -> None:
+        """Add the closing of the job's reservation (settle, refund or release) to `tx`: three
+        items, [reserve exists, close absent, held covers it], in that order."""
         back = credits if kind in ("refund", "release") else 0
         entry = LedgerRecord(user_id=user_id, entry_id=close_id(job_id), kind=kind, amount=back,
                              held_change=-credits, job_id=job_id, note=f"job {kind}", created_at=_now())
+        tx.condition_check(LedgerRecord, user_id, reserve_id(job_id), condition=LedgerRecord.entry_id.exists())
+        tx.save(entry, condition=LedgerRecord.entry_id.does_not_exist())
+        tx.update(UserRecord(user_id=user_id), condition=UserRecord.credits_held >= credits, actions=[
+            UserRecord.credits_available.add(back),
+            UserRecord.credits_held.add(-credits),
+            UserRecord.active_jobs.add(-1),
+        ])
+
+    def _close(self, job_id: str, user_id: str, kind: str, credits: int, *, job_not_cancelled: bool = False) -> bool:
+        """Close the job's reservation one way (settle/refund/release). True if this call did it,
+        False if it was already closed this same way; a different close raises nothing and returns False."""
         try:
             with transact_write() as tx:
-                tx.condition_check(LedgerRecord, user_id, reserve_id(job_id),
-                                   condition=LedgerRecord.entry_id.exists())
-                tx.save(entry, condition=LedgerRecord.entry_id.does_not_exist())
-                tx.update(UserRecord(user_id=user_id), condition=UserRecord.credits_held >= credits, actions=[
-                    UserRecord.credits_available.add(back),
-                    UserRecord.credits_held.add(-credits),
-                    UserRecord.active_jobs.add(-1),
-                ])
+                self.close_in(tx, job_id, user_id, kind, credits)
                 if job_not_cancelled:
                     # A job cancelled while publishing is refunded, not charged (the two race).
                     tx.condition_check(JobRecord, job_id, condition=JobRecord.status != "CANCELLED")

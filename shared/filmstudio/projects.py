@@ -10,16 +10,19 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any
 
-from filmstudio.db.base import bind_tables, get_owned
+from filmstudio.db.base import bind_tables, first_time, get_owned
 from filmstudio.db.records import AssetRecord, JobRecord, ProjectRecord
-from filmstudio.errors import ConflictError
+from filmstudio.errors import BadInputError, ConflictError
 from filmstudio.models.job import TERMINAL, JobStatus, Project
 from filmstudio.settings import Settings
 
 
 def to_project(rec: ProjectRecord) -> Project:
-    return Project(project_id=rec.project_id, user_id=rec.user_id, name=rec.name, description=rec.description or "",
-                   language=rec.language, created_at=rec.created_at, updated_at=rec.updated_at)
+    # Tolerant of a record lacking an attribute: reading it must never be the error.
+    return Project(project_id=rec.project_id, user_id=rec.user_id, name=rec.name or "",
+                   description=rec.description or "", language=rec.language,
+                   created_at=first_time(rec.created_at, rec.updated_at),
+                   updated_at=first_time(rec.updated_at, rec.created_at))
 
 
 def _now() -> datetime:
@@ -51,6 +54,12 @@ class ProjectStore:
     def update(self, user_id: str, project_id: str, changes: dict[str, Any]) -> Project:
         rec = self._owned(user_id, project_id)
         allowed = {"name", "description", "language"}
+        # Only the language may be cleared (null: detect it per script); the others are required.
+        cleared = [k for k in ("name", "description") if k in changes and changes[k] is None]
+        if cleared:
+            raise BadInputError(f"{cleared[0]} cannot be null", code="VALIDATION_ERROR",
+                                details=[{"field": f"body.{k}", "message": "may not be null", "type": "null"}
+                                         for k in cleared])
         actions = [getattr(ProjectRecord, k).set(v) if v is not None else getattr(ProjectRecord, k).remove()
                    for k, v in changes.items() if k in allowed]
         if actions:

@@ -75,8 +75,10 @@ class ProjectCreate(Request):
 
 
 class ProjectUpdate(Request):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = Field(None, max_length=2000)
+    # Absent means unchanged; null is refused (422) for the name and description, which every
+    # project has, and clears the language (detected per script again).
+    name: str = Field(None, min_length=1, max_length=200)  # type: ignore[assignment]
+    description: str = Field(None, max_length=2000)  # type: ignore[assignment]
     language: Language | None = None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 
 from filmstudio.auth.passwords import dummy_hash, hash_password, needs_rehash, verify_password
@@ -18,8 +18,13 @@ from filmstudio.settings import Settings
 
 SIGNUP_CREDITS = 30  # about five one-minute preview films
 # Online password guessing: after this many wrong passwords within the window, the account
-# refuses logins (even correct ones) until the window has passed. The edge's WAF rate rules
-# cover guessing across many accounts from one address.
+# refuses logins (even correct ones) until the window has passed. Each attempt is counted by a
+# conditional update BEFORE its password is checked, so however many attempts race, at most
+# MAX_FAILED_LOGINS passwords are checked per window. The window opens at the first attempt
+# and is never extended by refused ones, so a stranger can hold an account's password login
+# shut for at most one window at a time, and its signed-in sessions (refresh tokens) keep
+# working meanwhile (docs/api.md). The edge's WAF rate rules cover guessing across many
+# accounts from one address.
 MAX_FAILED_LOGINS = 10
 FAILED_LOGIN_WINDOW = timedelta(minutes=15)
 
@@ -74,26 +79,47 @@ class UserStore:
         if user is None:
             verify_password(dummy_hash(), password)  # same cost whether or not the email exists
             raise AuthError("wrong email or password", code="INVALID_CREDENTIALS")
-        now = _now()
-        in_window = user.failed_since is not None and now - user.failed_since < FAILED_LOGIN_WINDOW
-        if in_window and int(user.failed_logins or 0) >= MAX_FAILED_LOGINS:
-            wait = int((user.failed_since + FAILED_LOGIN_WINDOW - now).total_seconds()) + 1
-            raise LoginThrottledError(f"too many wrong passwords; try again in {wait} s",
-                                      details={"retry_after": wait})
+        self._count_attempt(user.user_id)
         if not verify_password(user.password_hash, password):
-            if in_window:
-                user.update(actions=[UserRecord.failed_logins.add(1)])
-            else:
-                user.update(actions=[UserRecord.failed_logins.set(1), UserRecord.failed_since.set(now)])
             raise AuthError("wrong email or password", code="INVALID_CREDENTIALS")
-        actions = []
-        if user.failed_logins:
-            actions += [UserRecord.failed_logins.set(0), UserRecord.failed_since.remove()]
+        actions = [UserRecord.failed_logins.set(0), UserRecord.failed_since.remove()]
         if needs_rehash(user.password_hash):
             actions.append(UserRecord.password_hash.set(hash_password(password)))
         if actions:
             user.update(actions=actions)
         return user
+
+    def _count_attempt(self, user_id: str) -> None:
+        """Count one login attempt in the account's window, or raise LoginThrottledError if the
+        window's attempts are used up. A correct password resets the count afterwards."""
+        for _ in range(5):
+            now = _now()
+            window_start = now - FAILED_LOGIN_WINDOW
+            try:  # a window is open and has room
+                UserRecord(user_id=user_id).update(
+                    actions=[UserRecord.failed_logins.add(1)],
+                    condition=UserRecord.failed_since.exists() & (UserRecord.failed_since > window_start)
+                    & (UserRecord.failed_logins < MAX_FAILED_LOGINS))
+                return
+            except UpdateError as exc:
+                if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
+                    raise
+            try:  # no window, or it has passed: this attempt opens one
+                UserRecord(user_id=user_id).update(
+                    actions=[UserRecord.failed_logins.set(1), UserRecord.failed_since.set(now)],
+                    condition=UserRecord.failed_since.does_not_exist() | (UserRecord.failed_since <= window_start))
+                return
+            except UpdateError as exc:
+                if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
+                    raise
+            user = UserRecord.get(user_id, consistent_read=True, attributes_to_get=["failed_logins", "failed_since"])
+            if (user.failed_since is not None and user.failed_since > window_start
+                    and int(user.failed_logins or 0) >= MAX_FAILED_LOGINS):
+                wait = int((user.failed_since + FAILED_LOGIN_WINDOW - now).total_seconds()) + 1
+                raise LoginThrottledError(f"too many wrong passwords; try again in {wait} s",
+                                          details={"retry_after": wait})
+            # The window changed between the two updates (another attempt opened or reset it): again.
+        raise LoginThrottledError("too many concurrent login attempts; try again", details={"retry_after": 1})
 
     def get(self, user_id: str) -> UserRecord:
         try:

@@ -8,6 +8,7 @@ the environment out of import time (DESIGN §6).
 from __future__ import annotations
 
 import threading
+from datetime import datetime, timezone
 from typing import TypeVar
 
 import pynamodb.connection.base as pynamodb_connection
@@ -64,6 +65,14 @@ def unbind_tables() -> None:
 
 
 M = TypeVar("M", bound=Model)
+
+# What a record written before an attribute existed (or by hand) reads as: never a 500.
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def first_time(*values: datetime | None) -> datetime:
+    """The first of `values` that is set, else the epoch: for timestamps a record may lack."""
+    return next((v for v in values if v is not None), EPOCH)
 
 
 def get_owned(model: type[M], key: str, user_id: str, *, what: str) -> M:

@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
-from filmstudio.db.base import bind_tables, get_owned
+from filmstudio.db.base import bind_tables, first_time, get_owned
 from filmstudio.db.records import JobRecord
 from filmstudio.errors import ConflictError, IllegalTransitionError, NotFoundError, StaleWriteError
 from filmstudio.models.job import (
@@ -30,6 +30,8 @@ from filmstudio.models.job import (
     StageTiming,
 )
 from filmstudio.settings import Settings
+
+TERMINAL_STATUSES = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 
 
 def utcnow() -> datetime:
@@ -54,18 +56,18 @@ def to_job(rec: JobRecord) -> Job:
         job_id=rec.job_id,
         project_id=rec.project_id,
         user_id=rec.user_id,
-        status=JobStatus(rec.status),
+        status=JobStatus(rec.status or JobStatus.FAILED.value),
         stage=rec.stage,
         # Retried tasks report their share again; the bar never passes 100 (99 until published).
         progress=min(float(rec.progress or 0), 100.0 if rec.status == JobStatus.SUCCEEDED.value else 99.0),
-        tier=rec.tier,
+        tier=rec.tier or "preview",
         language=rec.language,
         title=rec.title or "",
         script_key=rec.script_key or "",
         source=rec.source,
         execution_arn=rec.execution_arn,
-        created_at=rec.created_at,
-        updated_at=rec.updated_at,
+        created_at=first_time(rec.created_at, rec.updated_at),
+        updated_at=first_time(rec.updated_at, rec.created_at),
         started_at=rec.started_at,
         finished_at=rec.finished_at,
         timings=timings,
@@ -172,6 +174,24 @@ class JobStore:
                     f"job {job_id}: {fresh.status} -> {to.value} is not allowed") from None
             raise StaleWriteError(f"job {job_id} was changed by another writer") from None
         return to_job(rec)
+
+    def finish_in(self, tx, job_id: str, to: JobStatus, **fields: Any) -> None:
+        """Add the move to a terminal status `to` to the transaction `tx`.
+
+        The condition is on the status alone (not the version): progress writes from tasks
+        still reporting must not make a cancel or a publish lose, and the status is what
+        decides who wins. The caller puts this first in `tx` (cancellation reason 0)."""
+        if to not in TERMINAL_STATUSES:
+            raise ValueError(f"{to} is not a terminal status")
+        allowed_from = [s.value for s, targets in ALLOWED_TRANSITIONS.items() if to in targets]
+        now = utcnow()
+        actions = [JobRecord.status.set(to.value), JobRecord.updated_at.set(now), JobRecord.finished_at.set(now),
+                   JobRecord.version.set(JobRecord.version + 1)]
+        if to == JobStatus.SUCCEEDED:
+            actions.append(JobRecord.progress.set(100))
+        actions += [getattr(JobRecord, name).set(value) for name, value in fields.items()]
+        tx.update(JobRecord(job_id=job_id), actions=actions,
+                  condition=JobRecord.job_id.exists() & JobRecord.status.is_in(*allowed_from))
 
     def fail(self, job_id: str, stage: str, reason: str, error_type: str = "") -> Job:
         err = JobError(stage=stage, reason=reason[:2000], error_type=error_type)

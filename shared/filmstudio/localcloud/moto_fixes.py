@@ -161,6 +161,27 @@ def executions_start_again() -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def executions_stop_while_starting() -> Iterator[None]:
+    """moto's execution builds its interpreter environment on its own thread; StopExecution in
+    the moment before that fails with AttributeError (a 500). Step Functions stops a RUNNING
+    execution at any moment, so the stop waits for the environment to exist."""
+    import time
+
+    from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+
+    original = ExecutionWorker.stop
+
+    def stop(worker, stop_date, error, cause):
+        deadline = time.monotonic() + 10
+        while getattr(worker, "env", None) is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return original(worker, stop_date=stop_date, error=error, cause=cause)
+
+    with replaced(ExecutionWorker, "stop", stop):
+        yield
+
+
+@contextlib.contextmanager
 def quiet_moto() -> Iterator[None]:
     """moto's interpreter logs whole syntax trees at ERROR on every caught failure."""
     with replaced(logging.getLogger("moto"), "level", logging.CRITICAL):
@@ -168,7 +189,7 @@ def quiet_moto() -> Iterator[None]:
 
 
 ALL = (atomic_dynamodb, s3_notifies_after_metadata, s3_events_carry_version, fast_task_token_polling,
-       task_failure_keeps_cause, executions_start_again, quiet_moto)
+       task_failure_keeps_cause, executions_start_again, executions_stop_while_starting, quiet_moto)
 
 
 @contextlib.contextmanager

@@ -1,5 +1,10 @@
 """Credits at the pipeline's two ends: estimate at intake, settle on publish, refund on failure or cancel.
 
+`finish` is how a job ends: its move to SUCCEEDED, FAILED or CANCELLED and the closing of its
+reservation (settle or refund) are one DynamoDB transaction, conditional on the job still
+being open. A cancel and a publish racing each other therefore cannot both win: whichever
+transaction commits first decides, and the other finds the job finished and changes nothing.
+
 The movements themselves (ledger entry and balance change in one transaction, at most
 once per job) are `filmstudio.credits.CreditStore`'s; this module decides what a job
 owes. Jobs started without a reservation (the local CLI, the S3 path) have nothing to
@@ -8,14 +13,21 @@ settle or refund and touch no account.
 
 from __future__ import annotations
 
+import logging
 import math
+from typing import Any
 
-from filmstudio.models.job import Credits, Job
+from filmstudio.errors import IllegalTransitionError
+from filmstudio.models.job import Credits, Job, JobStatus
 from filmstudio.models.plan import Plan
 
 # Credits per second of film, by tier (GPU time is what the studio tier pays for).
 TIER_RATES = {"preview": 0.1, "studio": 2.0}
 TIERS_AVAILABLE = ("preview",)
+# How each terminal status closes the job's reservation.
+CLOSE_FOR = {JobStatus.SUCCEEDED: "settle", JobStatus.FAILED: "refund", JobStatus.CANCELLED: "refund"}
+
+log = logging.getLogger(__name__)
 
 
 def estimate(plan: Plan, tier: str) -> int:
@@ -59,3 +71,49 @@ def refund(job: Job) -> Credits:
     if credits != job.credits:
         JobStore().set_fields(job.job_id, credits=credits.model_dump())
     return credits
+
+
+def finish(job: Job, to: JobStatus, **fields: Any) -> Job:
+    """End the job as `to` and close its reservation, in one transaction. Raises
+    IllegalTransitionError if the job had already ended (the other side of a race won)."""
+    from pynamodb.exceptions import TransactWriteError
+
+    from filmstudio.credits import CreditStore
+    from filmstudio.db.accounts import transact_write
+    from filmstudio.jobs.store import JobStore
+
+    jobs = JobStore()
+    kind = CLOSE_FOR[to]
+    reserved = job.credits.reserved
+    credits = _closed(job, job.credits.model_copy(), kind) if reserved else job.credits.model_copy()
+
+    def commit(credits: Credits, close: bool) -> None:
+        with transact_write() as tx:
+            jobs.finish_in(tx, job.job_id, to, credits=credits.model_dump(), **fields)
+            if close:
+                CreditStore().close_in(tx, job.job_id, job.user_id, kind, reserved)
+
+    def reasons(exc: TransactWriteError) -> list[str | None]:
+        return [getattr(r, "code", None) if r else None for r in (exc.cancellation_reasons or [])]
+
+    try:
+        try:
+            commit(credits, close=bool(reserved))
+        except TransactWriteError as exc:
+            why = reasons(exc)
+            if not why or why[0] == "ConditionalCheckFailed" or not reserved:
+                raise
+            # The job is open but its reservation is already closed (or the books disagree with
+            # it): end the job anyway, recording what the ledger says happened to the credits.
+            how = CreditStore().closed_as(job.job_id, job.user_id)
+            log.error("credits: job %s ends %s but its reservation cannot be closed by %s (%s); ledger says %s",
+                      job.job_id, to.value, kind, why, how)
+            commit(_closed(job, job.credits.model_copy(), how), close=False)
+    except TransactWriteError as exc:
+        why = reasons(exc)
+        if why and why[0] == "ConditionalCheckFailed":
+            current = jobs.get(job.job_id)
+            raise IllegalTransitionError(
+                f"job {job.job_id} is already {current.status.value}; it cannot become {to.value}") from None
+        raise
+    return jobs.get(job.job_id)

@@ -90,7 +90,14 @@ def start_job(*, user_id: str, project_id: str, data: bytes, filename: str | Non
                               "options": {"burn_subtitles": burn_subtitles}}),
         )
         jobs.set_fields(job_id, execution_arn=execution["executionArn"])
-        return jobs.get(job_id)
+        started = jobs.get(job_id)
+        if started.status == JobStatus.CANCELLED:
+            # Cancelled between the job's creation and its execution's start: the cancel found
+            # no execution to stop, so it is stopped here (its stages would refuse to run anyway).
+            from filmstudio.pipeline.execution import stop_execution
+
+            stop_execution(started, settings)
+        return started
     except Exception as exc:
         if not isinstance(exc, ConflictError):
             log.exception("intake of job %s failed after %s; undoing", job_id, written)

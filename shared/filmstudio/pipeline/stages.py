@@ -15,9 +15,9 @@ from typing import Any
 from filmstudio.analysis import analyze
 from filmstudio.engines.base import ComposeInputs, ComposeOptions
 from filmstudio.engines.registry import get_engine
-from filmstudio.errors import StageFailedError
+from filmstudio.errors import IllegalTransitionError, StageFailedError
 from filmstudio.jobs.store import JobStore, StageClock
-from filmstudio.models.job import JobStatus
+from filmstudio.models.job import JobError, JobStatus
 from filmstudio.models.plan import Plan, ScriptAnalysis
 from filmstudio.pipeline.manifest import Manifest, build_manifest
 from filmstudio.pipeline.versions import code_version
@@ -226,9 +226,13 @@ def publish_stage(ctx: StageContext, job_id: str, outputs_key: str) -> dict[str,
             s3.copy_object(Bucket=bucket, CopySource={"Bucket": bucket, "Key": key},
                            Key=final_key(job.user_id, job.project_id, job_id, f"storyboard/{shot_id}.png"))
         outputs["storyboard"] = final_key(job.user_id, job.project_id, job_id, "storyboard/")
-        credits = accounting.settle(job)
-    ctx.jobs.transition(job_id, JobStatus.SUCCEEDED, outputs=outputs, duration=float(produced["duration"]),
-                        credits=credits.model_dump())
+    # The charge and SUCCEEDED are one transaction: a cancel that got in first leaves the job
+    # CANCELLED and refunded, and this publish charges nothing.
+    try:
+        accounting.finish(job, JobStatus.SUCCEEDED, outputs=outputs, duration=float(produced["duration"]))
+    except IllegalTransitionError:
+        # A retried publish finds it SUCCEEDED; a cancel that won finds it CANCELLED.
+        return {"status": ctx.jobs.get(job_id).status.value}
     return {"status": JobStatus.SUCCEEDED.value}
 
 
@@ -262,6 +266,9 @@ def fail_stage(ctx: StageContext, job_id: str, stage: str, error: dict[str, Any]
         return {"status": job.status.value}
     # The parallel render names its branch only through our own failure shape.
     failed = named_stage or (job.stage if stage == "render" and job.stage else stage)
-    job = ctx.jobs.fail(job_id, failed, reason, etype)
-    accounting.refund(job)
+    error = JobError(stage=failed, reason=reason[:2000], error_type=etype)
+    try:
+        job = accounting.finish(job, JobStatus.FAILED, error=error.model_dump(), stage=failed)
+    except IllegalTransitionError:
+        return {"status": ctx.jobs.get(job_id).status.value}  # cancelled or finished meanwhile
     return {"status": job.status.value, "stage": failed}

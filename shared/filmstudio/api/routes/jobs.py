@@ -210,30 +210,22 @@ def list_jobs(project_id: str = ProjectId, principal=Depends(deps.current_princi
 
 @router.post("/v1/jobs/{job_id}/cancel", response_model=JobView)
 def cancel(job_id: str = JobId, principal=Depends(deps.current_principal), jobs=Depends(deps.jobs)):
-    from filmstudio.aws import client
-    from filmstudio.errors import IllegalTransitionError, StaleWriteError
+    """Cancel wins or loses as one step: CANCELLED and the refund commit together, only while
+    the job is open; a job that publish finished first answers 409 and keeps its film."""
+    from filmstudio.errors import IllegalTransitionError
     from filmstudio.models.job import JobStatus
     from filmstudio.pipeline import accounting
+    from filmstudio.pipeline.execution import stop_execution
 
     job = jobs.get_owned(job_id, principal.user_id)
     if job.terminal:
         raise ConflictError(f"job {job_id} is already {job.status.value}", code="JOB_FINISHED")
-    for _ in range(5):  # progress writes bump the version; the status check is what matters
-        try:
-            job = jobs.transition(job_id, JobStatus.CANCELLED)
-            break
-        except StaleWriteError:
-            continue
-        except IllegalTransitionError:
-            job = jobs.get(job_id)
-            raise ConflictError(f"job {job_id} is already {job.status.value}", code="JOB_FINISHED") from None
-    else:
-        raise ConflictError(f"job {job_id} is changing too quickly to cancel; try again", code="STALE_WRITE")
-    if job.execution_arn:
-        sfn = client("stepfunctions")
-        try:
-            sfn.stop_execution(executionArn=job.execution_arn, error="Cancelled", cause="cancelled by the user")
-        except sfn.exceptions.ExecutionDoesNotExist:
-            pass
-    accounting.refund(job)
+    try:
+        job = accounting.finish(job, JobStatus.CANCELLED)
+    except IllegalTransitionError:
+        job = jobs.get(job_id)
+        raise ConflictError(f"job {job_id} is already {job.status.value}", code="JOB_FINISHED") from None
+    # After the commit, so nothing here can leave a cancelled job holding credits. An execution
+    # not started yet is stopped by intake, which checks the job once it has started it.
+    stop_execution(job)
     return view(jobs.get(job_id))
