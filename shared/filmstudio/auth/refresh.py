@@ -36,10 +36,6 @@ def family_key(family_id: str) -> str:
     return f"family#{family_id}"
 
 
-def _reasons(exc: TransactWriteError) -> list[str | None]:
-    return [getattr(r, "code", None) if r else None for r in (exc.cancellation_reasons or [])]
-
-
 REUSED = "refresh token reused; every session of this login is revoked"
 
 
@@ -94,16 +90,23 @@ class RefreshTokenStore:
                           actions=[RefreshTokenRecord.expires_at.set(next_token.expires_at)],
                           condition=RefreshTokenRecord.status == "active")
                 tx.save(next_token, condition=RefreshTokenRecord.token_hash.does_not_exist())
-        except TransactWriteError as exc:
-            reasons = _reasons(exc)
-            if reasons and reasons[0] == "ConditionalCheckFailed":
+        except TransactWriteError:
+            # Read again to learn which condition failed (PynamoDB groups a transaction's items by kind).
+            now_token = RefreshTokenRecord.get(rec.token_hash, consistent_read=True)
+            if now_token.status == "rotated":
                 # Another request rotated it between our read and our write: the same token used twice.
                 self.revoke_family(rec.family_id)
                 raise AuthError(REUSED, code="REFRESH_TOKEN_REUSED") from None
-            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+            if now_token.status != "active" or not self._family_active(rec.family_id):
                 raise AuthError("refresh token revoked", code="INVALID_REFRESH_TOKEN") from None
             raise
         return rec.user_id, next_value
+
+    def _family_active(self, family_id: str) -> bool:
+        try:
+            return RefreshTokenRecord.get(family_key(family_id), consistent_read=True).status == "active"
+        except DoesNotExist:
+            return False
 
     def revoke(self, value: str) -> None:
         """Logout: end the login this token belongs to (unknown tokens are ignored)."""

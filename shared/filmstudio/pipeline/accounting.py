@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from typing import Any
 
 from filmstudio.errors import IllegalTransitionError
@@ -93,27 +94,33 @@ def finish(job: Job, to: JobStatus, **fields: Any) -> Job:
             if close:
                 CreditStore().close_in(tx, job.job_id, job.user_id, kind, reserved)
 
-    def reasons(exc: TransactWriteError) -> list[str | None]:
-        return [getattr(r, "code", None) if r else None for r in (exc.cancellation_reasons or [])]
+    # Which condition failed is learnt by reading again, not from the cancellation reasons'
+    # positions: PynamoDB sends a transaction's items grouped by kind, not in the order added.
+    def still_open() -> bool:
+        return not jobs.get(job.job_id).terminal
 
-    try:
+    def already_ended() -> IllegalTransitionError:
+        current = jobs.get(job.job_id)
+        return IllegalTransitionError(f"job {job.job_id} is already {current.status.value}; "
+                                      f"it cannot become {to.value}")
+
+    close = bool(reserved)
+    for attempt in range(5):
         try:
-            commit(credits, close=bool(reserved))
-        except TransactWriteError as exc:
-            why = reasons(exc)
-            if not why or why[0] == "ConditionalCheckFailed" or not reserved:
+            commit(credits, close=close)
+            break
+        except TransactWriteError:
+            if not still_open():
+                raise already_ended() from None
+            how = CreditStore().closed_as(job.job_id, job.user_id) if close else None
+            if how is not None:
+                # Open, but its reservation is closed already (the books disagree with the job):
+                # end the job anyway, recording what the ledger says happened to the credits.
+                log.error("credits: job %s ends %s but its reservation was already closed (%s)",
+                          job.job_id, to.value, how)
+                credits, close = _closed(job, job.credits.model_copy(), how), False
+            elif attempt == 4:
                 raise
-            # The job is open but its reservation is already closed (or the books disagree with
-            # it): end the job anyway, recording what the ledger says happened to the credits.
-            how = CreditStore().closed_as(job.job_id, job.user_id)
-            log.error("credits: job %s ends %s but its reservation cannot be closed by %s (%s); ledger says %s",
-                      job.job_id, to.value, kind, why, how)
-            commit(_closed(job, job.credits.model_copy(), how), close=False)
-    except TransactWriteError as exc:
-        why = reasons(exc)
-        if why and why[0] == "ConditionalCheckFailed":
-            current = jobs.get(job.job_id)
-            raise IllegalTransitionError(
-                f"job {job.job_id} is already {current.status.value}; it cannot become {to.value}") from None
-        raise
+            else:
+                time.sleep(0.05 * (attempt + 1))  # a transaction conflict with a concurrent writer
     return jobs.get(job.job_id)
