@@ -7,7 +7,7 @@ a ledger entry and changes the balance together:
 - reserve (intake):  available -= n, held += n, under the condition `available >= n`.
   DynamoDB evaluates the condition atomically with the write, so however many requests
   race, the balance never goes below zero. The same update bounds the jobs in flight.
-- settle (publish):  held -= n (the credits are spent).
+- settle (publish):  held -= n; what the film cost is spent, the rest of n goes back to available.
 - refund (fail, cancel) and release (an intake that failed after reserving): available += n, held -= n.
 
 A job's entries have fixed ids (`job#{id}#reserve`, `job#{id}#close`) and are put with a
@@ -179,10 +179,13 @@ class CreditStore:
                     details={"active_jobs": balance.active_jobs}) from None
             raise
 
-    def close_in(self, tx, job_id: str, user_id: str, kind: str, credits: int) -> None:
-        """Add the closing of the job's reservation (settle, refund or release) to `tx`: three
-        items, [reserve exists, close absent, held covers it], in that order."""
-        back = credits if kind in ("refund", "release") else 0
+    def close_in(self, tx, job_id: str, user_id: str, kind: str, credits: int, *, charged: int | None = None) -> None:
+        """Add the closing of the job's `credits`-credit reservation to `tx`: a refund or release
+        returns it all; a settle spends `charged` of it (all if None) and returns the rest."""
+        if kind == "settle":
+            back = credits - (credits if charged is None else max(0, min(credits, charged)))
+        else:
+            back = credits
         entry = LedgerRecord(user_id=user_id, entry_id=close_id(job_id), kind=kind, amount=back,
                              held_change=-credits, job_id=job_id, note=f"job {kind}", created_at=_now())
         tx.condition_check(LedgerRecord, user_id, reserve_id(job_id), condition=LedgerRecord.entry_id.exists())

@@ -8,7 +8,9 @@ characters in Chinese and Japanese; and divide by a per-language rate.
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 
 from filmstudio.analysis.writing_systems import INDIC_BLOCKS
 
@@ -25,11 +27,28 @@ PAUSE_SENTENCE = 0.35
 PAUSE_COMMA = 0.15
 LEAD_IN = 0.2
 
+# Words longer than this are not in any voice's dictionary; such runs of letters are read at
+# about this many letters a syllable (measured with eSpeak on random letters).
+LONG_WORD = 15
+LETTERS_PER_SYLLABLE_UNKNOWN = 3
+SYMBOL_SYLLABLES = 1
+_DIGITS = re.compile(r"[0-9]+")
+
 _INDIC = {base + off: off for base in INDIC_BLOCKS.values() for off in range(0x80)}
 _VOWEL_GROUPS = re.compile(r"[aeiouyáéíóúàèìòùâêîôûäëïöüãõåæœ]+", re.I)
 
 
 _PLAIN_LATIN = re.compile(r"[\x00-\u024f\u2000-\u206f]*")
+
+
+def _number_syllables(digits: int) -> float:
+    """A year is a few words; a ten-digit number is read as billions and millions (about 2.5
+    syllables a digit); past a dozen digits voices read them one by one."""
+    if digits <= 4:
+        return 1.5 * digits
+    if digits <= 12:
+        return 2.5 * digits
+    return 30 + 1.0 * (digits - 12)
 
 
 def syllables(text: str) -> int:
@@ -56,7 +75,14 @@ def syllables(text: str) -> int:
         groups = len(_VOWEL_GROUPS.findall(word))
         if word.lower().endswith("e") and groups > 1 and not word.lower().endswith(("le", "ee")):
             groups -= 1  # the silent e of "time", "gone"
+        if len(word) > LONG_WORD:
+            # Not a word a voice knows (a run of letters, a made-up compound): eSpeak reads it in
+            # pieces, for far longer than its vowel groups say; a 10,000-letter "word" is minutes.
+            groups = max(groups, math.ceil(len(word) / LETTERS_PER_SYLLABLE_UNKNOWN))
         count += max(1, groups)
+    # Numbers are read out ("1984": nineteen eighty-four), symbols and emoji by their names.
+    count += sum(_number_syllables(len(run)) for run in _DIGITS.findall(text))
+    count += sum(SYMBOL_SYLLABLES for ch in text if unicodedata.category(ch) in ("So", "Sm", "Sc"))
     return int(round(count))
 
 

@@ -31,18 +31,46 @@ CLOSE_FOR = {JobStatus.SUCCEEDED: "settle", JobStatus.FAILED: "refund", JobStatu
 log = logging.getLogger(__name__)
 
 
+# The reservation covers the planned seconds and this much more: a line's measured speech can
+# run a little past its plan (compose then holds the shot), and settlement charges what rendered.
+RESERVE_MARGIN = 0.05
+
+
+def cost(seconds: float, tier: str) -> int:
+    """Credits for `seconds` of film in `tier`: the one price both the estimate and the charge use."""
+    return max(1, math.ceil(round(seconds * TIER_RATES[tier], 6)))
+
+
 def estimate(plan: Plan, tier: str) -> int:
-    """scenes x seconds x tier rate: the sum over scenes of their seconds at the tier's rate."""
+    """The planned seconds (the sum over scenes), with the margin, at the tier's rate."""
     seconds = sum(scene.duration for scene in plan.scenes)
-    return max(1, math.ceil(seconds * TIER_RATES[tier]))
+    return cost(seconds * (1 + RESERVE_MARGIN), tier)
 
 
-def _closed(job: Job, credits: Credits, how: str | None) -> Credits:
+def charge(job: Job, rendered_seconds: float) -> int:
+    """What a finished film costs: its rendered seconds at the tier's rate, never more than was
+    reserved (the estimate is the most a user can be charged; the rest is returned)."""
+    return min(job.credits.reserved, cost(rendered_seconds, job.tier))
+
+
+def _closed(job: Job, credits: Credits, how: str | None, charged: int | None = None) -> Credits:
     if how == "settle":
-        credits.settled = job.credits.reserved
+        credits.settled = job.credits.reserved if charged is None else charged
+        credits.refunded = job.credits.reserved - credits.settled
     elif how in ("refund", "release"):
         credits.refunded = job.credits.reserved
     return credits
+
+
+def _from_ledger(job: Job) -> Credits:
+    """The job's credits as its ledger entry closed them."""
+    from filmstudio.credits import CreditStore, close_id
+
+    entry = CreditStore().entry(job.user_id, close_id(job.job_id))
+    if entry is None:
+        return job.credits.model_copy()
+    return _closed(job, job.credits.model_copy(), entry.kind,
+                   job.credits.reserved - entry.amount if entry.kind == "settle" else None)
 
 
 def settle(job: Job) -> Credits:
@@ -74,9 +102,11 @@ def refund(job: Job) -> Credits:
     return credits
 
 
-def finish(job: Job, to: JobStatus, **fields: Any) -> Job:
-    """End the job as `to` and close its reservation, in one transaction. Raises
-    IllegalTransitionError if the job had already ended (the other side of a race won)."""
+def finish(job: Job, to: JobStatus, *, charged: int | None = None, **fields: Any) -> Job:
+    """End the job as `to` and close its reservation, in one transaction: SUCCEEDED settles
+    `charged` credits (all of the reservation if None) and returns the rest; FAILED and
+    CANCELLED refund it all. Raises IllegalTransitionError if the job had already ended (the
+    other side of a race won)."""
     from pynamodb.exceptions import TransactWriteError
 
     from filmstudio.credits import CreditStore
@@ -86,13 +116,16 @@ def finish(job: Job, to: JobStatus, **fields: Any) -> Job:
     jobs = JobStore()
     kind = CLOSE_FOR[to]
     reserved = job.credits.reserved
-    credits = _closed(job, job.credits.model_copy(), kind) if reserved else job.credits.model_copy()
+    if kind != "settle" or charged is None:
+        charged = reserved if kind == "settle" else 0
+    charged = max(0, min(reserved, charged))
+    credits = _closed(job, job.credits.model_copy(), kind, charged) if reserved else job.credits.model_copy()
 
     def commit(credits: Credits, close: bool) -> None:
         with transact_write() as tx:
             jobs.finish_in(tx, job.job_id, to, credits=credits.model_dump(), **fields)
             if close:
-                CreditStore().close_in(tx, job.job_id, job.user_id, kind, reserved)
+                CreditStore().close_in(tx, job.job_id, job.user_id, kind, reserved, charged=charged)
 
     # Which condition failed is learnt by reading again, not from the cancellation reasons'
     # positions: PynamoDB sends a transaction's items grouped by kind, not in the order added.
@@ -118,7 +151,7 @@ def finish(job: Job, to: JobStatus, **fields: Any) -> Job:
                 # end the job anyway, recording what the ledger says happened to the credits.
                 log.error("credits: job %s ends %s but its reservation was already closed (%s)",
                           job.job_id, to.value, how)
-                credits, close = _closed(job, job.credits.model_copy(), how), False
+                credits, close = _from_ledger(job), False
             elif attempt == 4:
                 raise
             else:

@@ -229,7 +229,9 @@ def publish_stage(ctx: StageContext, job_id: str, outputs_key: str) -> dict[str,
     # The charge and SUCCEEDED are one transaction: a cancel that got in first leaves the job
     # CANCELLED and refunded, and this publish charges nothing.
     try:
-        accounting.finish(job, JobStatus.SUCCEEDED, outputs=outputs, duration=float(produced["duration"]))
+        duration = float(produced["duration"])
+        accounting.finish(job, JobStatus.SUCCEEDED, charged=accounting.charge(job, duration), outputs=outputs,
+                          duration=duration)
     except IllegalTransitionError:
         # A retried publish finds it SUCCEEDED; a cancel that won finds it CANCELLED.
         return {"status": ctx.jobs.get(job_id).status.value}

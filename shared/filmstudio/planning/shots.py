@@ -10,6 +10,7 @@ plus a breath between lines.
 from __future__ import annotations
 
 from filmstudio.analysis.speech_timing import estimate_duration
+from filmstudio.errors import BadInputError
 from filmstudio.models.plan import CameraMove, Character, Framing, Line, Scene, Shot, Transition
 
 MIN_SHOT = 2.5
@@ -20,6 +21,8 @@ LINE_GAP = 0.3  # a breath between lines in one shot
 TAIL = 0.4  # the cut does not clip the last syllable
 ACTION_SECONDS_PER_WORD = 0.12
 ACTION_BASE = 2.2
+# The longest a single line may take to say: longer is one frozen shot and a wall of subtitle.
+MAX_LINE_SECONDS = 30.0
 
 _CAMERA_OF_CUE: dict[str, CameraMove] = {
     "push_in": "push_in", "pull_out": "pull_out", "tilt_up": "tilt_up", "tilt_down": "tilt_down",
@@ -34,10 +37,19 @@ CAPTION_QUOTE_CHARS = 60
 
 
 def line_duration(line: Line, characters: dict[str, Character]) -> float:
-    """Seconds for the line at its speaker's voice rate."""
+    """Seconds for the line at its speaker's voice rate. A line that would still take longer than
+    MAX_LINE_SECONDS (analysis has already split long speeches at sentences and clauses, so this
+    is one unbroken run: a giant "word", a sentence without a pause) is refused, not planned."""
     speaker = characters.get(line.character_id)
     wpm = speaker.voice.rate if speaker else 165
-    return max(line.est_duration, estimate_duration(line.text, line.language, wpm=wpm))
+    seconds = max(line.est_duration, estimate_duration(line.text, line.language, wpm=wpm))
+    if seconds > MAX_LINE_SECONDS:
+        raise BadInputError(
+            f"scene {line.scene_id}: a line would take {seconds:.0f} s to speak in one breath (the most is "
+            f"{MAX_LINE_SECONDS:.0f} s); break it into sentences", code="LINE_TOO_LONG",
+            details={"scene_id": line.scene_id, "line_id": line.id, "seconds": round(seconds, 1),
+                     "max_seconds": MAX_LINE_SECONDS, "starts": line.text[:40]})
+    return seconds
 
 
 def _action_duration(text: str) -> float:

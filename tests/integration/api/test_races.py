@@ -248,8 +248,9 @@ def test_publish_that_commits_first_makes_every_cancel_409_and_charges_once(stud
 
 def _assert_succeeded_once(api, headers, job_id, before) -> None:
     job = api.get(f"/v1/jobs/{job_id}", headers=headers).json()
-    assert job["status"] == "SUCCEEDED" and job["credits"]["settled"] == job["credits"]["reserved"] > 0
-    assert job["credits"]["refunded"] == 0
+    credits = job["credits"]
+    assert job["status"] == "SUCCEEDED" and credits["settled"] > 0
+    assert credits["settled"] + credits["refunded"] == credits["reserved"]  # the unused margin comes back
     film = api.get(f"/v1/jobs/{job_id}/outputs/film", headers=headers, follow_redirects=False)
     assert film.status_code in (200, 307)
     after = _credits(api, headers)

@@ -161,15 +161,34 @@ def test_grant_to_an_unknown_user_is_404(client, make_user):
     assert r.status_code == 404
 
 
-def test_estimate_is_scenes_times_seconds_times_the_tier_rate():
+def test_estimate_is_the_planned_seconds_with_a_margin_at_the_tier_rate():
     from types import SimpleNamespace
 
-    from filmstudio.pipeline.accounting import TIER_RATES, estimate
+    from filmstudio.pipeline.accounting import RESERVE_MARGIN, TIER_RATES, estimate
 
     plan = SimpleNamespace(scenes=[SimpleNamespace(duration=30.0), SimpleNamespace(duration=25.0)])
-    assert estimate(plan, "preview") == 6  # ceil(55 s x 0.1)
-    assert estimate(plan, "studio") == 110
+    assert RESERVE_MARGIN == 0.05
+    assert estimate(plan, "preview") == 6  # ceil(55 s x 1.05 x 0.1)
+    assert estimate(plan, "studio") == 116  # ceil(57.75 s x 2.0)
     assert TIER_RATES["studio"] > TIER_RATES["preview"]
+
+
+def test_a_film_is_charged_what_it_rendered_never_more_than_reserved(api_aws, make_user):
+    from filmstudio.credits import CreditStore
+    from filmstudio.jobs.store import JobStore
+    from filmstudio.models.job import JobStatus
+    from filmstudio.pipeline import accounting
+
+    user = make_user(credits=20)
+    for job_id, rendered, charged in (("short", 31.0, 4), ("long", 500.0, 7)):
+        CreditStore().reserve(job_id, user.user_id, 7)
+        job = _job(user.user_id, job_id, 7)
+        JobStore().transition(job_id, JobStatus.RUNNING)
+        assert accounting.charge(job, rendered) == charged
+        done = accounting.finish(job, JobStatus.SUCCEEDED, charged=accounting.charge(job, rendered))
+        assert (done.credits.settled, done.credits.refunded) == (charged, 7 - charged)
+    b = balance(user.user_id)
+    assert (b.available, b.held, b.active_jobs) == (20 - 4 - 7, 0, 0)
 
 
 @pytest.mark.parametrize("amount", [0, -5])
