@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -45,10 +46,41 @@ async def _ours(request: Request, exc: FilmStudioError) -> JSONResponse:
     return envelope(exc.http_status, exc.code, exc.message, exc.details, headers)
 
 
+def _method_table(app) -> list[tuple[re.Pattern, frozenset[str]]]:
+    """(path pattern, methods) for every documented path, built once per app from its OpenAPI
+    document (which lists every route, however routers nest), plus the documentation routes."""
+    table = getattr(app.state, "method_table", None)
+    if table is None:
+        paths = {path: {m.upper() for m in ops} for path, ops in app.openapi()["paths"].items()}
+        for extra in (app.openapi_url, app.docs_url):
+            if extra:
+                paths.setdefault(extra, set()).add("GET")
+        table = [(re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path)) + "/?$"), frozenset(methods))
+                 for path, methods in paths.items()]
+        app.state.method_table = table
+    return table
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path. Starlette's 405 names only the first route
+    that matched the path, and one path (/v1/projects/{id}) has a route per method."""
+    path = request.url.path
+    methods: set[str] = set()
+    for pattern, served in _method_table(request.app):
+        if pattern.match(path):
+            methods |= served
+    return sorted(methods)
+
+
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     message = exc.detail if isinstance(exc.detail, str) else _STATUS_CODES.get(exc.status_code, "error")
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405:
+        methods = allowed_methods(request)
+        headers["Allow"] = ", ".join(methods)
+        message = f"{request.method} is not allowed here; use {' or '.join(methods)}"
     return envelope(exc.status_code, _STATUS_CODES.get(exc.status_code, "HTTP_ERROR"), message,
-                    headers=getattr(exc, "headers", None))
+                    details={"allow": methods} if exc.status_code == 405 else None, headers=headers or None)
 
 
 def install(app: FastAPI) -> None:

@@ -214,5 +214,42 @@ class RoleRequest(Request):
     role: Literal["free", "pro", "admin"]
 
 
+# -- errors ---------------------------------------------------------------------------------
+class ErrorBody(BaseModel):
+    code: str = Field(description="machine-readable, e.g. INSUFFICIENT_CREDITS")
+    message: str
+    details: Any = None
+
+
+class ErrorEnvelope(BaseModel):
+    """Every 4xx and 5xx answer has this body."""
+
+    error: ErrorBody
+
+
+_ERROR_MEANINGS = {
+    400: "malformed request (Content-Length, cursor, Idempotency-Key)",
+    401: "missing, invalid or expired credentials",
+    402: "not enough credits",
+    403: "the caller's role may not do this",
+    404: "not found (or not the caller's)",
+    409: "conflicts with the resource's state",
+    413: "request body too large",
+    415: "content type not accepted",
+    422: "the request's fields are not valid",
+    429: "rate or quota exceeded",
+}
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The `responses` of a route's 4xx answers, each with the error envelope's schema."""
+    return {code: {"model": ErrorEnvelope, "description": _ERROR_MEANINGS[code]} for code in codes}
+
+
+# What any request with a body can meet in the middleware, and what any signed-in route can answer.
+BODY_ERRORS = (400, 413, 422)
+SIGNED_IN = (401, 422)
+
+
 def dump(model: BaseModel) -> dict[str, Any]:
     return model.model_dump(mode="json")

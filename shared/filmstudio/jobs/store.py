@@ -186,7 +186,7 @@ class JobStore:
         allowed_from = [s.value for s, targets in ALLOWED_TRANSITIONS.items() if to in targets]
         now = utcnow()
         actions = [JobRecord.status.set(to.value), JobRecord.updated_at.set(now), JobRecord.finished_at.set(now),
-                   JobRecord.version.set(JobRecord.version + 1)]
+                   JobRecord.version.set((JobRecord.version | 0) + 1)]
         if to == JobStatus.SUCCEEDED:
             actions.append(JobRecord.progress.set(100))
         actions += [getattr(JobRecord, name).set(value) for name, value in fields.items()]

@@ -142,7 +142,9 @@ def finish(job: Job, to: JobStatus, *, charged: int | None = None, **fields: Any
         try:
             commit(credits, close=close)
             break
-        except TransactWriteError:
+        except TransactWriteError as exc:
+            if getattr(exc, "cause_response_code", None) != "TransactionCanceledException":
+                raise  # not a condition or a conflict: a malformed request, which retrying will not mend
             if not still_open():
                 raise already_ended() from None
             how = CreditStore().closed_as(job.job_id, job.user_id) if close else None

@@ -12,6 +12,7 @@ from filmstudio.api.schemas import (
     RegisterResponse,
     Tokens,
     UserView,
+    errors,
 )
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
@@ -31,19 +32,19 @@ def _tokens(user_id: str, role: str, refresh_token: str) -> Tokens:
                   expires_in=ACCESS_TOKEN_SECONDS)
 
 
-@router.post("/register", status_code=201, response_model=RegisterResponse)
+@router.post("/register", status_code=201, response_model=RegisterResponse, responses=errors(400, 409, 413, 422))
 def register(body: RegisterRequest, users=Depends(deps.users), refresh=Depends(deps.refresh_tokens)):
     user = users.register(body.email, body.password, body.name)
     return RegisterResponse(user=user_view(user), tokens=_tokens(user.user_id, user.role, refresh.issue(user.user_id)))
 
 
-@router.post("/login", response_model=Tokens)
+@router.post("/login", response_model=Tokens, responses=errors(400, 401, 413, 422, 429))
 def login(body: LoginRequest, users=Depends(deps.users), refresh=Depends(deps.refresh_tokens)):
     user = users.authenticate(body.email, body.password)
     return _tokens(user.user_id, user.role, refresh.issue(user.user_id))
 
 
-@router.post("/refresh", response_model=Tokens)
+@router.post("/refresh", response_model=Tokens, responses=errors(400, 401, 413, 422))
 def refresh_tokens(body: RefreshRequest, users=Depends(deps.users), refresh=Depends(deps.refresh_tokens)):
     from filmstudio.auth.tokens import AuthError
     from filmstudio.errors import NotFoundError
@@ -56,7 +57,7 @@ def refresh_tokens(body: RefreshRequest, users=Depends(deps.users), refresh=Depe
     return _tokens(user.user_id, user.role, next_token)
 
 
-@router.post("/logout", status_code=204)
+@router.post("/logout", status_code=204, responses=errors(400, 413, 422))
 def logout(body: RefreshRequest, refresh=Depends(deps.refresh_tokens)):
     refresh.revoke(body.refresh_token)
     return Response(status_code=204)

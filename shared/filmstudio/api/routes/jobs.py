@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
 from filmstudio.api import cursor, deps
 from filmstudio.api.routes.projects import ProjectId
-from filmstudio.api.schemas import JobCreate, JobPage, JobView
+from filmstudio.api.schemas import JobCreate, JobPage, JobView, errors
 from filmstudio.errors import BadInputError, ConflictError, NotFoundError
 
 router = APIRouter(tags=["jobs"])
@@ -97,7 +97,8 @@ def _unclaim(user_id: str, key: str, job_id: str) -> None:
 
 # -- routes --------------------------------------------------------------------------------
 
-@router.post("/v1/projects/{project_id}/jobs", status_code=202, response_model=JobView)
+@router.post("/v1/projects/{project_id}/jobs", status_code=202, response_model=JobView,
+             responses=errors(400, 401, 402, 403, 404, 409, 413, 422, 429))
 def create(body: JobCreate, response: Response, project_id: str = ProjectId,
            idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
            principal=Depends(deps.current_principal), projects=Depends(deps.projects),
@@ -160,7 +161,7 @@ def _start(body: JobCreate, project_id: str, job_id: str, principal, credits, as
                      burn_subtitles=body.burn_subtitles)
 
 
-@router.get("/v1/jobs/{job_id}", response_model=JobView)
+@router.get("/v1/jobs/{job_id}", response_model=JobView, responses=errors(401, 404, 422))
 async def get(request: Request, job_id: str = JobId, principal=Depends(deps.current_principal), jobs=Depends(deps.jobs)):
     # A coroutine although it reads DynamoDB: clients poll this route, and one GetItem costs less
     # than FastAPI's hand-off of a plain function to a worker thread (on Lambda each invocation
@@ -169,7 +170,7 @@ async def get(request: Request, job_id: str = JobId, principal=Depends(deps.curr
 
 
 @router.get("/v1/jobs/{job_id}/outputs/{name}", status_code=307, response_class=Response,
-            responses={307: {"description": "redirect to the output's download URL"}})
+            responses={307: {"description": "redirect to the output's download URL"}, **errors(401, 404, 422)})
 def output(job_id: str = JobId, name: str = Path(pattern=r"^[a-z_]{1,32}$"),
            principal=Depends(deps.current_principal), jobs=Depends(deps.jobs)):
     """One output of a SUCCEEDED job: a redirect to a short-lived S3 URL (served directly by `filmstudio serve`)."""
@@ -191,7 +192,7 @@ def output(job_id: str = JobId, name: str = Path(pattern=r"^[a-z_]{1,32}$"),
                              headers={"Content-Length": str(obj["ContentLength"])})
 
 
-@router.get("/v1/projects/{project_id}/jobs", response_model=JobPage)
+@router.get("/v1/projects/{project_id}/jobs", response_model=JobPage, responses=errors(400, 401, 404, 422))
 def list_jobs(project_id: str = ProjectId, principal=Depends(deps.current_principal),
               projects=Depends(deps.projects), jobs=Depends(deps.jobs),
               limit: int = Query(20, ge=1, le=100),
@@ -208,7 +209,7 @@ def list_jobs(project_id: str = ProjectId, principal=Depends(deps.current_princi
                                                           scope=scope))
 
 
-@router.post("/v1/jobs/{job_id}/cancel", response_model=JobView)
+@router.post("/v1/jobs/{job_id}/cancel", response_model=JobView, responses=errors(400, 401, 404, 409, 413, 422))
 def cancel(job_id: str = JobId, principal=Depends(deps.current_principal), jobs=Depends(deps.jobs)):
     """Cancel wins or loses as one step: CANCELLED and the refund commit together, only while
     the job is open; a job that publish finished first answers 409 and keeps its film."""
