@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Iterator
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
@@ -83,6 +83,16 @@ def reserve_id(job_id: str) -> str:
 
 def close_id(job_id: str) -> str:
     return f"job#{job_id}#close"
+
+
+def day_count_id(day: str) -> str:
+    """The ledger item counting the jobs a user started on `day` (UTC, YYYY-MM-DD). It has no
+    `created_at`, so it is not in the by-time index that the ledger's listings read."""
+    return f"quota#day#{day}"
+
+
+def _today() -> str:
+    return _now().strftime("%Y-%m-%d")
 
 
 def _now() -> datetime:
@@ -154,6 +164,7 @@ class CreditStore:
         condition = UserRecord.credits_available >= credits
         if quota and quota.active_jobs is not None:
             condition &= UserRecord.active_jobs < quota.active_jobs
+        per_day = quota.jobs_per_day if quota else None
         entry = LedgerRecord(user_id=user_id, entry_id=reserve_id(job_id), kind="reserve", amount=-credits,
                              held_change=credits, job_id=job_id, note="job intake", created_at=_now())
         try:
@@ -164,10 +175,21 @@ class CreditStore:
                     UserRecord.credits_held.add(credits),
                     UserRecord.active_jobs.add(1),
                 ])
+                if per_day is not None:
+                    # The day's count rides in the same transaction, so concurrent starts cannot
+                    # pass the daily limit between a check and the reservation.
+                    tx.update(LedgerRecord(user_id=user_id, entry_id=day_count_id(_today())),
+                              actions=[LedgerRecord.amount.add(1), LedgerRecord.kind.set("quota")],
+                              condition=LedgerRecord.entry_id.does_not_exist() | (LedgerRecord.amount < per_day))
         except TransactWriteError as exc:
+            # PynamoDB sends puts before updates: [reserve entry, user, day count].
             reasons = _reasons(exc)
             if reasons and reasons[0] == "ConditionalCheckFailed":
                 return  # this job's reservation already exists: a retry, already held
+            if len(reasons) > 2 and reasons[2] == "ConditionalCheckFailed" and reasons[1] != "ConditionalCheckFailed":
+                started = self.jobs_started_today(user_id)
+                raise QuotaExceededError(f"{started} jobs started today (UTC); the limit is {per_day}",
+                                         details={"jobs_today": started, "limit": per_day}) from None
             if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
                 balance = self.balance(user_id)
                 if balance.available < credits:
@@ -231,13 +253,20 @@ class CreditStore:
         entry = self.entry(user_id, close_id(job_id))
         return entry.kind if entry else None
 
+    def jobs_started_today(self, user_id: str) -> int:
+        try:
+            return int(LedgerRecord.get(user_id, day_count_id(_today()), consistent_read=True).amount or 0)
+        except DoesNotExist:
+            return 0
+
     def check_daily_quota(self, user_id: str, quota: Quota) -> None:
+        """A cheap early refusal, before a script is analysed; the reservation enforces it atomically."""
         if quota.jobs_per_day is None:
             return
-        started = self.jobs_reserved_since(user_id, _now() - timedelta(days=1))
+        started = self.jobs_started_today(user_id)
         if started >= quota.jobs_per_day:
-            raise QuotaExceededError(f"{started} jobs started in the last 24 hours; the limit is {quota.jobs_per_day}",
-                                     details={"jobs_last_24h": started, "limit": quota.jobs_per_day})
+            raise QuotaExceededError(f"{started} jobs started today (UTC); the limit is {quota.jobs_per_day}",
+                                     details={"jobs_today": started, "limit": quota.jobs_per_day})
 
 
 def iter_ledger(store: CreditStore, user_id: str) -> Iterator[Entry]:

@@ -233,8 +233,12 @@ def publish_stage(ctx: StageContext, job_id: str, outputs_key: str) -> dict[str,
         accounting.finish(job, JobStatus.SUCCEEDED, charged=accounting.charge(job, duration), outputs=outputs,
                           duration=duration)
     except IllegalTransitionError:
-        # A retried publish finds it SUCCEEDED; a cancel that won finds it CANCELLED.
-        return {"status": ctx.jobs.get(job_id).status.value}
+        # A retried publish finds it SUCCEEDED; a cancel that won finds it CANCELLED, and the
+        # copies made for a film nobody will be given are removed.
+        status = ctx.jobs.get(job_id).status
+        if status != JobStatus.SUCCEEDED:
+            ctx.artifacts.delete_prefix(final_key(job.user_id, job.project_id, job_id, ""))
+        return {"status": status.value}
     return {"status": JobStatus.SUCCEEDED.value}
 
 

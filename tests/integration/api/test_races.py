@@ -228,6 +228,12 @@ def test_cancel_that_reaches_publish_first_wins(studio, account):
     answers = _cancel_together(api, headers, job_id)  # publish is held just before its transaction
     _settle(cloud, gate, [job_id])
     _assert_cancel_won(api, headers, job_id, answers, before)
+    # Publish had copied the film out before it lost; nothing of it is left under final/.
+    from filmstudio.aws import client
+    from filmstudio.settings import get_settings
+
+    listed = client("s3").list_objects_v2(Bucket=get_settings().bucket, Prefix=f"users/")
+    assert not [o["Key"] for o in listed.get("Contents", []) if f"/final/{job_id}/" in o["Key"]]
 
 
 def test_publish_that_commits_first_makes_every_cancel_409_and_charges_once(studio, account):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
@@ -198,3 +199,33 @@ def test_grants_must_be_positive(api_aws, make_user, amount):
 
     with pytest.raises(BadInputError):
         CreditStore().grant(make_user().user_id, amount)
+
+
+def test_the_daily_job_quota_holds_under_concurrent_starts(client, make_user, monkeypatch):
+    """The day's count is part of the reservation's transaction: twelve simultaneous starts
+    against a daily limit of three start three, whatever the early check saw."""
+    from filmstudio import credits as credit_module
+    from filmstudio.credits import CreditStore, Quota, iter_ledger
+
+    monkeypatch.setitem(credit_module.QUOTAS, "pro", Quota(active_jobs=None, jobs_per_day=3))
+    monkeypatch.setattr(CreditStore, "check_daily_quota", lambda self, user_id, quota: None)  # only the atomic one
+    user = make_user(role="pro", credits=500)
+    project = client.post("/v1/projects", json={"name": "daily"}, headers=user.headers).json()
+    barrier = threading.Barrier(12)
+
+    def start(_):
+        barrier.wait()
+        return client.post(f"/v1/projects/{project['project_id']}/jobs", json={"script": SCRIPT},
+                           headers=user.headers)
+
+    with ThreadPoolExecutor(12) as pool:
+        results = list(pool.map(start, range(12)))
+    assert sorted(r.status_code for r in results) == [202] * 3 + [429] * 9
+    assert {r.json()["error"]["code"] for r in results if r.status_code == 429} == {"QUOTA_EXCEEDED"}
+    accepted = {r.json()["job_id"] for r in results if r.status_code == 202}
+    held = sum(r.json()["credits"]["reserved"] for r in results if r.status_code == 202)
+    after = balance(user.user_id)
+    assert (after.available, after.held, after.active_jobs) == (500 - held, held, 3)
+    reserves = {e.job_id for e in iter_ledger(CreditStore(), user.user_id) if e.kind == "reserve"}
+    assert reserves == accepted
+    assert CreditStore().jobs_started_today(user.user_id) == 3
