@@ -231,10 +231,12 @@ class CreditStore:
             reasons = _reasons(exc)
             if "ConditionalCheckFailed" not in reasons:
                 raise
-            # [reserve exists, close absent, held covers it, job not cancelled]: only the second
-            # and fourth are expected (a retry; a cancel racing publish). The others mean the books
-            # disagree with the job, which someone must look at.
-            if reasons[0] == "ConditionalCheckFailed" or (len(reasons) > 2 and reasons[2] == "ConditionalCheckFailed"):
+            # PynamoDB sends condition checks, then puts, then updates: [reserve exists, (job not
+            # cancelled), close absent, held covers it]. A closed entry (a retry) and a cancelled
+            # job (a cancel racing publish) are expected; a missing reservation or a held balance
+            # too small means the books disagree with the job, which someone must look at.
+            failed = [r == "ConditionalCheckFailed" for r in reasons]
+            if failed[0] or (len(failed) > 1 and failed[-1] and not failed[-2]):
                 log.error("credits: cannot %s job %s for user %s (%s credits): %s", kind, job_id, user_id, credits,
                           reasons)
             return False
