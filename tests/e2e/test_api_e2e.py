@@ -79,8 +79,12 @@ def test_register_upload_render_download_settle(api, cloud):
     redirect = api.get(f"/v1/jobs/{job_id}/outputs/film", headers=auth, follow_redirects=False)
     assert redirect.status_code == 307 and key in unquote(redirect.headers["location"])
 
+    # Charged what the film rendered, at the estimate's price, never more than the estimate.
+    from filmstudio.pipeline.accounting import cost
+
+    charged = min(estimate, cost(job["duration"], "preview"))
+    assert job["credits"]["settled"] == charged and job["credits"]["refunded"] == estimate - charged
     credits = api.get("/v1/me/credits", headers=auth).json()
-    assert credits["available"] == start_credits - estimate and credits["held"] == 0
+    assert credits["available"] == start_credits - charged and credits["held"] == 0
     kinds = [(e["kind"], e["job_id"]) for e in credits["ledger"]]
     assert ("settle", job_id) in kinds and ("reserve", job_id) in kinds and ("refund", job_id) not in kinds
-    assert job["credits"]["settled"] == estimate
