@@ -33,6 +33,7 @@ LONG_WORD = 15
 LETTERS_PER_SYLLABLE_UNKNOWN = 3
 SYMBOL_SYLLABLES = 1
 _DIGITS = re.compile(r"[0-9]+")
+_ASCII_SYMBOLS = re.compile(r"[$+<=>|~]")  # the ASCII characters in Unicode's Sm and Sc categories
 
 _INDIC = {base + off: off for base in INDIC_BLOCKS.values() for off in range(0x80)}
 _VOWEL_GROUPS = re.compile(r"[aeiouyáéíóúàèìòùâêîôûäëïöüãõåæœ]+", re.I)
@@ -82,7 +83,10 @@ def syllables(text: str) -> int:
         count += max(1, groups)
     # Numbers are read out ("1984": nineteen eighty-four), symbols and emoji by their names.
     count += sum(_number_syllables(len(run)) for run in _DIGITS.findall(text))
-    count += sum(SYMBOL_SYLLABLES for ch in text if unicodedata.category(ch) in ("So", "Sm", "Sc"))
+    if text.isascii():
+        count += SYMBOL_SYLLABLES * len(_ASCII_SYMBOLS.findall(text))
+    else:
+        count += sum(SYMBOL_SYLLABLES for ch in text if unicodedata.category(ch) in ("So", "Sm", "Sc"))
     return int(round(count))
 
 

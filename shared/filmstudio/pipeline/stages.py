@@ -104,6 +104,11 @@ def _render_missing(ctx: StageContext, clock: StageClock, key: str, render, ext:
     if ctx.artifacts.exists(key):
         clock.reused += 1
         return
+    if clock.rendered and ctx.jobs.get(clock.job_id).terminal:
+        # Cancelled (or failed elsewhere) while this task works through its shots: stop rendering
+        # for a film nobody will get. Checked between renders, not before the first: the stage
+        # checked the job when it started.
+        raise IllegalTransitionError(f"job {clock.job_id} ended; stage {clock.stage} stops")
     with tempfile.TemporaryDirectory(prefix="filmstudio-") as tmp:
         out = Path(tmp) / f"out{ext}"
         meta = render(out, Path(tmp)) or {}

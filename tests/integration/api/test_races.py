@@ -182,9 +182,11 @@ def test_cancel_while_queued_before_the_execution_starts(studio, account):
         assert created.result().status_code == 202
     _settle(cloud, gate, [job_id])
     _assert_cancel_won(api, headers, job_id, answers, before)
-    # The execution started after the cancel and was stopped at once; no stage did any work.
-    assert _execution_status(job_id) == "ABORTED"
-    assert JobStore().get(job_id).timings == {}
+    # The execution started after the cancel and was stopped at once (moto may report a stopped
+    # execution as FAILED when its interpreter trips over the stop); no stage did any work.
+    assert _execution_status(job_id) in ("ABORTED", "FAILED")
+    done = JobStore().get(job_id)
+    assert done.timings == {} and done.error is None and done.status.value == "CANCELLED"
 
 
 @pytest.mark.parametrize("stage", ["analyze", "plan", "storyboard", "motion", "speech", "music", "compose",
