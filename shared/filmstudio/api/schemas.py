@@ -45,7 +45,8 @@ class RefreshRequest(Request):
 
 class Tokens(BaseModel):
     access_token: str
-    refresh_token: str
+    # null when the caller asked for the cookie transport (X-Refresh-Transport: cookie)
+    refresh_token: str | None
     token_type: Literal["Bearer"] = "Bearer"
     expires_in: int
 
