@@ -153,6 +153,7 @@ class JobCreate(Request):
 class JobErrorView(BaseModel):
     stage: str
     reason: str
+    code: str = ""  # the error's type, e.g. StageFailedError or States.Timeout
 
 
 class CreditsView(BaseModel):

@@ -17,6 +17,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, log_level: str = "info",
 
     import uvicorn
 
+    from filmstudio.api import web_static
     from filmstudio.api.app import create_app
     from filmstudio.localcloud import LocalCloud
 
@@ -24,7 +25,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, log_level: str = "info",
     os.environ["FILMSTUDIO_SERVE_MEDIA"] = "1"
     try:
         with LocalCloud():  # its moto fixes give the API DynamoDB's atomic writes and S3's event order
-            server = uvicorn.Server(uvicorn.Config(create_app(), host=host, port=port, log_level=log_level,
+            app = create_app()
+            web_static.mount(app)  # the web studio at /, beside the API (never on Lambda)
+            server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=log_level,
                                                    lifespan="off"))
             if on_ready:
                 on_ready(server)

@@ -45,10 +45,42 @@ class SceneView(BaseModel):
     shots: list[ShotView]
 
 
+class StageView(BaseModel):
+    stage: str
+    done: int  # tasks finished
+    total: int | None  # tasks the stage has, once the plan is known
+    rendered: int
+    reused: int
+
+
 class ScenesView(BaseModel):
     job_id: str
     status: str
+    stage: str | None
+    progress: float
+    stages: list[StageView]
     scenes: list[SceneView]
+
+
+def _stages(job, plan) -> list[StageView]:
+    """Each stage's tasks done out of its total, from the job's stage spans: the media stages run
+    side by side, so one 'current stage' cannot say how far each of them is."""
+    from filmstudio.models.job import STAGES
+
+    totals: dict[str, int] = {"analyze": 1, "plan": 1, "music": 1, "compose": 1, "publish": 1}
+    if plan is not None:
+        totals |= {"storyboard": len(plan.scenes), "motion": len(plan.scenes), "speech": len(plan.lines())}
+    out = []
+    for name in STAGES:
+        timing = job.timings.get(name)
+        out.append(StageView(stage=name, done=timing.tasks if timing else 0, total=totals.get(name),
+                             rendered=timing.rendered if timing else 0, reused=timing.reused if timing else 0))
+    return out
+
+
+def _view(job, plan, scenes) -> ScenesView:
+    return ScenesView(job_id=job.job_id, status=job.status.value, stage=job.stage,
+                      progress=round(min(100.0, job.progress), 1), stages=_stages(job, plan), scenes=scenes)
 
 
 def _manifest_and_plan(job):
@@ -100,7 +132,7 @@ def job_scenes(request: Request, job_id: str = JobId, principal=Depends(deps.cur
     job = jobs.get_owned(job_id, principal.user_id)
     store, manifest, plan = _manifest_and_plan(job)
     if manifest is None:  # the plan stage has not run yet
-        return ScenesView(job_id=job_id, status=job.status.value, scenes=[])
+        return _view(job, None, [])
     needs: dict[str, list[str]] = {}
     for scene in plan.scenes:
         needs[scene.id] = ([manifest.panels[s.id] for s in scene.shots] + [manifest.clips[s.id] for s in scene.shots]
@@ -118,7 +150,7 @@ def job_scenes(request: Request, job_id: str = JobId, principal=Depends(deps.cur
         scenes.append(SceneView(scene_id=scene.id, index=scene.index, heading=scene.heading, duration=scene.duration,
                                 state=state, artifacts=len(needs[scene.id]), rendered=rendered, reused=reused,
                                 shots=shots))
-    return ScenesView(job_id=job_id, status=job.status.value, scenes=scenes)
+    return _view(job, plan, scenes)
 
 
 @router.get("/v1/jobs/{job_id}/panels/{shot_id}", status_code=307, response_class=Response,
