@@ -19,12 +19,9 @@ WEB_PREFIX = "web/"
 WEB_PATH_PATTERN = "web/*"  # the CloudFront behaviour, and the objects CloudFront may read
 STAGING_ROOT = Path(__file__).resolve().parent / ".staging"
 
-# Requests for a folder get its index; /web (no slash) is sent to /web/ so the page's relative URLs resolve.
+# A request for a folder (/web/) gets its index.html; every route of the app is a #fragment of that page.
 INDEX_FUNCTION = """function handler(event) {
   var request = event.request;
-  if (request.uri === '/web') {
-    return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/web/' } } };
-  }
   if (request.uri.endsWith('/')) { request.uri += 'index.html'; }
   return request;
 }
