@@ -20,6 +20,14 @@ RENDER_TIMEOUT_MS = 240_000
 # Devanagari, Bengali, Tamil, Telugu: each must be drawn with the font the studio serves for it.
 INDIC = "नमस्ते दुनिया\nনমস্কার পৃথিবী\nவணக்கம் உலகம்\nనమస్కారం ప్రపంచం\n"
 FONT_FACES = ("FS Devanagari", "FS Bengali", "FS Tamil", "FS Telugu")
+TAMIL = """மீனவன்
+
+விடியற்காலையில் கடற்கரையில் படகுகள் கிளம்பின. மீனவர் சேகர் தன் மகன் பாலுவுடன் வலையைத் தயார் செய்தார்.
+
+"அப்பா, இன்று நிறைய மீன் கிடைக்குமா?" என்று பாலு கேட்டான்.
+
+"கடல் தாய் கொடுப்பதை வாங்கிக் கொள்வோம்," என்றார் சேகர்.
+"""
 
 
 def _watch_console(page, problems: list[str]) -> None:
@@ -86,8 +94,19 @@ def test_director_session(served, browser, shots):
     assert set(FONT_FACES) <= set(loaded), loaded
     shots(page, "02-indic-editor")
 
-    # -- the plan before rendering ---------------------------------------------------------------
-    page.get_by_label("Script text").fill(script)
+    # -- a Tamil script, its language chosen by hand: the plan shows it in its own script -----------
+    page.get_by_label("Script text").fill(TAMIL)
+    page.get_by_label("Language").select_option("ta")
+    _plan(page)
+    assert "Tamil" in page.locator("#plan-summary").inner_text() and "chosen by you" in page.locator("#plan-summary").inner_text()
+    assert "கடல் தாய்" in page.locator("#plan-scenes").inner_text()
+    shots(page, "03-plan-tamil")
+    page.get_by_label("Language").select_option("")
+
+    # -- the plan before rendering, of a script opened from a file ------------------------------------
+    page.get_by_label("…or open a .fountain or .txt file").set_input_files(str(EXAMPLES / "the_lighthouse_keeper.fountain"))
+    page.wait_for_function("() => document.querySelector('#script').value.includes('LIGHTHOUSE LANTERN ROOM')")
+    assert page.get_by_label("Script text").input_value() == script
     _plan(page)
     assert page.locator("#scene-count").inner_text() == "3 scenes"
     assert page.locator("#character-count").inner_text() == "2 characters"
@@ -97,13 +116,13 @@ def test_director_session(served, browser, shots):
     estimate = int(page.locator("#estimate-credits").inner_text())
     assert estimate > 0 and int(page.locator("#estimate-balance").inner_text()) == 30
     plan_seconds = float(page.locator("#plan-duration").get_attribute("data-seconds"))
-    shots(page, "03-plan")
+    shots(page, "04-plan")
 
     # -- render: live progress, the storyboard appears while it runs -----------------------------
     page.get_by_role("button", name="Render", exact=True).click()
     page.wait_for_selector("#board img.panel", timeout=RENDER_TIMEOUT_MS)
     status_when_first_panel = page.locator("#render-section").get_attribute("data-status")
-    shots(page, "04-rendering")
+    shots(page, "05-rendering")
     _wait_for_job(page, 0)
     assert status_when_first_panel in ("QUEUED", "RUNNING")  # drawn panels shown before the film was done
     assert page.locator("#render-section").get_attribute("data-status") == "SUCCEEDED", \
@@ -125,7 +144,7 @@ def test_director_session(served, browser, shots):
     for link in ("#download-mp4", "#download-srt", "#download-vtt"):
         assert page.locator(link).get_attribute("href").startswith("blob:")
     page.locator("#film").evaluate("v => v.pause()")
-    shots(page, "05-film")
+    shots(page, "06-film")
 
     # -- edit one scene's dialogue, render again: the other scenes are reused --------------------
     edited = script.replace("Then we light the lamp early.", "Then we light the lamp right now, before dark.")
@@ -138,7 +157,7 @@ def test_director_session(served, browser, shots):
     states = {el.get_attribute("data-scene-id"): el.get_attribute("data-state")
               for el in page.locator("#board .scene-card").all()}
     assert states == {"s1": "rendered", "s2": "reused", "s3": "reused"}, states
-    shots(page, "06-rerender")
+    shots(page, "07-rerender")
 
     # -- cancel a job ------------------------------------------------------------------------------
     page.get_by_label("Script text").fill(edited.replace("They made it home.", "They all made it home."))
@@ -148,7 +167,7 @@ def test_director_session(served, browser, shots):
     page.locator("#jobs tbody tr").first.get_by_role("button", name=re.compile("^Cancel job")).click()
     page.wait_for_selector("#jobs tbody tr[data-status=CANCELLED]")
     assert page.locator("#jobs tbody tr").first.get_attribute("data-status") == "CANCELLED"
-    shots(page, "07-jobs")
+    shots(page, "08-jobs")
 
     # -- credits: balance and ledger ---------------------------------------------------------------
     page.get_by_role("link", name="Credits").click()
@@ -156,7 +175,7 @@ def test_director_session(served, browser, shots):
     ledger = page.locator(".ledger").inner_text()
     assert "settle" in ledger and "refund" in ledger and "grant" in ledger
     assert int(page.locator("#available").inner_text()) == 30 - 2 * estimate
-    shots(page, "08-credits")
+    shots(page, "09-credits")
 
     # -- a reload keeps the login (the cookie), and the page fits 375 px ----------------------------
     phone = context.new_page()
@@ -167,7 +186,7 @@ def test_director_session(served, browser, shots):
     wide = phone.evaluate("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 376 "
                           "&& !e.closest('.table-wrap')).map(e => e.tagName + '.' + e.className + '#' + e.id).slice(0, 8)")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375, wide
-    shots(phone, "09-project-375px")
+    shots(phone, "10-project-375px")
     phone.close()
 
     # -- another user: that project is "not found" ---------------------------------------------------
@@ -179,7 +198,7 @@ def test_director_session(served, browser, shots):
     stranger.wait_for_selector("#not-found")
     assert stranger.get_by_role("heading", level=1).inner_text() == "Not found"
     assert "The Lighthouse Keeper" not in stranger.content()
-    shots(stranger, "10-not-found")
+    shots(stranger, "11-not-found")
     stranger_context.close()
 
     context.close()

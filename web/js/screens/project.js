@@ -132,7 +132,7 @@ export async function projectScreen(main, projectId) {
         h("span", { id: "scene-count" }, `${p.scenes.length} scene${p.scenes.length === 1 ? "" : "s"}`), " · ",
         h("span", { id: "character-count" }, `${cast.length} character${cast.length === 1 ? "" : "s"}`), " · ",
         h("span", { id: "plan-duration", "data-seconds": p.duration }, seconds(p.duration)), " · ",
-        `${languageName(lang.language)} (${lang.writing_system}${lang.romanized ? ", romanised" : ""}), `,
+        `${languageName(lang.language)} (${lang.writing_system} script${lang.romanized ? ", romanised" : ""}), `,
         chosen ? "chosen by you" : `detected, ${Math.round(lang.confidence * 100)}% sure`),
       h("p", { id: "estimate", class: estimate.affordable ? "ok" : "error" },
         "Estimated cost: ", h("strong", { id: "estimate-credits" }, String(estimate.credits)), ` credits (${estimate.tier})`,
