@@ -14,6 +14,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, log_level: str = "info",
     """Run the API on http://host:port until interrupted. `on_ready(server)` is called with the
     uvicorn server before it starts (set `server.should_exit = True` to stop it)."""
     import os
+    import sys
 
     import uvicorn
 
@@ -26,7 +27,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, log_level: str = "info",
     try:
         with LocalCloud():  # its moto fixes give the API DynamoDB's atomic writes and S3's event order
             app = create_app()
-            web_static.mount(app)  # the web studio at /, beside the API (never on Lambda)
+            if not web_static.mount(app):  # the web studio at /, beside the API (never on Lambda)
+                print(f"filmstudio serve: no web studio at {web_static.WEB_DIR}; serving the API only", file=sys.stderr)
             server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=log_level,
                                                    lifespan="off"))
             if on_ready:

@@ -94,3 +94,45 @@ def test_scenes_before_the_plan_stage_and_for_a_stranger(client, alice, bob):
     assert client.get(f"/v1/jobs/{jid}/scenes", headers=bob.headers).status_code == 404
     r = client.get(f"/v1/jobs/{jid}/panels/s1-sh1", headers=alice.headers)
     assert r.status_code == 404 and r.json()["error"]["code"] == "PANEL_NOT_FOUND"
+
+
+@pytest.fixture
+def served_app(api_aws):
+    """The app as `filmstudio serve` builds it: the API plus the web studio's files."""
+    from fastapi.testclient import TestClient
+
+    from filmstudio.api import web_static
+    from filmstudio.api.app import create_app
+
+    app = create_app()
+    assert web_static.mount(app)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+def test_the_studio_is_served_at_the_root_with_its_security_headers(served_app):
+    r = served_app.get("/")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert '<script type="module" src="js/main.js">' in r.text
+    csp = r.headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp and "unsafe" not in csp
+    assert r.headers["x-content-type-options"] == "nosniff" and "max-age=" in r.headers["strict-transport-security"]
+    assert served_app.get("/js/main.js").headers["content-type"].startswith("text/javascript")
+    font = served_app.get("/fonts/tamil.ttf")
+    assert font.status_code == 200 and font.headers["content-type"] == "font/ttf" and len(font.content) > 10_000
+
+
+def test_the_static_mount_leaves_the_api_its_own_answers_and_never_leaves_web(served_app):
+    r = served_app.get("/v1/no-such-route")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "NOT_FOUND"
+    assert served_app.post("/v1/no-such-route", json={}).status_code == 404
+    assert served_app.get("/health").json() == {"status": "ok"}
+    for escape in ("/../pyproject.toml", "/%2e%2e/pyproject.toml", "/js/../../pyproject.toml", "/fonts/../../x.ttf",
+                   "/fonts/latin.ttf", "/no-such-file.js"):
+        r = served_app.get(escape)
+        assert r.status_code == 404 and r.json()["error"]["code"] == "NOT_FOUND", escape
+
+
+def test_the_lambda_app_does_not_serve_the_studio(client):
+    r = client.get("/")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "NOT_FOUND"
