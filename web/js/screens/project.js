@@ -38,6 +38,7 @@ export async function projectScreen(main, projectId) {
   drafts.set(projectId, draft);
   let planned = null; // {text, options, response} of the last plan shown
   let shownJob = null;
+  let lastStatus = null; // of the job shown: the jobs table is reloaded when it changes
   let timer = null;
   let stopped = false;
   const panelBlobs = new Map(); // panel URL -> blob URL: each panel is fetched once
@@ -186,6 +187,7 @@ export async function projectScreen(main, projectId) {
   function watch(jobId) {
     clearTimeout(timer);
     shownJob = jobId;
+    lastStatus = null;
     renderSection.dataset.jobId = jobId;
     renderSection.dataset.status = "";
     filmSection.hidden = true;
@@ -207,6 +209,7 @@ export async function projectScreen(main, projectId) {
       return;
     }
     showProgress(job, scenes);
+    if (job.status !== lastStatus) { lastStatus = job.status; if (!TERMINAL.has(job.status)) loadJobs(); }
     if (TERMINAL.has(job.status)) {
       loadJobs();
       if (job.status === "SUCCEEDED") showFilm(job);
