@@ -82,6 +82,8 @@ def test_plan_refuses_bad_input_and_other_users_projects(client, alice, bob):
     pid = client.post("/v1/projects", json={"name": "p"}, headers=alice.headers).json()["project_id"]
     r = client.post(f"/v1/projects/{pid}/plan", json={"script": SCRIPT, "language": "xx"}, headers=alice.headers)
     assert r.status_code == 422 and r.json()["error"]["code"] not in ("INTERNAL_ERROR", None)
+    r = client.post(f"/v1/projects/{pid}/plan", json={"script": SCRIPT, "tier": "studio"}, headers=alice.headers)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "TIER_NOT_ALLOWED"
     r = client.post(f"/v1/projects/{pid}/plan", json={"script": SCRIPT}, headers=bob.headers)
     assert r.status_code == 404 and r.json()["error"]["code"] == "PROJECT_NOT_FOUND"
 
@@ -136,3 +138,15 @@ def test_the_static_mount_leaves_the_api_its_own_answers_and_never_leaves_web(se
 def test_the_lambda_app_does_not_serve_the_studio(client):
     r = client.get("/")
     assert r.status_code == 404 and r.json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_a_failed_job_says_its_stage_reason_and_code(client, alice):
+    from filmstudio.jobs.store import JobStore
+
+    pid = client.post("/v1/projects", json={"name": "p"}, headers=alice.headers).json()["project_id"]
+    jid = client.post(f"/v1/projects/{pid}/jobs", json={"script": SCRIPT}, headers=alice.headers).json()["job_id"]
+    JobStore().fail(jid, "compose", "the disk is full", "StageFailedError")
+    error = client.get(f"/v1/jobs/{jid}", headers=alice.headers).json()["error"]
+    assert error == {"stage": "compose", "reason": "the disk is full", "code": "StageFailedError"}
+    listed = client.get(f"/v1/projects/{pid}/jobs", headers=alice.headers).json()["items"][0]["error"]
+    assert listed["code"] == "StageFailedError"

@@ -44,7 +44,11 @@ def preview_plan(body: PlanRequest, project_id: str = ProjectId, principal=Depen
     from filmstudio.pipeline import accounting
     from filmstudio.pipeline.intake import validate_script
 
+    from filmstudio.auth.tokens import ForbiddenError
+
     projects.get(principal.user_id, project_id)
+    if body.tier == "studio" and principal.tier != "studio":  # the same refusal a job would get
+        raise ForbiddenError(f"the {principal.role} plan renders in the preview tier only", code="TIER_NOT_ALLOWED")
     _, plan = validate_script(body.script.encode("utf-8"), "script.txt", body.language, body.tier)
     cost = accounting.estimate(plan, body.tier)
     available = credits.balance(principal.user_id).available
