@@ -129,6 +129,23 @@ class StorageStack(Stack):
             )
         )
 
+        # ... and the web studio's files (cdk/web_site.py), on the same terms.
+        from cdk.web_site import WEB_PATH_PATTERN
+
+        self.bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudFrontReadsTheWebStudio",
+                principals=[iam.ServicePrincipal("cloudfront.amazonaws.com")],
+                actions=["s3:GetObject"],
+                resources=[self.bucket.arn_for_objects(WEB_PATH_PATTERN)],
+                conditions={
+                    "StringEquals": {"AWS:SourceAccount": self.account},
+                    "ArnLike": {"AWS:SourceArn": self.format_arn(
+                        service="cloudfront", region="", resource="distribution", resource_name="*")},
+                },
+            )
+        )
+
         self.tables: dict[str, dynamodb.Table] = {}
         self.table_shapes: dict[str, TableShape] = {}
         for settings_attr, model in sorted(table_models.items()):

@@ -242,6 +242,11 @@ def run_the_work(cloud, tmp_path, monkeypatch) -> None:
         cloud.wait(job["job_id"], timeout=300)
         done = api.get(f"/v1/jobs/{job['job_id']}", headers=auth).json()
         assert done["status"] == "SUCCEEDED", done
+        # the web studio's reads: the plan before a job, the job scene by scene, a drawn panel
+        assert api.post(f"/v1/projects/{pid}/plan", json={"script": SCRIPT}, headers=auth).status_code == 200
+        scenes = api.get(f"/v1/jobs/{job['job_id']}/scenes", headers=auth).json()["scenes"]
+        shot = scenes[0]["shots"][0]["shot_id"]
+        assert api.get(f"/v1/jobs/{job['job_id']}/panels/{shot}", headers=auth, follow_redirects=False).status_code == 307
         api.get("/v1/me/credits", headers=auth)
         other = api.post(f"/v1/projects/{pid}/jobs", json={"script": SCRIPT + "\nVIKRAM\nStill here.\n"},
                          headers=auth).json()

@@ -47,7 +47,8 @@ def test_final_outputs_require_signed_urls_when_a_signing_key_is_configured(regi
     studio, outdir = regional
     edge = json.loads((outdir / studio.edge.template_file).read_text())
     (dist,) = [r for r in edge["Resources"].values() if r["Type"] == "AWS::CloudFront::Distribution"]
-    (behaviour,) = dist["Properties"]["DistributionConfig"]["CacheBehaviors"]
+    (behaviour,) = [b for b in dist["Properties"]["DistributionConfig"]["CacheBehaviors"]
+                    if b["PathPattern"] == "users/*/final/*"]
     (group,) = behaviour["TrustedKeyGroups"]
     key_group = edge["Resources"][group["Ref"]]["Properties"]["KeyGroupConfig"]
     (key_ref,) = key_group["Items"]

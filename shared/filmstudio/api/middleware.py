@@ -17,7 +17,7 @@ DEFAULT_BODY_LIMIT = 64 * 1024
 # only with ensure_ascii; clients send UTF-8, so 2.5 MiB leaves room for any 1 MB script.
 JOB_BODY_LIMIT = int(2.5 * 1024 * 1024)
 _LIMITS: tuple[tuple[re.Pattern, int], ...] = (
-    (re.compile(r"^/v1/projects/[^/]+/jobs/?$"), JOB_BODY_LIMIT),
+    (re.compile(r"^/v1/projects/[^/]+/(jobs|plan)/?$"), JOB_BODY_LIMIT),
 )
 
 

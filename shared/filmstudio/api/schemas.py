@@ -45,7 +45,8 @@ class RefreshRequest(Request):
 
 class Tokens(BaseModel):
     access_token: str
-    refresh_token: str
+    # null when the caller asked for the cookie transport (X-Refresh-Transport: cookie)
+    refresh_token: str | None
     token_type: Literal["Bearer"] = "Bearer"
     expires_in: int
 
@@ -154,6 +155,7 @@ class JobCreate(Request):
 class JobErrorView(BaseModel):
     stage: str
     reason: str
+    code: str = ""  # the error's type, e.g. StageFailedError or States.Timeout
 
 
 class CreditsView(BaseModel):

@@ -14,9 +14,11 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, log_level: str = "info",
     """Run the API on http://host:port until interrupted. `on_ready(server)` is called with the
     uvicorn server before it starts (set `server.should_exit = True` to stop it)."""
     import os
+    import sys
 
     import uvicorn
 
+    from filmstudio.api import web_static
     from filmstudio.api.app import create_app
     from filmstudio.localcloud import LocalCloud
 
@@ -24,7 +26,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, log_level: str = "info",
     os.environ["FILMSTUDIO_SERVE_MEDIA"] = "1"
     try:
         with LocalCloud():  # its moto fixes give the API DynamoDB's atomic writes and S3's event order
-            server = uvicorn.Server(uvicorn.Config(create_app(), host=host, port=port, log_level=log_level,
+            app = create_app()
+            if not web_static.mount(app):  # the web studio at /, beside the API (never on Lambda)
+                print(f"filmstudio serve: no web studio at {web_static.WEB_DIR}; serving the API only", file=sys.stderr)
+            server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=log_level,
                                                    lifespan="off"))
             if on_ready:
                 on_ready(server)

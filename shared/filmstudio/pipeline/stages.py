@@ -114,7 +114,8 @@ def _render_missing(ctx: StageContext, clock: StageClock, key: str, render, ext:
         meta = render(out, Path(tmp)) or {}
         if not out.exists() or out.stat().st_size == 0:
             raise StageFailedError(clock.stage, f"the engine wrote no output for {key}")
-        ctx.artifacts.put_file(key, out, content_type, metadata={**(metadata or {}), **meta})
+        # job-id: which job made it, so the API can tell a director which scenes were reused.
+        ctx.artifacts.put_file(key, out, content_type, metadata={**(metadata or {}), **meta, "job-id": clock.job_id})
     clock.rendered += 1
 
 

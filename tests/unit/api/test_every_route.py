@@ -100,6 +100,9 @@ def test_every_route(call, app):
     assert call("GET", f"/v1/jobs/{jid}", token=token)[1]["status"] == "QUEUED"
     assert [j["job_id"] for j in call("GET", f"/v1/projects/{pid}/jobs", token=token)[1]["items"]] == [jid]
     assert call("GET", f"/v1/jobs/{jid}/outputs/film", token=token)[0] == 404  # not finished
+    assert call("POST", f"/v1/projects/{pid}/plan", json_body={"script": SCRIPT}, token=token)[1]["estimate"]["credits"]
+    assert call("GET", f"/v1/jobs/{jid}/scenes", token=token)[1]["scenes"] == []  # the plan stage has not run
+    assert call("GET", f"/v1/jobs/{jid}/panels/s1-sh1", token=token)[0] == 404
     assert call("POST", f"/v1/jobs/{jid}/cancel", token=token)[1]["status"] == "CANCELLED"
     # admin (refused for this free user; granted for an admin)
     assert call("POST", f"/v1/admin/users/{me['user_id']}/credits", json_body={"amount": 5}, token=token)[0] == 403
