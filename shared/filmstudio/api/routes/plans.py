@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from filmstudio.api import deps
 from filmstudio.api.routes.projects import ProjectId
-from filmstudio.api.schemas import Language, Request
+from filmstudio.api.schemas import Language, Request, errors
 
 router = APIRouter(tags=["jobs"])
 
@@ -37,7 +37,8 @@ class PlanPreview(BaseModel):
     estimate: PlanEstimate
 
 
-@router.post("/v1/projects/{project_id}/plan", response_model=PlanPreview)
+@router.post("/v1/projects/{project_id}/plan", response_model=PlanPreview,
+             responses=errors(400, 401, 403, 404, 413, 422))
 def preview_plan(body: PlanRequest, project_id: str = ProjectId, principal=Depends(deps.current_principal),
                  projects=Depends(deps.projects), credits=Depends(deps.credits)):
     # Imported here: planning pulls in script analysis, which the rest of the API never needs.

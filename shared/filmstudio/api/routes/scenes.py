@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from filmstudio.api import deps
 from filmstudio.api.routes.jobs import JobId
+from filmstudio.api.schemas import errors
 from filmstudio.errors import NotFoundError
 
 router = APIRouter(tags=["jobs"])
@@ -126,7 +127,7 @@ def _panel_url(base_url: str, job_id: str, shot_id: str) -> str:
     return f"{base_url.rstrip('/')}/v1/jobs/{job_id}/panels/{shot_id}"
 
 
-@router.get("/v1/jobs/{job_id}/scenes", response_model=ScenesView)
+@router.get("/v1/jobs/{job_id}/scenes", response_model=ScenesView, responses=errors(401, 404, 422))
 def job_scenes(request: Request, job_id: str = JobId, principal=Depends(deps.current_principal),
                jobs=Depends(deps.jobs)):
     job = jobs.get_owned(job_id, principal.user_id)
@@ -154,7 +155,7 @@ def job_scenes(request: Request, job_id: str = JobId, principal=Depends(deps.cur
 
 
 @router.get("/v1/jobs/{job_id}/panels/{shot_id}", status_code=307, response_class=Response,
-            responses={307: {"description": "redirect to the panel's download URL"}})
+            responses={307: {"description": "redirect to the panel's download URL"}, **errors(401, 404, 422)})
 def panel(job_id: str = JobId, shot_id: str = ShotId, principal=Depends(deps.current_principal),
           jobs=Depends(deps.jobs)):
     """One storyboard panel as soon as it is drawn (streamed by `filmstudio serve`, else a short-lived URL)."""
