@@ -13,51 +13,12 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from filmstudio.analysis.kinship import HINTS, POSSESSIVE_GENDER, owner_of_relation
 from filmstudio.analysis.transliterate import slugify
 from filmstudio.models.plan import AgeGroup, Character, Gender
 
-# word -> (gender, age group); either may be None.
-HINTS: dict[str, tuple[Gender | None, AgeGroup | None]] = {}
+# HINTS (word -> gender, age group) lives in the kinship lexicon; it is re-exported here.
 
-
-def _hints(gender: Gender | None, age: AgeGroup | None, words: str) -> None:
-    for w in unicodedata.normalize("NFC", words).split():
-        HINTS[w.casefold()] = (gender, age)
-
-
-_hints("female", "elder", "grandmother grandma granny nana-ji old-woman abuela anciana vieja grand-mère avó nonna oma "
-       "दादी नानी बूढ़ी बुढ़िया பாட்டி கிழவி அம்மம்மா அம்மாச்சி అమ్మమ్మ నానమ్మ బామ్మ ముసలావిడ ঠাকুমা দিদিমা ঠাম্মা বুড়ি বৃদ্ধা")
-_hints("male", "elder", "grandfather grandpa abuelo anciano viejo grand-père avô nonno opa "
-       "दादा नाना बूढ़ा தாத்தா கிழவன் తాత ముసలాయన పెద్దాయన দাদু বুড়ো")
-_hints(None, "elder", "பெரியவர்")
-_hints(None, "elder", "old elderly aged ancient बुज़ुर्ग बुजुर्ग வயதான முதியவர் ముసలి వృద్ధ বৃদ্ধ")
-_hints("male", "child", "grandson boy son-kid nieto niño chico petit-fils garçon neto menino पोता नाती बच्चा लड़का "
-       "பேரன் சிறுவன் மனவడు మనవడు అబ్బాయి పిల్లవాడు নাতি ছেলেটি")
-_hints("female", "child", "granddaughter girl nieta niña chica petite-fille fille neta menina पोती नातिन बच्ची लड़की "
-       "பேத்தி சிறுமி మనవరాలు అమ్మాయి పాప নাতনি মেয়েটি")
-_hints(None, "child", "child kid toddler baby infant")
-_hints(None, "teen", "teenager teenage teen adolescent adolescente")
-_hints("female", "adult", "দিদিমণি ম্যাডাম मैडम टीचर அக்காள் టీచరమ్మ")
-_hints("male", "adult", "মাস্টারমশাই मास्टरजी வாத்தியார் మాస్టారు kaka काका chacha")
-_hints("female", "adult", "woman lady mother mom mum wife bride aunt widow postmistress actress waitress queen "
-       "mujer señora madre esposa novia tía dama femme madame mère frau mutter donna madre "
-       "माँ मां अम्मा अम्माँ औरत महिला पत्नी बहू दुल्हन मौसी बुआ चाची "
-       "அம்மா தாய் மனைவி மணமகள் அத்தை அக்கா அம்மா அம்மாள் "
-       "అమ్మ భార్య పెళ్లికూతురు అత్త అక్క "
-       "মা স্ত্রী বউ কনে মাসি পিসি দিদি মহিলা")
-_hints("male", "adult", "man gentleman father dad husband groom uncle priest monk king mister "
-       "hombre señor padre esposo marido novio tío caballero guardia homme monsieur père mann vater uomo "
-       "पिता पापा बाबूजी पति दूल्हा चाचा मामा आदमी पुजारी "
-       "அப்பா தந்தை கணவன் மாப்பிள்ளை மணமகன் மாமா அண்ணா அண்ணன் பூசாரி "
-       "నాన్న భర్త పెళ్లికొడుకు మామయ్య అన్న పూజారి "
-       "বাবা স্বামী বর মামা কাকা দাদা পুরোহিত")
-# Pronouns are left out on purpose: in "ARJUN (10), her grandson" the "her" is someone else.
-_hints("male", None, "nephew sobrino neveu भतीजा भांजा மருமகன் మేనల్లుడు ভাইপো ভাগ্নে")
-_hints("female", None, "niece sobrina nièce भतीजी भांजी மருமகள் మేనకోడలు ভাইঝি ভাগ্নী")
-_hints("female", None, "daughter sister princess hija hermana señorita doña miss mrs ms "
-       "बेटी बहन दीदी மகள் தங்கை కూతురు చెల్లి মেয়ে বোন")
-_hints("male", None, "son brother prince hijo hermano don mr sir "
-       "बेटा भाई भैया மகன் தம்பி కొడుకు తమ్ముడు ছেলে ভাই")
 
 # Words that decorate a name and are not part of it (the key drops them).
 HONORIFICS = frozenset(
@@ -205,6 +166,11 @@ def hints_in(text: str, language: str | None = None) -> list[tuple[Gender | None
     return out
 
 
+_OWNED_RELATION = re.compile(
+    r"(?<![\w\u0900-\u0DFF])(" + "|".join(sorted(map(re.escape, POSSESSIVE_GENDER), key=len, reverse=True)) +
+    r")\s+(?:(?:old|young|little|elder|younger|older|baby|twin|only|little)\s+)?([^\s,.;:!?()]+)", re.I)
+
+
 @dataclass
 class CastMember:
     id: str
@@ -334,6 +300,25 @@ class Cast:
         if member.description or not text or len(text.split()) > 14:
             return
         member.description = text
+
+    def hint_owner(self, owner: CastMember, text: str) -> bool:
+        """What a relation said of someone else tells about its owner: in "SAMEER, her grandson"
+        she, whoever "her" is, is a woman and a grandparent. True if the text held such a relation."""
+        found = False
+        for m in _OWNED_RELATION.finditer(text):
+            said = owner_of_relation(m.group(1), m.group(2))
+            if said is None:
+                continue
+            gender, age = said
+            key = f"owner:{m.group(1).casefold()} {m.group(2).casefold()}"
+            if key not in owner.hint_words:
+                owner.hint_words.add(key)
+                if gender:
+                    owner.gender_votes[gender] += 1
+                if age:
+                    owner.age_votes[age] += 1
+            found = True
+        return found
 
     @staticmethod
     def vote_gender(member: CastMember, gender: Gender, weight: int = 1) -> None:
