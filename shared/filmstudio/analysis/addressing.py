@@ -36,16 +36,21 @@ def _address_words(text: str, language: str | None) -> list[tuple[str | None, st
     return found
 
 
-def _listener(lines: list[DraftLine], k: int, cast: Cast) -> CastMember | None:
-    """The one who answers, or else the one who spoke before."""
+def _listener(lines: list[DraftLine], k: int, cast: Cast, words: list[str]) -> CastMember | None:
+    """Whom the line speaks to: someone the text already calls by the address word ("Her uncle
+    MOHAN" is the one "Uncle, …" is said to); else the one who answers; else, when only two
+    people talk in the scene, the other one."""
     speaker = lines[k].speaker
-    candidates = [lines[k + 1].speaker] if k + 1 < len(lines) and lines[k + 1].speaker != speaker else []
-    candidates += [ln.speaker for ln in reversed(lines[:k]) if ln.speaker != speaker][:1]
-    for member_id in candidates:
-        member = _member(cast, member_id)
+    present = [m for m in (_member(cast, i) for i in dict.fromkeys(ln.speaker for ln in lines))
+               if m is not None and not m.is_narrator and m.id != speaker]
+    called = [m for m in present if any(w.casefold() in m.hint_words for w in words)]
+    if len(called) == 1:
+        return called[0]
+    if k + 1 < len(lines) and lines[k + 1].speaker != speaker:
+        member = _member(cast, lines[k + 1].speaker)
         if member is not None and not member.is_narrator:
             return member
-    return None
+    return present[0] if len(present) == 1 else None
 
 
 def _member(cast: Cast, member_id: str) -> CastMember | None:
@@ -68,7 +73,7 @@ def hint_from_address(scenes: list[DraftScene], cast: Cast) -> None:
             words = _address_words(line.text, cast.language)
             if not words:
                 continue
-            listener = _listener(lines, k, cast)
+            listener = _listener(lines, k, cast, [w for _, _, w in words])
             if listener is None or listener is speaker:
                 continue
             for gender, age, word in words:

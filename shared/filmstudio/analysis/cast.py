@@ -136,6 +136,9 @@ _NOT_MAN = frozenset("human humans german germans roman romans shaman caiman ott
                      "semen stamen women specimen abdomen acumen regimen cayman doberman".split())
 
 
+_AGENT_SUFFIXES_F = tuple(unicodedata.normalize("NFC", w) for w in ("वाली", "ওয়ালী", "ওয়ালি"))
+_AGENT_SUFFIXES = tuple(unicodedata.normalize("NFC", w) for w in ("वाला", "ওয়ালা")) + _AGENT_SUFFIXES_F
+
 # Hint words that mean something else in another language: French/Spanish "son" is "his/her"/"are".
 _FALSE_FRIENDS = {"fr": frozenset({"son"}), "es": frozenset({"son"}), "it": frozenset({"son"})}
 
@@ -155,6 +158,9 @@ def hints_in(text: str, language: str | None = None) -> list[tuple[Gender | None
         elif hint is None and raw.islower() and lowered.endswith(("man", "men", "boy")) and lowered.isascii() and \
                 lowered not in _NOT_MAN:
             hint = ("male", "adult" if lowered.endswith(("man", "men")) else "child")
+        if hint is None and raw.endswith(_AGENT_SUFFIXES) and len(raw) > 5:
+            # "কাবুলিওয়ালা" (the man from Kabul), "चायवाला" (the tea seller): a person by trade or origin.
+            hint = ("female", "adult") if raw.endswith(_AGENT_SUFFIXES_F) else ("male", "adult")
         if hint is None and len(raw) > 2 and any(ord(c) >= 0x0900 for c in raw):
             # Indic words carry case endings: "அம்மாவிடம்" is still "அம்மா".
             for end in range(len(raw) - 1, 1, -1):
@@ -245,7 +251,7 @@ class Cast:
             if name not in member.aliases and name != member.name:
                 member.aliases.append(name)
             return member
-        member = self._by_key.get(key)
+        member = self._by_key.get(key) or self._same_person(key)
         if member is None:
             core, dropped = strip_decorations(name)
             # "don Tomás" shows as "Tomás"; "Old man" stays whole (a description, not a name).
@@ -258,6 +264,21 @@ class Cast:
             member.aliases.append(name)
             _, dropped = strip_decorations(name)
             self.hint(member, " ".join(dropped))
+        return member
+
+    def _same_person(self, key: str) -> CastMember | None:
+        """"Sancho" is "Sancho Panza", and "Sancho Panza" is the "Sancho" met before: a Latin-script
+        name that is one word of exactly one other person's full name."""
+        words = key.split()
+        if not words or any(ord(c) >= 0x0370 for c in key):
+            return None
+        candidates = {id(m): m for k, m in self._by_key.items() if k != key and not m.is_narrator and (
+            (len(words) == 1 and words[0] in k.split() and len(k.split()) > 1) or
+            (len(words) > 1 and len(k.split()) == 1 and k == words[0]))}
+        if len(candidates) != 1:
+            return None
+        member = next(iter(candidates.values()))
+        self._by_key[key] = member
         return member
 
     def alias(self, member: CastMember, alias: str) -> None:

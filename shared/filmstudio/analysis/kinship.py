@@ -56,6 +56,8 @@ _hints("male", None, "nephew sobrino neveu भतीजा भांजा ம�
 _hints("female", None, "niece sobrina nièce भतीजी भांजी மருமகள் మేనకోడలు ভাইঝি ভাগ্নী")
 _hints("female", None, "daughter sister princess hija hermana señorita doña miss mrs ms "
        "बेटी बहन दीदी श्रीमती कुमारी மகள் தங்கை திருமதி செல்வி కూతురు చెల్లి శ్రీమతి মেয়ে বোন শ্রীমতী")
+_hints("female", None, "amiga vecina criada")
+_hints("male", None, "amigo vecino criado escudero")
 _hints("male", None, "son brother prince hijo hermano don mr sir "
        "बेटा भाई भैया மகன் தம்பி திரு కొడుకు తమ్ముడు ছেলে ভাই")
 
@@ -95,8 +97,7 @@ NOT_PEOPLE = frozenset(unicodedata.normalize("NFC", w) for w in """
 _PRONOUN_STEMS = tuple(unicodedata.normalize("NFC", w) for w in """
     அவன் அவள் அவர் இவன் இவள் இவர் யார் அதன் அதை அவனு அவளு அவரு
     అతని అతడి ఆమె ఆయన ఆవిడ వాడి వారి ఎవరి ఎవర
-    তাহা তাঁহা কাহা কার তাদ আমাদ তোমাদ
-    किस उन् इन्
+    তাহা তাঁহা কাহা তাদ আমাদ তোমাদ
     """.split())
 
 

@@ -237,6 +237,10 @@ _PRONOUNS = {"she": "female", "her": "female", "herself": "female", "he": "male"
              "himself": "male"}
 
 
+# Words after an object "her" ("watches her go", "hands her the cup", "helps her up").
+_NOT_POSSESSED = frozenset("""go come leave be run walk cry sleep smile laugh speak sing stand sit fall in out up
+    down away back off to into from with and or the a an that this go goes going""".split()) | {""}
+
 _TRAILING_RELATION = re.compile(r"(?:\s*\b(?:and|with|y|con)\b)?\s*\b(her|his|their|su)\s+(?:\w+\s+)?(\w+)\s*,?\s*$", re.I)
 
 
@@ -302,6 +306,11 @@ def _hint_from_action(scenes: list[DraftScene], cast: Cast) -> None:
                         before = sentence[:start].split()[-1:] if sentence[:start].split() else []
                         if before and HINTS.get(before[0].casefold().strip(",")):
                             cast.hint(member, before[0])
+                            # "Her uncle MOHAN": "her" is the one named before.
+                            owner = next((m for _, _, m in reversed(mentioned[:k]) if m is not member), None)
+                            owner = owner or (last_named if last_named is not member else None)
+                            if owner is not None:
+                                cast.hint_owner(owner, " ".join(sentence[:start].split()[-2:]))
                     elif sentence[start:end] != member.name:
                         cast.alias(member, sentence[start:end])
                 last_named = mentioned[-1][2]
@@ -310,8 +319,9 @@ def _hint_from_action(scenes: list[DraftScene], cast: Cast) -> None:
                     after = sentence[mentioned[0][1]:].lower()
                     words = re.findall(r"[a-z]+", after)
                     for w, word in enumerate(words):
-                        if word in _PRONOUNS:
-                            following = words[w + 1] if w + 1 < len(words) else ""
+                        following = words[w + 1] if w + 1 < len(words) else ""
+                        if word in _PRONOUNS and word != "him" and not (word == "her" and following in _NOT_POSSESSED):
+                            # "Mohan watches her go": an object pronoun is someone else; "opens her laptop" is hers.
                             # "her grandson" names a relative of someone else, not this character.
                             if following in HINTS and HINTS[following][0] is not None:
                                 break
