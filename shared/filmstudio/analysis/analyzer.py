@@ -80,7 +80,7 @@ def analyze(text: str, *, language: str | None = None) -> ScriptAnalysis:
     region = script_region(text[:50_000], guess.language)
     scenes = [_scene(k, draft, guess, region) for k, draft in enumerate(drafts)]
 
-    characters = cast.characters()
+    characters = cast.characters(region=region[0])
     spoken_languages: dict[str, dict[str, int]] = {}
     for scene in scenes:
         for line in scene.lines:

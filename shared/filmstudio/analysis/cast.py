@@ -13,6 +13,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from filmstudio.analysis.attire import attire_cues, attire_for
 from filmstudio.analysis.kinship import HINTS, POSSESSIVE_GENDER, owner_of_relation
 from filmstudio.analysis.transliterate import slugify
 from filmstudio.models.plan import AgeGroup, Character, Gender
@@ -190,8 +191,9 @@ class CastMember:
     order: int = 0
     # Each distinct hint word counts once, however often the text repeats "सुधा अम्मा".
     hint_words: set = field(default_factory=set)
+    attire_cues: list = field(default_factory=list)  # garments and roles the text names, in order
 
-    def character(self) -> Character:
+    def character(self, region: str | None = None, language: str | None = None) -> Character:
         age_group = None
         if self.age is not None:
             age_group = age_group_of(self.age)
@@ -205,10 +207,11 @@ class CastMember:
             # A split vote is no evidence.
             if not rest or n > rest[0][1]:
                 gender = top
+        attire = [] if self.is_narrator else attire_for(self.attire_cues, gender, age_group, region, language)
         return Character(
             id=self.id, name=self.name, aliases=[a for a in self.aliases if a != self.name],
             age=self.age, age_group=age_group, gender=gender, description=self.description,
-            is_narrator=self.is_narrator,
+            attire=attire, is_narrator=self.is_narrator,
         )
 
 
@@ -304,6 +307,9 @@ class Cast:
         age = age_from_text(text)
         if age is not None and member.age is None:
             member.age = age
+        for cue in attire_cues(text):
+            if cue not in member.attire_cues:
+                member.attire_cues.append(cue)
         for gender, age_group, word in hints_in(text, self.language):
             if word.casefold() in member.hint_words:
                 continue
@@ -345,6 +351,8 @@ class Cast:
     def vote_gender(member: CastMember, gender: Gender, weight: int = 1) -> None:
         member.gender_votes[gender] += weight
 
-    def characters(self) -> list[Character]:
-        # The narrator last: the cast list reads as the story's people first.
-        return [m.character() for m in sorted(self.members(), key=lambda m: (m.is_narrator, m.order))]
+    def characters(self, region: str | None = None) -> list[Character]:
+        """Everyone, the narrator last (the cast list reads as the story's people first); the
+        script's region sets what people wear when the text does not say."""
+        return [m.character(region, self.language)
+                for m in sorted(self.members(), key=lambda m: (m.is_narrator, m.order))]

@@ -97,3 +97,48 @@ def test_a_pronoun_or_an_indefinite_is_never_a_character(language):
     names = {n for c in analysis.characters for n in [c.name, *c.aliases]}
     assert not names & words, names
     assert any(not c.is_narrator for c in analysis.characters)  # the named person is still found
+
+
+def _attire(text: str) -> dict[str, list[str]]:
+    return {c.name: c.attire for c in analyze(text).characters if not c.is_narrator}
+
+
+def test_attire_from_what_the_script_says():
+    from filmstudio.analysis.attire import ATTIRE
+
+    text = """EXT. HARBOUR - DAWN
+
+RAJU (40s), a fisherman, hauls in his net. MEERA (70s), his mother, in a faded cotton saree, waits on the steps.
+NURSE OKAFOR (30s) hurries past.
+
+RAJU
+Amma, go home. It is cold.
+
+MEERA
+I will go when the boat is tied.
+
+NURSE OKAFOR
+Good morning, both of you.
+"""
+    attire = _attire(text)
+    assert attire["RAJU"] == ["fisherman"]
+    assert attire["MEERA"] == ["sari"]
+    assert attire["NURSE OKAFOR"] == ["uniform"]
+    assert all(v in ATTIRE for values in attire.values() for v in values)
+
+
+def test_attire_defaults_from_role_and_culture():
+    tamil = "பாட்டி வீட்டு வாசலில் அமர்ந்திருந்தாள்.\n\n\"சாப்பிட்டாயா?\" என்று பாட்டி கேட்டாள்.\n\n" \
+            "\"ஆமாம், பாட்டி,\" என்று முருகன் சொன்னான்."
+    assert _attire(tamil)["பாட்டி"] == ["sari"]  # a grandmother in a Tamil village
+    school = ("INT./EXT. AUTO RICKSHAW - MORNING\n\nKAVYA (12) clutches a school bag.\n\nKAVYA\nWe'll be late!\n")
+    assert _attire(school)["KAVYA"] == ["school_uniform"]
+    chile = ("Valparaíso\n\nTomás, un viejo pescador, miraba el mar. Su nieta Inés llegó corriendo.\n\n"
+             "—Abuelo, ya vienen los barcos —dijo Inés.\n\n—Ya lo sé, niña —respondió Tomás.")
+    attire = _attire(chile)
+    assert attire["Tomás"] == ["fisherman"] and attire["Inés"] == ["dress"]
+
+
+def test_an_unknown_gender_gets_no_gendered_attire():
+    attire = _attire("INT. GARAGE - NIGHT\n\nBRICK works under a truck.\n\nBRICK\nPass the wrench.\n")
+    assert attire["BRICK"] == ["shirt_trousers"]
