@@ -48,7 +48,7 @@ from filmstudio.analysis.prose_text import (
 
 _DEFINITE = frozenset({"the", "el", "la", "le"})
 # Words that follow a kinship word without naming anyone: "माँ ने", "মা অনেক সময়", "அம்மா மெதுவாக".
-_INDIC_FUNCTION_WORDS = frozenset("""ने से की का के को में पर भी तो ही और ने बहुत फिर अब अभी तब कभी सब हर
+_INDIC_FUNCTION_WORDS = frozenset("""ने से की का के को में पर भी तो ही और बहुत फिर अब अभी तब कभी सब हर
     অনেক খুব আর ও তো যে কি কী আবার এখন তখন সব ভারী বড়ো বড় একটু
     மிகவும் மெதுவாக உடனே பிறகு இன்னும் எல்லாம் ரொம்ப
     చాలా మెల్లగా వెంటనే తర్వాత ఇంకా అన్నీ""".split())
@@ -273,7 +273,7 @@ class ProseParser:
             if not any(ord(c) >= 0x0900 for c in word) or not_a_name(word):
                 continue
             if word.casefold() in HINTS or word in KIN_SUFFIXES or has_hint_stem(word):
-                named = self._named_after_kin(word, kin)
+                named = self._named_after_kin(kin=word, word=kin)
                 if named is not None:
                     found.append((m.start(), named))
                 continue
@@ -303,15 +303,20 @@ class ProseParser:
             return None
         if not_a_name(word) or word.casefold() in HINTS or word in KIN_SUFFIXES or has_hint_stem(word):
             return None
-        if word in _INDIC_FUNCTION_WORDS or not self._recurs(word) or self._recurs_after_oblique(word):
+        if word in _INDIC_FUNCTION_WORDS or not self._recurs(word) or self._follows_a_pronoun(word):
             return None
         member = self.cast.get(word) or self.cast.add(word)
         self.cast.hint(member, kin)
         return member
 
-    def _recurs_after_oblique(self, word: str) -> bool:
-        # A verb or adjective recurs too ("माँ बोली … वह बोली"); a name is not preceded by a pronoun subject.
-        return bool(re.search(rf"(?:वह|वो|उसने|সে|তিনি|அவள்|அவன்|ఆమె|అతను)\s+{re.escape(word)}", self._text))
+    def _follows_a_pronoun(self, word: str) -> bool:
+        # A verb recurs too ("माँ बोली … वह बोली"); a name does not come after a pronoun subject.
+        key = f"after-pronoun:{word}"
+        found = self._recurrence.get(key)
+        if found is None:
+            found = self._recurrence[key] = bool(
+                re.search(rf"(?:वह|वो|उसने|সে|তিনি|அவள்|அவன்|ఆమె|అతను)\s+{re.escape(word)}", self._text))
+        return found
 
     def _introduced(self, text: str) -> None:
         """People brought on by what they are: "an old man", "एक बूढ़ा किसान", "এক বুড়ো বাঁশিওয়ালা".

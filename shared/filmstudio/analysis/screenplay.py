@@ -254,6 +254,15 @@ def _relation_of_next(cast: Cast, member: CastMember, span: str) -> str:
     return span[:m.start()]
 
 
+def _named_before(member: CastMember, earlier_in_sentence: list[CastMember],
+                  last_named: CastMember | None) -> CastMember | None:
+    """Whom a possessive in `member`'s introduction refers to: the person named just before."""
+    for other in reversed(earlier_in_sentence):
+        if other is not member:
+            return other
+    return last_named if last_named is not member else None
+
+
 def _hint_from_action(scenes: list[DraftScene], cast: Cast) -> None:
     """Age and gender from the action lines that introduce and mention each speaker."""
     members = cast.members()
@@ -298,8 +307,7 @@ def _hint_from_action(scenes: list[DraftScene], cast: Cast) -> None:
                         if appositive:
                             cast.describe(member, appositive.group(1))
                             # "SAMEER (12), her grandson,": "her" is whoever the action named before.
-                            owner = next((m for _, _, m in reversed(mentioned[:k]) if m is not member), None)
-                            owner = owner or (last_named if last_named is not member else None)
+                            owner = _named_before(member, [m for _, _, m in mentioned[:k]], last_named)
                             if owner is not None:
                                 cast.hint_owner(owner, appositive.group(1))
                         # "Her son DEV (30s)": the word just before the name, when it is kinship.
@@ -307,8 +315,7 @@ def _hint_from_action(scenes: list[DraftScene], cast: Cast) -> None:
                         if before and HINTS.get(before[0].casefold().strip(",")):
                             cast.hint(member, before[0])
                             # "Her uncle MOHAN": "her" is the one named before.
-                            owner = next((m for _, _, m in reversed(mentioned[:k]) if m is not member), None)
-                            owner = owner or (last_named if last_named is not member else None)
+                            owner = _named_before(member, [m for _, _, m in mentioned[:k]], last_named)
                             if owner is not None:
                                 cast.hint_owner(owner, " ".join(sentence[:start].split()[-2:]))
                     elif sentence[start:end] != member.name:
