@@ -36,34 +36,31 @@ def _address_words(text: str, language: str | None) -> list[tuple[str | None, st
     return found
 
 
-def _listener(lines: list[DraftLine], k: int, cast: Cast, words: list[str]) -> CastMember | None:
+def _listener(lines: list[DraftLine], k: int, by_id: dict[str, CastMember], words: list[str]) -> CastMember | None:
     """Whom the line speaks to: someone the text already calls by the address word ("Her uncle
     MOHAN" is the one "Uncle, …" is said to); else the one who answers; else, when only two
     people talk in the scene, the other one."""
     speaker = lines[k].speaker
-    present = [m for m in (_member(cast, i) for i in dict.fromkeys(ln.speaker for ln in lines))
+    present = [m for m in (by_id.get(i) for i in dict.fromkeys(ln.speaker for ln in lines))
                if m is not None and not m.is_narrator and m.id != speaker]
     called = [m for m in present if any(w.casefold() in m.hint_words for w in words)]
     if len(called) == 1:
         return called[0]
     if k + 1 < len(lines) and lines[k + 1].speaker != speaker:
-        member = _member(cast, lines[k + 1].speaker)
+        member = by_id.get(lines[k + 1].speaker)
         if member is not None and not member.is_narrator:
             return member
     return present[0] if len(present) == 1 else None
 
 
-def _member(cast: Cast, member_id: str) -> CastMember | None:
-    return next((m for m in cast.members() if m.id == member_id), None)
-
-
 def hint_from_address(scenes: list[DraftScene], cast: Cast) -> None:
     """Gender and age of listeners from the words they are addressed with, and of speakers
     from "(to herself)"."""
+    by_id = {m.id: m for m in cast.members()}
     for scene in scenes:
         lines = scene.lines
         for k, line in enumerate(lines):
-            speaker = _member(cast, line.speaker)
+            speaker = by_id.get(line.speaker)
             if speaker is None or speaker.is_narrator:
                 continue
             paren = (line.parenthetical or "").casefold()
@@ -73,7 +70,7 @@ def hint_from_address(scenes: list[DraftScene], cast: Cast) -> None:
             words = _address_words(line.text, cast.language)
             if not words:
                 continue
-            listener = _listener(lines, k, cast, [w for _, _, w in words])
+            listener = _listener(lines, k, by_id, [w for _, _, w in words])
             if listener is None or listener is speaker:
                 continue
             for gender, age, word in words:
