@@ -58,6 +58,14 @@ ROLES = LexiconMatcher({
 })
 
 INDIA = frozenset({"south_india", "north_india", "east_india", "west_india", "india"})
+# Common Indian given names: when the script names no place, a person's own name is the cultural
+# cue for what they wear by default (Leela and her grandson Sameer of the demo). Only attire reads
+# this; the scene's region (music, palettes) still needs a cue in the text.
+INDIAN_GIVEN_NAMES = frozenset("""aarav abhishek aditi ajay akash amina amit amma anand anil anita anjali ankit
+    arjun asha bharat deepa deepak devi dinesh ganesh gauri geeta gita gopal hamid hari indira jaya kamala
+    kavya kiran krishna lakshmi lata leela lila madhu mahesh manoj meena meera mini mohan mohsin murugan nandini
+    neha nisha parvati pooja priya radha rahul raju ramesh ravi rekha rohan sameer samir sanjay sarita savitri
+    seema shankar shanti sita sudha sunil sunita suresh usha vijay vikram""".split())
 INDIAN_LANGUAGES = frozenset({"hi", "ta", "te", "bn", "mr", "gu", "kn", "ml", "pa"})
 
 
@@ -69,11 +77,13 @@ def attire_cues(text: str) -> list[str]:
 
 
 def attire_for(cues: list[str], gender: str | None, age_group: str | None, region: str | None,
-               language: str | None) -> list[str]:
+               language: str | None, name: str = "") -> list[str]:
     """The character's attire: what the text said, else a default of the region, gender and age."""
     said = [c for c in cues if c in ATTIRE]
     if said:
         return said
+    if region is None and name.split() and name.split()[0].casefold() in INDIAN_GIVEN_NAMES:
+        region = "india"
     indian = region in INDIA or (region is None and language in INDIAN_LANGUAGES)
     south_or_east = region in ("south_india", "east_india") or (region is None and language in ("ta", "te", "bn"))
     age = age_group or "adult"

@@ -207,7 +207,8 @@ class CastMember:
             # A split vote is no evidence.
             if not rest or n > rest[0][1]:
                 gender = top
-        attire = [] if self.is_narrator else attire_for(self.attire_cues, gender, age_group, region, language)
+        attire = [] if self.is_narrator else attire_for(self.attire_cues, gender, age_group, region, language,
+                                                           self.name)
         return Character(
             id=self.id, name=self.name, aliases=[a for a in self.aliases if a != self.name],
             age=self.age, age_group=age_group, gender=gender, description=self.description,

@@ -20,6 +20,8 @@ def test_leela_of_the_demo_is_a_grandmother():
     cast = {c.id: c for c in analyze((EXAMPLES / "the_lighthouse_keeper.fountain").read_text()).characters}
     assert (cast["leela"].gender, cast["leela"].age_group) == ("female", "elder")
     assert (cast["sameer"].gender, cast["sameer"].age, cast["sameer"].age_group) == ("male", 12, "child")
+    # No place is named; their names are the cultural cue for what they wear.
+    assert cast["leela"].attire == ["sari"] and cast["sameer"].attire == ["shirt_trousers"]
 
 
 def test_leela_in_prose_is_a_grandmother():
