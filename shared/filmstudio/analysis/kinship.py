@@ -90,13 +90,13 @@ NOT_PEOPLE = frozenset(unicodedata.normalize("NFC", w) for w in """
     இவர் நான் நீ நாம் நாங்கள் நீங்கள் என் உன் தன் அவனுடைய அவளுடைய அவருடைய அவனை அவளை அவரை அவனிடம்
     அவளிடம் அவரிடம் எல்லோரும் எல்லாரும்
     ఎవరో ఎవరు ఎవరైనా ఎవరూ ఒకరు అతను అతడు ఆమె ఆయన ఆవిడ వాడు అది వారు వాళ్ళు నేను నువ్వు మేము మనం
-    మీరు నా నీ తన అతని అతనికి ఆమెకు ఆమెను అతన్ని అందరూ
+    మీరు నా నీ తన అతని అతనికి ఆమెకు ఆమెను అతన్ని అందరూ వారి
     """.split())
 # Pronoun stems that take case endings in the Dravidian languages and Bengali ("அவனுக்கு", "ఆమెతో",
 # "তাহাদিগকে"): a word that is one of these plus a short ending is a pronoun too.
 _PRONOUN_STEMS = tuple(unicodedata.normalize("NFC", w) for w in """
     அவன் அவள் அவர் இவன் இவள் இவர் யார் அதன் அதை அவனு அவளு அவரு
-    అతని అతడి ఆమె ఆయన ఆవిడ వాడి వారి ఎవరి ఎవర
+    అతని అతడి ఆమె ఆయన ఆవిడ వాడి ఎవరి ఎవర
     তাহা তাঁহা কাহা তাদ আমাদ তোমাদ
     """.split())
 

@@ -144,3 +144,12 @@ def test_attire_defaults_from_role_and_culture():
 def test_an_unknown_gender_gets_no_gendered_attire():
     attire = _attire("INT. GARAGE - NIGHT\n\nBRICK works under a truck.\n\nBRICK\nPass the wrench.\n")
     assert attire["BRICK"] == ["shirt_trousers"]
+
+
+def test_case_forms_of_pronouns_are_pronouns_and_names_are_not():
+    from filmstudio.analysis.kinship import is_not_a_person
+
+    for word in ("किसी", "তাহার", "তাহাদিগকে", "அவனுக்கு", "யாரோ", "ఆమెతో", "ఎవరో", "alguien", "Someone"):
+        assert is_not_a_person(word), word
+    for word in ("किसान", "हामिद", "মিনি", "কারিগর", "வள்ளி", "లత", "Alguacil", "Sameer"):
+        assert not is_not_a_person(word), word
