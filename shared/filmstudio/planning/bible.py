@@ -22,16 +22,18 @@ VOICE_TABLE: dict[tuple[str | None, str], tuple[tuple[str, ...], int, int]] = {
     ("male", "child"): (("f1",), 77, 155),
     ("male", "teen"): (("m5", "m2", "m6"), 70, 172),
     ("male", "adult"): (("m3", "m2", "m6", "m7"), 50, 160),
-    ("male", "elder"): (("grandpa", "m7"), 38, 135),
+    ("male", "elder"): (("m7", "m4"), 38, 135),
     ("female", "child"): (("f5", "f3"), 80, 160),
     ("female", "teen"): (("f2", "f1"), 66, 176),
     ("female", "adult"): (("f3", "f2", "f1"), 55, 168),
-    ("female", "elder"): (("grandma", "f2"), 44, 140),
+    ("female", "elder"): (("f2", "f1"), 44, 140),
     (None, "child"): (("f4",), 72, 158),
     (None, "teen"): (("f4",), 50, 172),
     (None, "adult"): (("f4",), 34, 164),
     (None, "elder"): (("f4",), 28, 138),
 }
+# Not eSpeak's "grandma"/"grandpa": their flutter carries state from one utterance to the next,
+# so a line would not sound the same twice (nor when lines are synthesised in another order).
 PITCH_JITTER = 3  # +- per character, so two women of one age do not sound identical
 NARRATOR_VOICE = {"pitch": 45, "rate": 155, "variant": "m3"}
 

@@ -6,7 +6,7 @@ Lines are short (a second or two of CPU at most) and several shots render at onc
 anyway, so serialising speech costs little.
 
 Voices: the line's language picks eSpeak's language voice; the plan's bible gives the
-variant (eSpeak's f1..f5, m1..m7, grandma, grandpa), pitch and rate, decided by gender and
+variant (eSpeak's f1..f5, m1..m7), pitch and rate, decided by gender and
 age in planning.bible (one table for every engine; see docs/engines.md). A language eSpeak
 has no voice for falls back to English with a warning instead of failing the film.
 """
