@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from filmstudio.analysis import limits
+from filmstudio.analysis.addressing import hint_from_address
 from filmstudio.analysis.cast import Cast
 from filmstudio.analysis.culture import cultural_context, script_region
 from filmstudio.analysis.draft import DraftScene
@@ -71,6 +72,7 @@ def analyze(text: str, *, language: str | None = None) -> ScriptAnalysis:
     else:
         title, drafts = parse_prose(text, cast, guess.language)
     drafts = [d for d in drafts if d.action or d.lines]
+    hint_from_address(drafts, cast)  # "Grandma, …" says who the listener is
     if not drafts:
         limits.check_empty("")
     limits.check_scene_count(len(drafts))
@@ -78,7 +80,7 @@ def analyze(text: str, *, language: str | None = None) -> ScriptAnalysis:
     region = script_region(text[:50_000], guess.language)
     scenes = [_scene(k, draft, guess, region) for k, draft in enumerate(drafts)]
 
-    characters = cast.characters()
+    characters = cast.characters(region=region[0])
     spoken_languages: dict[str, dict[str, int]] = {}
     for scene in scenes:
         for line in scene.lines:

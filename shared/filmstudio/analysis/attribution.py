@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from filmstudio.analysis.kinship import NOT_PEOPLE
 from filmstudio.models.plan import Gender
 
 _LATIN_VERBS = (
@@ -52,6 +53,8 @@ _LATIN_COMMON_SPEAKER = re.compile(
     rf"\b(?:{_LATIN_VERBS})\s+(?:the|a|an|el|la|un|una|le|l'|une)\s+(old |young |little |viejo |vieja )?({_PERSON_NOUNS})\b",
     re.I,
 )
+# "said the Dog", "answered the Tortoise": a fable's character named by a capitalised common noun.
+_LATIN_THE_CAPITAL = re.compile(rf"\b(?:{_LATIN_VERBS})\s+(?:the|el|la|le)\s+([A-Z][a-z]+)\b")
 _LATIN_VERB_ONLY = re.compile(rf"\b(?:le |les |me |te |nos )?(?:{_LATIN_VERBS})\b", re.I)
 _PRONOUN_GENDER: dict[str, Gender] = {
     "she": "female", "ella": "female", "elle": "female", "ela": "female", "lei": "female", "sie": "female",
@@ -64,7 +67,7 @@ _NOT_NAMES = frozenset(
     el la los las un una ella él ellos entonces pero y cuando mientras
     il elle ils elles le les une puis mais et quand
     ele ela eles o os um uma então mas e quando er sie es der die das dann aber und""".split()
-)
+) | {w for w in NOT_PEOPLE if w.isascii() or w in ("él", "tú", "quién")}
 
 _HI_VERBS = r"(?:कहा|पूछा|बोल|बताया|पुकारा|जवाब|चिल्ला|चीख|फुसफुसा|मुस्कुरा|समझाया)"
 _HI_NE = re.compile(rf"((?:\S+\s+)?\S+)\s+ने\s+(?:\S+\s+){{0,5}}?{_HI_VERBS}")
@@ -84,9 +87,25 @@ _TA_VERB = re.compile(r"(?:சொன்ன|கேட்ட|கூறின|க�
 _TE_ANI = re.compile(r"(?:అని|అంటూ)\s+(?:ఒక|ఆ|ఓ)?\s*(\S+)")
 _TE_DIRECT = re.compile(r"(\S+)\s+(?:\S+\s+){0,3}?\S*(?:అన్నా|అంది|అన్నది|చెప్పా|చెప్పింది|అడిగా|అడిగింది|అరిచా|అరిచింది)")
 _TE_VERB = re.compile(r"(?:అన్న|అం|చెప్ప|అడిగ|అరిచ)(ాడు|ింది|ది|ారు)")
-_BN_BEFORE = re.compile(r"(?<!একজন )(\S+)\s+(?:\S+\s+){0,2}?(?:বলল|বললেন|বলে উঠল|জিজ্ঞেস করল|জিজ্ঞাসা করল|চেঁচিয়ে|"
-                        r"উত্তর দিল|ফিসফিস|হাসল|হাসলেন|ডাকল|ডাকলেন|চেঁচাল)")
-_BN_AFTER = re.compile(r"(?:বলল|বললেন|জিজ্ঞেস করল|উত্তর দিল)\s+(\S+)")
+# Spoken Bengali (বলল) and the literary sadhu bhasha of Tagore's day (বলিল, কহিল, জিজ্ঞাসা করিল).
+_BN_VERBS = (r"(?:বলল|বললেন|বলে উঠল|জিজ্ঞেস করল|জিজ্ঞাসা করল|চেঁচিয়ে|উত্তর দিল|ফিসফিস|হাসল|হাসলেন|ডাকল|"
+             r"ডাকলেন|চেঁচাল|বলিল|বলিলেন|বলিয়া উঠিল|কহিল|কহিলেন|জিজ্ঞাসা করিল|জিজ্ঞাসা করিলেন|উত্তর করিল|"
+             r"উত্তর দিলেন|ডাকিল|ডাকিলেন|ডাকিতে লাগিল|বলিত|কহিত|জিজ্ঞাসা করিত)")
+_BN_BEFORE = re.compile(rf"(?<!একজন )(\S+)\s+(?:\S+\s+){{0,2}}?{_BN_VERBS}")
+_BN_AFTER = re.compile(r"(?:বলল|বললেন|জিজ্ঞেস করল|উত্তর দিল|বলিল|কহিল|জিজ্ঞাসা করিল)\s+(\S+)")
+# Whom and whose, not who: "কাবুলিওয়ালা মিনিকে দেখিয়া … জিজ্ঞাসা করিল" is the Kabuliwala asking Mini.
+_BN_OBLIQUE = re.compile(r"(?:কে|রে|দের|য়|তে)$")
+_BN_ADVERBS = frozenset("এমন সময় হঠাৎ তখন তারপর পরে এখন আজ সেদিন আবার একদিন শেষে অবশেষে".split())
+
+
+def _bengali_subject(frag: str, verb_at: int) -> str | None:
+    """Bengali puts the subject first: the first word of the clause that ends in the speech verb,
+    past adverbs and words in an oblique case."""
+    clause = re.split(r"[,;।!?]", frag[:verb_at])[-1]
+    for word in (_clean(w) for w in clause.split()):
+        if word and word not in _BN_ADVERBS and not _BN_OBLIQUE.search(word) and word not in _DETERMINERS:
+            return word
+    return None
 
 _DETERMINERS = frozenset("ஒரு அந்த அந்தப் இந்த ఒక ఆ ఈ ఓ এক একজন সেই এই".split())
 _INDIC_NOT_NAMES = frozenset(
@@ -96,7 +115,7 @@ _INDIC_NOT_NAMES = frozenset(
     அவள் அவன் அவர் நான் அது அவர்கள் இருவரும் பிறகு மெதுவாக
     ఆమె అతను అతడు ఆయన నేను వాడు ఆవిడ వాళ్ళు ఇద్దరూ
     সে তিনি আমি ও উনি তারা দুজনে তারপর""".split()
-)
+) | NOT_PEOPLE
 # Postpositions and particles that can precede a subject: "छत से दादी चिल्लाईं".
 _HI_FUNCTION_WORDS = frozenset("से की का के में पर ने को तक भी तो और ही".split())
 # 「…」と花子は言った / 花子が答えた;  “…”小明说 / 小明问道
@@ -233,7 +252,14 @@ def find_speaker(fragment: str, language: str) -> Attribution | None:
     if re.search(r"[\u0C00-\u0C7F]", frag):
         return _dravidian_attribution(frag, _TELUGU)
     if re.search(r"[\u0980-\u09FF]", frag):
-        m = _BN_BEFORE.search(frag) or _BN_AFTER.search(frag)
+        m = _BN_BEFORE.search(frag)
+        if m:
+            verb = re.compile(_BN_VERBS).search(frag, m.start())
+            name = _bengali_subject(frag, verb.start() if verb else m.end()) or _clean(m.group(1))
+            if name in _INDIC_NOT_NAMES:
+                return Attribution(pronoun=True, verb=True)
+            return Attribution(name=name, verb=True)
+        m = _BN_AFTER.search(frag)
         if m:
             name = _clean(m.group(1))
             if name in _INDIC_NOT_NAMES:
@@ -263,6 +289,9 @@ def find_speaker(fragment: str, language: str) -> Attribution | None:
             if first in ("el", "la", "o", "a", "the") and len(name.split()) > 1:
                 name = " ".join(name.split()[1:])
             return Attribution(name=name, verb=True)
+    m = _LATIN_THE_CAPITAL.search(frag)
+    if m:
+        return Attribution(name=m.group(1), verb=True)
     m = _LATIN_COMMON_SPEAKER.search(frag)
     if m:
         # "asked the boy", "said an old woman": a person named by what they are.

@@ -13,51 +13,13 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from filmstudio.analysis.attire import attire_cues, attire_for
+from filmstudio.analysis.kinship import HINTS, POSSESSIVE_GENDER, owner_of_relation
 from filmstudio.analysis.transliterate import slugify
 from filmstudio.models.plan import AgeGroup, Character, Gender
 
-# word -> (gender, age group); either may be None.
-HINTS: dict[str, tuple[Gender | None, AgeGroup | None]] = {}
+# HINTS (word -> gender, age group) lives in the kinship lexicon; it is re-exported here.
 
-
-def _hints(gender: Gender | None, age: AgeGroup | None, words: str) -> None:
-    for w in unicodedata.normalize("NFC", words).split():
-        HINTS[w.casefold()] = (gender, age)
-
-
-_hints("female", "elder", "grandmother grandma granny nana-ji old-woman abuela anciana vieja grand-mère avó nonna oma "
-       "दादी नानी बूढ़ी बुढ़िया பாட்டி கிழவி அம்மம்மா அம்மாச்சி అమ్మమ్మ నానమ్మ బామ్మ ముసలావిడ ঠাকুমা দিদিমা ঠাম্মা বুড়ি বৃদ্ধা")
-_hints("male", "elder", "grandfather grandpa abuelo anciano viejo grand-père avô nonno opa "
-       "दादा नाना बूढ़ा தாத்தா கிழவன் తాత ముసలాయన పెద్దాయన দাদু বুড়ো")
-_hints(None, "elder", "பெரியவர்")
-_hints(None, "elder", "old elderly aged ancient बुज़ुर्ग बुजुर्ग வயதான முதியவர் ముసలి వృద్ధ বৃদ্ধ")
-_hints("male", "child", "grandson boy son-kid nieto niño chico petit-fils garçon neto menino पोता नाती बच्चा लड़का "
-       "பேரன் சிறுவன் மனவడు మనవడు అబ్బాయి పిల్లవాడు নাতি ছেলেটি")
-_hints("female", "child", "granddaughter girl nieta niña chica petite-fille fille neta menina पोती नातिन बच्ची लड़की "
-       "பேத்தி சிறுமி మనవరాలు అమ్మాయి పాప নাতনি মেয়েটি")
-_hints(None, "child", "child kid toddler baby infant")
-_hints(None, "teen", "teenager teenage teen adolescent adolescente")
-_hints("female", "adult", "দিদিমণি ম্যাডাম मैडम टीचर அக்காள் టీచరమ్మ")
-_hints("male", "adult", "মাস্টারমশাই मास्टरजी வாத்தியார் మాస్టారు kaka काका chacha")
-_hints("female", "adult", "woman lady mother mom mum wife bride aunt widow postmistress actress waitress queen "
-       "mujer señora madre esposa novia tía dama femme madame mère frau mutter donna madre "
-       "माँ मां अम्मा अम्माँ औरत महिला पत्नी बहू दुल्हन मौसी बुआ चाची "
-       "அம்மா தாய் மனைவி மணமகள் அத்தை அக்கா அம்மா அம்மாள் "
-       "అమ్మ భార్య పెళ్లికూతురు అత్త అక్క "
-       "মা স্ত্রী বউ কনে মাসি পিসি দিদি মহিলা")
-_hints("male", "adult", "man gentleman father dad husband groom uncle priest monk king mister "
-       "hombre señor padre esposo marido novio tío caballero guardia homme monsieur père mann vater uomo "
-       "पिता पापा बाबूजी पति दूल्हा चाचा मामा आदमी पुजारी "
-       "அப்பா தந்தை கணவன் மாப்பிள்ளை மணமகன் மாமா அண்ணா அண்ணன் பூசாரி "
-       "నాన్న భర్త పెళ్లికొడుకు మామయ్య అన్న పూజారి "
-       "বাবা স্বামী বর মামা কাকা দাদা পুরোহিত")
-# Pronouns are left out on purpose: in "ARJUN (10), her grandson" the "her" is someone else.
-_hints("male", None, "nephew sobrino neveu भतीजा भांजा மருமகன் మేనల్లుడు ভাইপো ভাগ্নে")
-_hints("female", None, "niece sobrina nièce भतीजी भांजी மருமகள் మేనకోడలు ভাইঝি ভাগ্নী")
-_hints("female", None, "daughter sister princess hija hermana señorita doña miss mrs ms "
-       "बेटी बहन दीदी மகள் தங்கை కూతురు చెల్లి মেয়ে বোন")
-_hints("male", None, "son brother prince hijo hermano don mr sir "
-       "बेटा भाई भैया மகன் தம்பி కొడుకు తమ్ముడు ছেলে ভাই")
 
 # Words that decorate a name and are not part of it (the key drops them).
 HONORIFICS = frozenset(
@@ -175,6 +137,9 @@ _NOT_MAN = frozenset("human humans german germans roman romans shaman caiman ott
                      "semen stamen women specimen abdomen acumen regimen cayman doberman".split())
 
 
+_AGENT_SUFFIXES_F = tuple(unicodedata.normalize("NFC", w) for w in ("वाली", "ওয়ালী", "ওয়ালি"))
+_AGENT_SUFFIXES = tuple(unicodedata.normalize("NFC", w) for w in ("वाला", "ওয়ালা")) + _AGENT_SUFFIXES_F
+
 # Hint words that mean something else in another language: French/Spanish "son" is "his/her"/"are".
 _FALSE_FRIENDS = {"fr": frozenset({"son"}), "es": frozenset({"son"}), "it": frozenset({"son"})}
 
@@ -194,6 +159,9 @@ def hints_in(text: str, language: str | None = None) -> list[tuple[Gender | None
         elif hint is None and raw.islower() and lowered.endswith(("man", "men", "boy")) and lowered.isascii() and \
                 lowered not in _NOT_MAN:
             hint = ("male", "adult" if lowered.endswith(("man", "men")) else "child")
+        if hint is None and raw.endswith(_AGENT_SUFFIXES) and len(raw) > 5:
+            # "কাবুলিওয়ালা" (the man from Kabul), "चायवाला" (the tea seller): a person by trade or origin.
+            hint = ("female", "adult") if raw.endswith(_AGENT_SUFFIXES_F) else ("male", "adult")
         if hint is None and len(raw) > 2 and any(ord(c) >= 0x0900 for c in raw):
             # Indic words carry case endings: "அம்மாவிடம்" is still "அம்மா".
             for end in range(len(raw) - 1, 1, -1):
@@ -203,6 +171,11 @@ def hints_in(text: str, language: str | None = None) -> list[tuple[Gender | None
         if hint:
             out.append((hint[0], hint[1], raw))
     return out
+
+
+_OWNED_RELATION = re.compile(
+    r"(?<![\w\u0900-\u0DFF])(" + "|".join(sorted(map(re.escape, POSSESSIVE_GENDER), key=len, reverse=True)) +
+    r")\s+(?:(?:old|young|little|elder|younger|older|baby|twin|only|little)\s+)?([^\s,.;:!?()]+)", re.I)
 
 
 @dataclass
@@ -218,8 +191,9 @@ class CastMember:
     order: int = 0
     # Each distinct hint word counts once, however often the text repeats "सुधा अम्मा".
     hint_words: set = field(default_factory=set)
+    attire_cues: list = field(default_factory=list)  # garments and roles the text names, in order
 
-    def character(self) -> Character:
+    def character(self, region: str | None = None, language: str | None = None) -> Character:
         age_group = None
         if self.age is not None:
             age_group = age_group_of(self.age)
@@ -233,10 +207,12 @@ class CastMember:
             # A split vote is no evidence.
             if not rest or n > rest[0][1]:
                 gender = top
+        attire = [] if self.is_narrator else attire_for(self.attire_cues, gender, age_group, region, language,
+                                                           self.name)
         return Character(
             id=self.id, name=self.name, aliases=[a for a in self.aliases if a != self.name],
             age=self.age, age_group=age_group, gender=gender, description=self.description,
-            is_narrator=self.is_narrator,
+            attire=attire, is_narrator=self.is_narrator,
         )
 
 
@@ -279,7 +255,7 @@ class Cast:
             if name not in member.aliases and name != member.name:
                 member.aliases.append(name)
             return member
-        member = self._by_key.get(key)
+        member = self._by_key.get(key) or self._same_person(key)
         if member is None:
             core, dropped = strip_decorations(name)
             # "don Tomás" shows as "Tomás"; "Old man" stays whole (a description, not a name).
@@ -292,6 +268,21 @@ class Cast:
             member.aliases.append(name)
             _, dropped = strip_decorations(name)
             self.hint(member, " ".join(dropped))
+        return member
+
+    def _same_person(self, key: str) -> CastMember | None:
+        """"Sancho" is "Sancho Panza", and "Sancho Panza" is the "Sancho" met before: a Latin-script
+        name that is one word of exactly one other person's full name."""
+        words = key.split()
+        if not words or any(ord(c) >= 0x0370 for c in key):
+            return None
+        candidates = {id(m): m for k, m in self._by_key.items() if k != key and not m.is_narrator and (
+            (len(words) == 1 and words[0] in k.split() and len(k.split()) > 1) or
+            (len(words) > 1 and len(k.split()) == 1 and k == words[0]))}
+        if len(candidates) != 1:
+            return None
+        member = next(iter(candidates.values()))
+        self._by_key[key] = member
         return member
 
     def alias(self, member: CastMember, alias: str) -> None:
@@ -317,6 +308,9 @@ class Cast:
         age = age_from_text(text)
         if age is not None and member.age is None:
             member.age = age
+        for cue in attire_cues(text):
+            if cue not in member.attire_cues:
+                member.attire_cues.append(cue)
         for gender, age_group, word in hints_in(text, self.language):
             if word.casefold() in member.hint_words:
                 continue
@@ -335,10 +329,31 @@ class Cast:
             return
         member.description = text
 
+    def hint_owner(self, owner: CastMember, text: str) -> bool:
+        """What a relation said of someone else tells about its owner: in "SAMEER, her grandson"
+        she, whoever "her" is, is a woman and a grandparent. True if the text held such a relation."""
+        found = False
+        for m in _OWNED_RELATION.finditer(text):
+            said = owner_of_relation(m.group(1), m.group(2))
+            if said is None:
+                continue
+            gender, age = said
+            key = f"owner:{m.group(1).casefold()} {m.group(2).casefold()}"
+            if key not in owner.hint_words:
+                owner.hint_words.add(key)
+                if gender:
+                    owner.gender_votes[gender] += 1
+                if age:
+                    owner.age_votes[age] += 1
+            found = True
+        return found
+
     @staticmethod
     def vote_gender(member: CastMember, gender: Gender, weight: int = 1) -> None:
         member.gender_votes[gender] += weight
 
-    def characters(self) -> list[Character]:
-        # The narrator last: the cast list reads as the story's people first.
-        return [m.character() for m in sorted(self.members(), key=lambda m: (m.is_narrator, m.order))]
+    def characters(self, region: str | None = None) -> list[Character]:
+        """Everyone, the narrator last (the cast list reads as the story's people first); the
+        script's region sets what people wear when the text does not say."""
+        return [m.character(region, self.language)
+                for m in sorted(self.members(), key=lambda m: (m.is_narrator, m.order))]

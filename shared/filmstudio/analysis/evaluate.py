@@ -9,7 +9,8 @@ careful reader finds in it:
                    "times_of_day": ["DAY", ...], "romanized": false}}
 
 Every key but language is optional. Also understood: "characters_any_of"
-(at least one of these must be found) and "dialogue_lines" (a count).
+(at least one of these must be found), "dialogue_lines" (a count) and
+"genders" ({name: "female" | "male"}: what the text makes plain about them).
 Lines are matched by their opening words; "NARRATOR" names the narrator.
 """
 
@@ -64,6 +65,13 @@ def _score_file(analysis: ScriptAnalysis, label: dict[str, Any]) -> dict[str, An
         result["characters_extra"] = [c.name for c in people if c not in correct]
     if "characters_any_of" in label:
         result["characters_any_ok"] = any(_matches(e, c) for e in label["characters_any_of"] for c in people)
+    if "genders" in label:
+        found_genders = {name: next((c.gender for c in people if _matches(name, c)), None)
+                         for name in label["genders"]}
+        result["genders_expected"] = len(label["genders"])
+        result["genders_right"] = sum(1 for name, g in label["genders"].items() if found_genders[name] == g)
+        result["gender_errors"] = [f"{name}: {found_genders[name]} (want {g})"
+                                   for name, g in label["genders"].items() if found_genders[name] != g]
     lines = [line for scene in analysis.scenes for line in scene.lines]
     narrators = {c.id for c in analysis.characters if c.is_narrator}
     spoken = [line for line in lines if line.character_id not in narrators]
@@ -138,6 +146,7 @@ def evaluate(folder: str | Path) -> dict[str, Any]:
         "attribution_accuracy": sums("lines_attributed", "lines_expected"),
         "screenplay_attribution_accuracy": sums("lines_attributed", "lines_expected", "screenplay"),
         "prose_attribution_accuracy": sums("lines_attributed", "lines_expected", "prose"),
+        "gender_accuracy": sums("genders_right", "genders_expected"),
         "seconds": round(elapsed, 3),
         "details": files,
     }
@@ -167,6 +176,7 @@ def format_report(report: dict[str, Any]) -> str:
         for key in ("romanized_ok", "dialogue_lines_ok", "times_of_day_ok", "characters_any_ok"):
             if r.get(key) is False:
                 issues.append(key.replace("_ok", " wrong"))
+        issues += [f"gender {e}" for e in r.get("gender_errors", [])]
         for e in r.get("attribution_errors", []):
             issues.append(f"line '{e['line'][:24]}' -> {e['got']} (want {e['expected']})")
         if issues:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from filmstudio.analysis.cast import hints_in
+from filmstudio.analysis.kinship import NOT_PEOPLE, is_not_a_person
 
 PLACE_PREPOSITIONS = frozenset(
     "de des du del della dei do dos das la las los le les the in at en to from a à da di von nach hacia desde para "
@@ -50,7 +51,7 @@ INDIC_NOT_NAMES = frozenset(
     தன் என் அவளுடைய அவனுடைய அவள் அவன் ஒரு அந்த இந்த
     తన నా ఆమె అతని ఒక ఆ ఈ
     তার আমার নিজের সে এক ওই এই""".split()
-)
+) | NOT_PEOPLE
 
 
 PERSON_NOUN_RE = (r"(?:father|mother|brother|sister|grandmother|grandfather|uncle|aunt|husband|wife|son|daughter|"
@@ -73,6 +74,11 @@ def noun_stem(noun: str) -> str:
     # Indic nouns inflect at the end (लड़का, लड़के): compare without the last letter.
     noun = noun.casefold()
     return noun[:-1] if any(ord(c) >= 0x0900 for c in noun) and len(noun) > 2 else noun
+
+
+def not_a_name(word: str) -> bool:
+    """A word of the narration that cannot be a person's name: a pronoun, an indefinite, a case form."""
+    return word in INDIC_NOT_NAMES or is_not_a_person(word)
 
 
 def has_hint_stem(word: str) -> bool:

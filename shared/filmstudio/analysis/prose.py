@@ -31,6 +31,7 @@ from filmstudio.analysis.name_patterns import (
     SENTENCE_STARTERS,
     TITLE_WORDS,
     has_hint_stem,
+    not_a_name,
     noun_stem,
 )
 from filmstudio.analysis.prose_text import (
@@ -45,6 +46,16 @@ from filmstudio.analysis.prose_text import (
 )
 
 
+_DEFINITE = frozenset({"the", "el", "la", "le"})
+# Words that follow a kinship word without naming anyone: "माँ ने", "মা অনেক সময়", "அம்மா மெதுவாக".
+_INDIC_FUNCTION_WORDS = frozenset("""ने से की का के को में पर भी तो ही और बहुत फिर अब अभी तब कभी सब हर
+    অনেক খুব আর ও তো যে কি কী আবার এখন তখন সব ভারী বড়ো বড় একটু
+    மிகவும் மெதுவாக உடனே பிறகு இன்னும் எல்லாம் ரொம்ப
+    చాలా మెల్లగా వెంటనే తర్వాత ఇంకా అన్నీ""".split())
+_SUBJECT_PRONOUNS = {"he": "male", "she": "female", "himself": "male", "herself": "female"}
+_THIRD_PERSON = frozenset("he she him her his hers himself herself they them their".split())
+
+
 class ProseParser:
     def __init__(self, cast: Cast, language: str):
         self.cast = cast
@@ -55,6 +66,7 @@ class ProseParser:
         self._recurring_capitals: set[str] = set()
         self._named: dict[str, CastMember] = {}  # person noun stem -> the character it was named as
         self.last_mentioned: list[CastMember] = []
+        self._lead_in: str | None = None
         self.recent_speakers: list[str] = []
 
     def parse(self, text: str) -> tuple[str, list[DraftScene]]:
@@ -93,6 +105,8 @@ class ProseParser:
                 scene, setting = DraftScene(), None
                 self.recent_speakers = []
             if narrative:
+                # "…, dijo a su escudero:" hands the next paragraph's speech to its subject.
+                self._lead_in = para if para.rstrip().endswith(":") else None
                 self._mentions(para, scene)
                 scene.action.append(strip_emphasis(para))
                 narrator = self.cast.narrator()
@@ -104,12 +118,15 @@ class ProseParser:
                     scene.time_of_day = _time_of(para)
                 continue
             self._dialogue_paragraph(segs, scene)
+            self._lead_in = None
         if not scene.empty:
             scenes.append(scene)
         if scenes and scenes[0].time_of_day is None and title:
             # "बारिश की वह रात" (That Rainy Night): a title that names the time sets the first scene.
             scenes[0].time_of_day = _time_of(title)
         self._hint_neighbours(scenes)
+        if self.language == "en":
+            self._pronoun_genders(scenes)
         return title, scenes
 
     def _hint_neighbours(self, scenes: list[DraftScene]) -> None:
@@ -133,6 +150,31 @@ class ProseParser:
                     if len(before) >= 2 and before[-2] in ("साल", "वर्ष") and before[-1] in ("का", "की"):
                         self.cast.vote_gender(member, "male" if before[-1] == "का" else "female")
                     break
+
+    def _pronoun_genders(self, scenes: list[DraftScene]) -> None:
+        """"A gaunt Wolf was almost dead with hunger when he…": a subject pronoun after the one
+        character a sentence names, or opening the next sentence, is that character."""
+        members = [m for m in self.cast.members() if not m.is_narrator]
+        for scene in scenes:
+            for text in scene.action:
+                single: CastMember | None = None
+                for sentence in SENTENCES.split(text):
+                    words = re.findall(r"[A-Za-z]+", sentence)
+                    if single is not None and words and words[0].casefold() in _SUBJECT_PRONOUNS:
+                        self.cast.vote_gender(single, _SUBJECT_PRONOUNS[words[0].casefold()])
+                    named = [(sentence.find(n), m) for m in members for n in [m.name, *m.aliases]
+                             if re.search(rf"\b{re.escape(n)}\b", sentence)]
+                    people = {id(m) for _, m in named}
+                    single = named[0][1] if len(people) == 1 else None
+                    if single is None:
+                        continue
+                    after = re.findall(r"[A-Za-z]+", sentence[min(i for i, _ in named):])
+                    said = [w.casefold() for w in after[1:] if w.casefold() in _SUBJECT_PRONOUNS]
+                    # "When Maya found him on the pier, he was…": with another pronoun in the
+                    # sentence, "he" may be that other person.
+                    third = [w for w in words if w.casefold() in _THIRD_PERSON]
+                    if said and len(third) == 1 and not hints_in(sentence[min(i for i, _ in named) + len(single.name):]):
+                        self.cast.vote_gender(single, _SUBJECT_PRONOUNS[said[0]])
 
     def cast_names(self) -> set[str]:
         return {n for m in self.cast.members() for n in [m.name, *m.aliases]}
@@ -191,7 +233,9 @@ class ProseParser:
             at_start = (not before or before[-1] in ".!?:;\"“”—«»") and prev_word not in TITLE_WORDS
             # At a sentence start a capital proves nothing, unless a title or an
             # appositive says it is a person ("Lucía, una violinista").
-            if prev_word in PLACE_PREPOSITIONS:
+            if prev_word in PLACE_PREPOSITIONS and not (
+                    prev_word in _DEFINITE and " ".join(words) in self._recurring_capitals):
+                # "the Dog", "the Hare" of a fable act again and again; "the Gateway" does not.
                 continue
             appositive = re.match(r",\s*(?:an?|the|una?|el|la|le|une|um|uma|his|her|su|sa|son)\s", text[m.end():])
             if at_start and words[0].casefold() not in TITLE_WORDS and not appositive and \
@@ -208,7 +252,8 @@ class ProseParser:
             if title:
                 # "Captain Ellis" is who "the captain" means later; "la abuela Carmen" is "la abuela".
                 self._named.setdefault(noun_stem(title.rstrip(".")), member)
-            self._hint_around(member, text, start, m.end())
+            earlier = [m_ for idx, m_ in sorted(hits, key=lambda t: t[0]) if idx < start]
+            self._hint_around(member, text, start, m.end(), earlier)
             hits.append((start, member))
         hits.extend(self._indic_names(text))
         hits.extend(self._introductions(text))
@@ -225,9 +270,12 @@ class ProseParser:
         found = []
         for m in INDIC_PAIR.finditer(text):
             word, kin = m.group(1), m.group(2)
-            if not any(ord(c) >= 0x0900 for c in word) or word in INDIC_NOT_NAMES:
+            if not any(ord(c) >= 0x0900 for c in word) or not_a_name(word):
                 continue
             if word.casefold() in HINTS or word in KIN_SUFFIXES or has_hint_stem(word):
+                named = self._named_after_kin(kin=word, word=kin)
+                if named is not None:
+                    found.append((m.start(), named))
                 continue
             # Before a kinship word the word may be a name ("सुधा अम्मा") or just an adjective
             # or postposition ("ছোট্ট মেয়ে", little girl; "పొలాల దగ్గర తాత", grandpa near the
@@ -240,9 +288,34 @@ class ProseParser:
         # Hindi ergative: "X ने" is who did it.
         for m in HI_AGENT.finditer(text):
             word = m.group(1).strip(" ,।")
-            if word in INDIC_NOT_NAMES or word.casefold() in HINTS or has_hint_stem(word) or self.cast.get(word):
+            if not_a_name(word) or word.casefold() in HINTS or has_hint_stem(word) or self.cast.get(word):
                 continue
             found.append((m.start(), self.cast.add(word)))
+        return found
+
+    def _named_after_kin(self, kin: str, word: str) -> CastMember | None:
+        """A name in apposition after a kinship word: "ছোটো মেয়ে মিনি" (little daughter Mini),
+        "दादी अमीना" (grandmother Amina). The name recurs in the story; a word that merely
+        follows a kinship word seldom does."""
+        hint = HINTS.get(kin.casefold())
+        word = word.strip(" ,.;:!?।")
+        if hint is None or hint[0] is None or len(word) < 2 or not any(ord(c) >= 0x0900 for c in word):
+            return None
+        if not_a_name(word) or word.casefold() in HINTS or word in KIN_SUFFIXES or has_hint_stem(word):
+            return None
+        if word in _INDIC_FUNCTION_WORDS or not self._recurs(word) or self._follows_a_pronoun(word):
+            return None
+        member = self.cast.get(word) or self.cast.add(word)
+        self.cast.hint(member, kin)
+        return member
+
+    def _follows_a_pronoun(self, word: str) -> bool:
+        # A verb recurs too ("माँ बोली … वह बोली"); a name does not come after a pronoun subject.
+        key = f"after-pronoun:{word}"
+        found = self._recurrence.get(key)
+        if found is None:
+            found = self._recurrence[key] = bool(
+                re.search(rf"(?:वह|वो|उसने|সে|তিনি|அவள்|அவன்|ఆమె|అతను)\s+{re.escape(word)}", self._text))
         return found
 
     def _introduced(self, text: str) -> None:
@@ -257,7 +330,7 @@ class ProseParser:
             if m.group(3) and m.group(3) not in AGE_ADJECTIVES and hints_in(m.group(3), self.language):
                 # "এক দিদিমণি হাসিমুখে": the first word is the person, the second is not.
                 adjective, noun = None, m.group(3)
-            if not noun or noun in INDIC_NOT_NAMES:
+            if not noun or not_a_name(noun):
                 continue
             is_person = bool(hints_in(noun, self.language)) or (adjective and hints_in(adjective, self.language))
             if not is_person and not re.fullmatch(PERSON_NOUN_RE, noun.lower()):
@@ -272,7 +345,7 @@ class ProseParser:
         found = []
         for m in NAMING.finditer(text):
             name = (m.group(1) or m.group(2) or m.group(3) or "").strip(" ,.;:!?।")
-            if not name or name in INDIC_NOT_NAMES:
+            if not name or not_a_name(name):
                 continue
             member = self.cast.get(name) or self.cast.add(name)
             lead = text[max(0, m.start() - 120):m.start()]
@@ -292,7 +365,8 @@ class ProseParser:
             found = self._recurrence[word] = sum(1 for _ in zip(range(2), pattern.finditer(self._text))) >= 2
         return found
 
-    def _hint_around(self, member: CastMember, text: str, start: int, end: int) -> None:
+    def _hint_around(self, member: CastMember, text: str, start: int, end: int,
+                     earlier: list[CastMember] | None = None) -> None:
         """Words that describe a name where it is introduced: the few words before it in its
         sentence ("Un anciano guardia, don Tomás"; "su hijo Diego") and an appositive after it
         ("Lucía, una violinista de veinte años,"). Not the rest of the sentence: in
@@ -309,6 +383,11 @@ class ProseParser:
         if after and re.match(r"\s*(?:an?|the|una?|el|la|le|une|uma?|his|her|su|sa|son)\s", after):
             self.cast.describe(member, after)
         self.cast.hint(member, " ".join(before.split()[-4:]) + " " + after)
+        # "Sameer, her grandson," / "Her grandson Sameer": "her" is the one the story named before.
+        owner = next((m for m in [*reversed(earlier or []), *reversed(self.last_mentioned)]
+                      if m is not member and not m.is_narrator), None)
+        if owner is not None:
+            self.cast.hint_owner(owner, " ".join(before.split()[-2:]) + " " + after)
 
     def _touch(self, member: CastMember) -> None:
         if member in self.last_mentioned:
@@ -379,6 +458,8 @@ class ProseParser:
                     # "माँ की आँखें भर आईं। “…” उन्होंने पूछा": a pronoun after a lead-in is its subject.
                     member = self._subject_of(before[-1].text)
                     if member:
+                        if found.gender:
+                            self.cast.vote_gender(member, found.gender)
                         return member
                 member = self._resolve(found, seg.text)
                 if member:
@@ -397,6 +478,11 @@ class ProseParser:
             beside.append(SENTENCES.split(candidates[0].text.strip(), maxsplit=1)[0])
         for text in beside:
             member = self._subject_of(text)
+            if member:
+                return member
+        if self._lead_in:
+            found = find_speaker(self._lead_in, self.language)
+            member = self._resolve(found, self._lead_in) if found else self._subject_of(self._lead_in)
             if member:
                 return member
         # Turn-taking: an unattributed reply in a two-person exchange is the other person's.

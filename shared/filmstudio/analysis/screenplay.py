@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from filmstudio.analysis.cast import HINTS, Cast
+from filmstudio.analysis.cast import HINTS, Cast, CastMember
 from filmstudio.analysis.draft import DraftLine, DraftScene
 from filmstudio.analysis.lexicons import HEADING_TIMES
 from filmstudio.analysis.markup import split_sentences, squash, strip_emphasis
@@ -237,12 +237,39 @@ _PRONOUNS = {"she": "female", "her": "female", "herself": "female", "he": "male"
              "himself": "male"}
 
 
+# Words after an object "her" ("watches her go", "hands her the cup", "helps her up").
+_NOT_POSSESSED = frozenset("""go come leave be run walk cry sleep smile laugh speak sing stand sit fall in out up
+    down away back off to into from with and or the a an that this go goes going""".split()) | {""}
+
+_TRAILING_RELATION = re.compile(r"(?:\s*\b(?:and|with|y|con)\b)?\s*\b(her|his|their|su)\s+(?:\w+\s+)?(\w+)\s*,?\s*$", re.I)
+
+
+def _relation_of_next(cast: Cast, member: CastMember, span: str) -> str:
+    """The introduction of `member` without a trailing "and her brother", which names the next
+    character; the possessive says who `member` is ("her": a woman)."""
+    m = _TRAILING_RELATION.search(span)
+    if not m or HINTS.get(m.group(2).casefold()) is None:
+        return span
+    cast.hint_owner(member, f"{m.group(1)} {m.group(2)}")
+    return span[:m.start()]
+
+
+def _named_before(member: CastMember, earlier_in_sentence: list[CastMember],
+                  last_named: CastMember | None) -> CastMember | None:
+    """Whom a possessive in `member`'s introduction refers to: the person named just before."""
+    for other in reversed(earlier_in_sentence):
+        if other is not member:
+            return other
+    return last_named if last_named is not member else None
+
+
 def _hint_from_action(scenes: list[DraftScene], cast: Cast) -> None:
     """Age and gender from the action lines that introduce and mention each speaker."""
     members = cast.members()
     if not members:
         return
     for scene in scenes:
+        last_named: CastMember | None = None  # who the scene's action named last, for "her grandson"
         for para in scene.action:
             previous_single = None  # the one character the previous sentence named
             for sentence in split_sentences(para):
@@ -271,23 +298,37 @@ def _hint_from_action(scenes: list[DraftScene], cast: Cast) -> None:
                             if not sentence[later_end:later_end + 2] in ("'s", "’s"):
                                 stop = later_start
                                 break
-                        cast.hint(member, sentence[end:min(stop, end + 100)])
+                        span = sentence[end:min(stop, end + 100)]
+                        if stop < len(sentence):
+                            # "ANNA and her brother TOM": the brother is Tom; "her" is Anna.
+                            span = _relation_of_next(cast, member, span)
+                        cast.hint(member, span)
                         appositive = re.match(r"\s*(?:\([^)]*\))?\s*,\s*([^,]+),", sentence[end:stop])
                         if appositive:
                             cast.describe(member, appositive.group(1))
+                            # "SAMEER (12), her grandson,": "her" is whoever the action named before.
+                            owner = _named_before(member, [m for _, _, m in mentioned[:k]], last_named)
+                            if owner is not None:
+                                cast.hint_owner(owner, appositive.group(1))
                         # "Her son DEV (30s)": the word just before the name, when it is kinship.
                         before = sentence[:start].split()[-1:] if sentence[:start].split() else []
                         if before and HINTS.get(before[0].casefold().strip(",")):
                             cast.hint(member, before[0])
+                            # "Her uncle MOHAN": "her" is the one named before.
+                            owner = _named_before(member, [m for _, _, m in mentioned[:k]], last_named)
+                            if owner is not None:
+                                cast.hint_owner(owner, " ".join(sentence[:start].split()[-2:]))
                     elif sentence[start:end] != member.name:
                         cast.alias(member, sentence[start:end])
+                last_named = mentioned[-1][2]
                 if len(mentioned) == 1:
                     member = mentioned[0][2]
                     after = sentence[mentioned[0][1]:].lower()
                     words = re.findall(r"[a-z]+", after)
                     for w, word in enumerate(words):
-                        if word in _PRONOUNS:
-                            following = words[w + 1] if w + 1 < len(words) else ""
+                        following = words[w + 1] if w + 1 < len(words) else ""
+                        if word in _PRONOUNS and word != "him" and not (word == "her" and following in _NOT_POSSESSED):
+                            # "Mohan watches her go": an object pronoun is someone else; "opens her laptop" is hers.
                             # "her grandson" names a relative of someone else, not this character.
                             if following in HINTS and HINTS[following][0] is not None:
                                 break

@@ -46,6 +46,9 @@ class Character(_Model):
     age_group: AgeGroup | None = None
     gender: Gender | None = None
     description: str = ""
+    # What they wear, from a fixed vocabulary (analysis/attire.py ATTIRE: "sari", "kurta", "dhoti",
+    # "school_uniform", "apron", "fisherman", "suit", "shirt_trousers", "dress", "robe", "uniform").
+    attire: list[str] = Field(default_factory=list)
     is_narrator: bool = False
     # The character bible: every engine renders this character from these.
     seed: int = 0

@@ -12,14 +12,29 @@ import hashlib
 
 from filmstudio.models.plan import Character, Voice
 
-# Speaking rate (words per minute) by age group: children and elders speak slower;
-# a small offset by gender keeps a man and a woman of one age from sharing a cadence.
-RATE_BY_AGE = {"child": 150, "teen": 170, "adult": 165, "elder": 140, None: 160}
-RATE_BY_GENDER = {"female": 5, "male": -5, None: 0}
-# eSpeak pitch (0..99) by gender, then shifted by age.
-PITCH_BY_GENDER = {"female": 62, "male": 38, None: 50}
-PITCH_BY_AGE = {"child": 18, "teen": 8, "adult": 0, "elder": -6, None: 0}
-VARIANTS = {"female": ("f1", "f2", "f3", "f4"), "male": ("m1", "m2", "m3", "m4"), None: ("", "")}
+# One person, one voice: gender and age decide it, from the same fields the storyboard draws
+# the figure from. eSpeak NG variants and pitches (0..99) measured on this engine (median f0
+# of an English sentence): men about 100 Hz, women about 195, boys and girls 235-270, elders
+# slower and, for women, a little lower. An unknown gender gets a voice between men and
+# women (about 150 Hz), never a guess at either, as the figure is drawn neither.
+# (gender, age) -> (variants to pick from by the seed, pitch, words per minute)
+VOICE_TABLE: dict[tuple[str | None, str], tuple[tuple[str, ...], int, int]] = {
+    ("male", "child"): (("f1",), 77, 155),
+    ("male", "teen"): (("m5", "m2", "m6"), 70, 172),
+    ("male", "adult"): (("m3", "m2", "m6", "m7"), 50, 160),
+    ("male", "elder"): (("m7", "m4"), 38, 135),
+    ("female", "child"): (("f5", "f3"), 80, 160),
+    ("female", "teen"): (("f2", "f1"), 66, 176),
+    ("female", "adult"): (("f3", "f2", "f1"), 55, 168),
+    ("female", "elder"): (("f2", "f1"), 44, 140),
+    (None, "child"): (("f4",), 72, 158),
+    (None, "teen"): (("f4",), 50, 172),
+    (None, "adult"): (("f4",), 34, 164),
+    (None, "elder"): (("f4",), 28, 138),
+}
+# Not eSpeak's "grandma"/"grandpa": their flutter carries state from one utterance to the next,
+# so a line would not sound the same twice (nor when lines are synthesised in another order).
+PITCH_JITTER = 3  # +- per character, so two women of one age do not sound identical
 NARRATOR_VOICE = {"pitch": 45, "rate": 155, "variant": "m3"}
 
 
@@ -44,14 +59,18 @@ def voice_for(character: Character, language: str) -> Voice:
         return Voice(language=language, gender=character.gender, age_group=character.age_group,
                      pitch=NARRATOR_VOICE["pitch"], rate=NARRATOR_VOICE["rate"], variant=NARRATOR_VOICE["variant"])
     seed = stable_seed(character.id)
-    gender, age = character.gender, character.age_group
-    # A small per-character offset keeps two women of the same age from sounding identical.
-    jitter = (seed % 11) - 5
-    pitch = max(0, min(99, PITCH_BY_GENDER[gender] + PITCH_BY_AGE[age] + jitter))
-    variants = VARIANTS[gender]
-    return Voice(language=language, gender=gender, age_group=age, pitch=pitch,
-                 rate=RATE_BY_AGE[age] + RATE_BY_GENDER[gender],
-                 variant=variants[seed % len(variants)])
+    gender, age = character.gender, character.age_group or age_group_for(character.age)
+    variants, pitch, rate = VOICE_TABLE[(gender, age)]
+    jitter = (seed % (2 * PITCH_JITTER + 1)) - PITCH_JITTER
+    return Voice(language=language, gender=gender, age_group=character.age_group, pitch=max(0, min(99, pitch + jitter)),
+                 rate=rate, variant=variants[(seed // 7) % len(variants)])
+
+
+def age_group_for(age: int | None) -> str:
+    """The age group a bare age falls in; no age is an adult."""
+    if age is None:
+        return "adult"
+    return "child" if age < 13 else "teen" if age < 20 else "elder" if age >= 60 else "adult"
 
 
 def with_bible(character: Character) -> Character:

@@ -35,3 +35,15 @@ def test_a_120_scene_screenplay_is_analysed_whole():
     # How fast is `make bench`'s business (bench_analysis); a wall-clock bound here fails on a busy machine.
     analysis = analyze(screenplay(120))
     assert len(analysis.scenes) == 120
+
+
+def test_public_domain_texts_keep_their_tuned_scores():
+    """Aesop, Cervantes, Premchand, Tagore (tests/corpus/public_domain): scored untuned, then tuned on;
+    this keeps what the tuning won (tests/corpus/README.md has both figures)."""
+    report = evaluate(CORPUS / "public_domain")
+    summary = format_report(report)
+    assert {"en", "hi", "ta", "te", "bn", "es"} <= set(report["languages"])
+    assert report["prose_character_recall"] >= 0.85, summary
+    assert report["prose_character_precision"] >= 0.9, summary
+    assert report["attribution_accuracy"] >= 0.95, summary
+    assert report["gender_accuracy"] >= 0.95, summary

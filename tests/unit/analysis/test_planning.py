@@ -161,3 +161,22 @@ def test_plans_are_identical_across_processes():
         out = subprocess.run([sys.executable, "-c", code, *files], env=env, capture_output=True, text=True, check=True)
         digests.add(out.stdout.strip())
     assert len(digests) == 1
+
+
+def test_one_person_one_voice_across_the_corpus():
+    """The voice's gender is the character's, whatever the analysis found; an unknown gender is
+    the neutral voice, never a guess; elders speak slower than adults of their gender."""
+    from filmstudio.planning.bible import VOICE_TABLE
+
+    corpus = Path(__file__).resolve().parents[2] / "corpus"
+    neutral = {v for (g, _), (variants, _, _) in VOICE_TABLE.items() if g is None for v in variants}
+    gendered = {v for (g, _), (variants, _, _) in VOICE_TABLE.items() if g is not None for v in variants}
+    for path in sorted(corpus.glob("*.fountain")) + sorted(corpus.glob("*.txt"))[:20]:
+        for c in make_plan(analyze(path.read_text(encoding="utf-8"))).characters:
+            if c.is_narrator:
+                continue
+            assert c.voice.gender == c.gender, (path.name, c.name)
+            if c.gender is None:
+                assert c.voice.variant in neutral - gendered, (path.name, c.name)
+    for gender in ("female", "male", None):
+        assert VOICE_TABLE[(gender, "elder")][2] < VOICE_TABLE[(gender, "adult")][2]

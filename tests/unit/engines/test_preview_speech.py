@@ -5,9 +5,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from filmstudio.analysis import analyze
 from filmstudio.engines.preview.audio import read_wav
 from filmstudio.engines.preview.speech import PreviewSpeech
 from filmstudio.models.plan import Line
+from filmstudio.planning import make_plan
+from filmstudio.planning.bible import with_bible
 
 SP = PreviewSpeech()
 
@@ -31,18 +34,68 @@ def test_each_line_becomes_a_wav_whose_duration_is_returned(plan_factory, tmp_pa
     assert abs(x).max() > 0.05
 
 
+def _person(plan, cid, gender, age_group):
+    c = plan.character(cid)
+    c.gender, c.age_group = gender, age_group
+    c.voice = with_bible(c).voice  # the bible decides the voice from gender and age
+    return c
+
+
 def test_different_gender_and_age_sound_different(plan_factory, tmp_path, media):
     plan = plan_factory()
-    plan.character("meera").voice.gender = "female"
-    plan.character("arjun").voice.gender = "male"
+    _person(plan, "meera", "female", "adult")
+    _person(plan, "arjun", "male", "elder")
     woman = media.median_f0(*read_wav(_say(plan, tmp_path, "meera")[0]))
     old_man = media.median_f0(*read_wav(_say(plan, tmp_path, "arjun")[0]))
     assert woman > 1.3 * old_man > 0
     # same gender, different age: a girl is higher than a woman
-    plan.character("arjun").voice.gender = "female"
-    plan.character("arjun").voice.age_group = "child"
+    _person(plan, "arjun", "female", "child")
     girl = media.median_f0(*read_wav(_say(plan, tmp_path, "arjun", name="girl")[0]))
     assert girl > 1.1 * woman
+
+
+def _f0s(plan, tmp_path, media, ids):
+    return {cid: media.median_f0(*read_wav(_say(plan, tmp_path, cid, name=f"f0-{cid}")[0])) for cid in ids}
+
+
+def test_a_boy_speaks_above_his_father(tmp_path, media):
+    """The 12-year-old of the analysis is a child's voice, not a man's below his father's."""
+    script = ("INT. HOUSE - DAY\n\nRAVI (40s) reads the paper. His son SAMEER (12) runs in.\n\n"
+              "SAMEER\nDad, the radio says a storm is coming!\n\nRAVI\nThen we close the shutters early.\n")
+    plan = make_plan(analyze(script))
+    assert plan.character("sameer").age_group == "child" and plan.character("ravi").gender == "male"
+    f0 = _f0s(plan, tmp_path, media, ["sameer", "ravi"])
+    assert f0["sameer"] > 1.6 * f0["ravi"] > 0
+
+
+def test_siblings_of_different_gender_get_different_voices(tmp_path, media):
+    script = ("INT. KITCHEN - DAY\n\nANNA and her brother TOM argue over the last biscuit.\n\n"
+              "ANNA\nIt's mine, I saw it first.\n\nTOM\nYou had three already.\n")
+    plan = make_plan(analyze(script))
+    anna, tom = plan.character("anna"), plan.character("tom")
+    assert (anna.gender, tom.gender) == ("female", "male")
+    assert (anna.voice.variant, anna.voice.pitch) != (tom.voice.variant, tom.voice.pitch)
+    f0 = _f0s(plan, tmp_path, media, ["anna", "tom"])
+    assert f0["anna"] > 1.4 * f0["tom"] > 0
+
+
+def test_an_unknown_gender_gets_a_neutral_voice(plan_factory, tmp_path, media):
+    """Neither a woman's voice nor a man's: between them, as the figure is drawn neither."""
+    plan = plan_factory()
+    _person(plan, "meera", "female", "adult")
+    _person(plan, "arjun", "male", "adult")
+    plan.characters.append(_person_like(plan, "brick"))
+    brick = plan.character("brick")
+    assert brick.gender is None and brick.voice.gender is None
+    f0 = _f0s(plan, tmp_path, media, ["meera", "arjun", "brick"])
+    assert 1.2 * f0["arjun"] < f0["brick"] < 0.85 * f0["meera"]
+
+
+def _person_like(plan, cid):
+    c = plan.character("meera").model_copy(deep=True)
+    c.id, c.name, c.gender, c.age_group = cid, cid.title(), None, "adult"
+    c.voice = with_bible(c).voice
+    return c
 
 
 def test_a_language_espeak_cannot_speak_falls_back_with_a_warning(plan_factory, tmp_path, caplog):

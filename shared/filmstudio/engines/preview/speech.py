@@ -5,11 +5,10 @@ process-wide lock covers choosing the voice, setting parameters and synthesising
 Lines are short (a second or two of CPU at most) and several shots render at once
 anyway, so serialising speech costs little.
 
-Voices: the line's language picks eSpeak's language voice; gender and age pick a
-variant (eSpeak's f1..f5 / m1..m7) and a base pitch and rate. A bible pitch or rate
-that differs from the model's default is the plan's explicit choice and wins over
-the age-based one. A language eSpeak has no voice for falls back to English with a
-warning instead of failing the film.
+Voices: the line's language picks eSpeak's language voice; the plan's bible gives the
+variant (eSpeak's f1..f5, m1..m7), pitch and rate, decided by gender and
+age in planning.bible (one table for every engine; see docs/engines.md). A language eSpeak
+has no voice for falls back to English with a warning instead of failing the film.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from filmstudio.models.plan import Character, Line, Plan, Voice
+from filmstudio.planning.bible import age_group_for, voice_for
 
 from .audio import write_wav
 from .seeds import stable_seed
@@ -40,18 +40,10 @@ _SYNTH_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short),
 # eSpeak's own names where they differ from ISO 639-1.
 _ESPEAK_LANG = {"zh": "cmn", "no": "nb", "fil": "tl"}
 
-# (variant, pitch 0..99, pitch range 0..99, rate wpm) by gender and age group.
-_PROFILES: dict[tuple[str, str], tuple[str, int, int, int]] = {
-    ("female", "child"): ("f5", 88, 70, 165),
-    ("female", "teen"): ("f4", 74, 60, 175),
-    ("female", "adult"): ("f3", 62, 55, 165),
-    ("female", "elder"): ("f2", 52, 40, 140),
-    ("male", "child"): ("m3", 82, 65, 165),
-    ("male", "teen"): ("m5", 58, 55, 175),
-    ("male", "adult"): ("m3", 38, 50, 160),
-    ("male", "elder"): ("m7", 26, 35, 135),
-}
-_NARRATOR = ("m1", 44, 40, 150)
+# Intonation range (0..99) by age group: children's voices swing widest, elders' least.
+_RANGE_BY_AGE = {"child": 65, "teen": 55, "adult": 50, "elder": 38}
+_NARRATOR_RANGE = 40
+_NARRATOR = ("m1", 44, _NARRATOR_RANGE, 150)
 _DEFAULT_VOICE = Voice()
 
 
@@ -130,33 +122,27 @@ def _espeak() -> _ESpeak:
 
 
 def voice_profile(character: Character | None, line: Line) -> tuple[str, str, int, int, int]:
-    """(language, variant, pitch, pitch range, rate) for a line."""
+    """(language, variant, pitch, pitch range, rate) for a line.
+
+    The plan's bible decides the voice (planning.bible.voice_for: gender and age, the same
+    fields the figure is drawn from); a character without one (an analysis rendered without
+    the plan stage) gets the voice the bible would give it, so nothing here guesses again.
+    """
     voice = character.voice if character else _DEFAULT_VOICE
     language = (line.language or voice.language or "en").lower()
-    if character is None or character.is_narrator:
+    if character is None or (character.is_narrator and not voice.variant):
         variant, pitch, prange, rate = _NARRATOR
-    else:
-        gender = voice.gender or character.gender or "female"
-        age = voice.age_group or character.age_group or _age_group(character.age)
-        variant, pitch, prange, rate = _PROFILES[(gender, age)]
-    if voice.variant:
-        variant = voice.variant
-    if voice.pitch != _DEFAULT_VOICE.pitch:
-        pitch = voice.pitch
-    if voice.rate != _DEFAULT_VOICE.rate:
-        rate = voice.rate
-    return language, variant, pitch, prange, rate
-
-
-def _age_group(age: int | None) -> str:
-    if age is None:
-        return "adult"
-    return "child" if age < 13 else "teen" if age < 20 else "elder" if age >= 60 else "adult"
+        return language, variant, pitch, prange, rate
+    if not voice.variant:
+        voice = voice_for(character, language)
+    age = voice.age_group or character.age_group or age_group_for(character.age)
+    prange = _NARRATOR_RANGE if character.is_narrator else _RANGE_BY_AGE[age]
+    return language, voice.variant, voice.pitch, prange, voice.rate
 
 
 class PreviewSpeech:
     name = "preview-speech-espeak"
-    version = "1.1.0"
+    version = "1.2.0"  # 1.2: one voice table with the bible; unknown gender is a neutral voice
 
     def synthesize(self, plan: Plan, line: Line, out_path: Path) -> float:
         try:
