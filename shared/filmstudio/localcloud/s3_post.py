@@ -193,8 +193,10 @@ def create_app():
             body = await upload.read(MAX_FORM_BYTES + 1)
             if len(body) > MAX_FORM_BYTES:
                 raise PostRefused(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size")
+            if "policy" not in fields:
+                raise PostRefused(400, "InvalidArgument", "Bucket POST must contain a field named 'policy'.")
+            check_signature(fields, settings.region)  # first: an unsigned policy is not read
             check_policy(bucket, fields, len(body))
-            check_signature(fields, settings.region)
         except PostRefused as refused:
             return refuse(refused)
         finally:
