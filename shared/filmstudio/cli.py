@@ -183,7 +183,7 @@ def _data_dir(args: argparse.Namespace) -> Path | None:
 def cmd_serve(args: argparse.Namespace) -> int:
     from filmstudio.api.serve import serve
 
-    serve(host=args.host, port=args.port, data_dir=_data_dir(args))
+    serve(host=args.host, port=args.port, data_dir=_data_dir(args), log_level=args.log_level)
     return EXIT_OK
 
 
@@ -219,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the REST API locally over the local cloud")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
+                       help="uvicorn's log level (info logs every request)")
     _add_data_flags(serve, "accounts, keys, projects, jobs, credits and media")
     serve.set_defaults(func=cmd_serve)
     return parser

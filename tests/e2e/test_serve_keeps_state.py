@@ -43,7 +43,8 @@ class Server:
         env = {**os.environ, "POWERTOOLS_LOG_LEVEL": "WARNING"}
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen([sys.executable, "-m", "filmstudio", "serve", "--port", str(self.port),
-                                          "--data", str(self.data)], stdout=log, stderr=subprocess.STDOUT, env=env)
+                                          "--data", str(self.data), "--log-level", "warning"],
+                                         stdout=log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 180
         while True:
             assert self.proc.poll() is None, self.log.read_text()[-3000:]

@@ -71,6 +71,7 @@ class DataStore:
         if not self.directory.is_dir():
             raise BadInputError(f"data directory {directory} is not a folder", code="BAD_DATA_DIR")
         self.path = self.directory / DB_NAME
+        self._closed = False
         self._lock = threading.RLock()
         self._lock_file = None
         try:
@@ -112,32 +113,37 @@ class DataStore:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             self._db.close()
         if self._lock_file is not None:
             self._lock_file.close()
             self._lock_file = None
 
     # -- writes ---------------------------------------------------------------------------
-    def put_item(self, table: str, pk: str, item: dict[str, Any]) -> None:
+    def _write(self, sql: str, params: tuple) -> None:
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO items VALUES (?, ?, ?)", (table, pk, json.dumps(item)))
+            if self._closed:
+                # A render still winding down after the cloud closed: what it writes now is lost,
+                # as it would be if the process had been killed; the next start recovers its job.
+                log.warning("data store closed; a late write is not kept")
+                return
+            self._db.execute(sql, params)
+
+    def put_item(self, table: str, pk: str, item: dict[str, Any]) -> None:
+        self._write("INSERT OR REPLACE INTO items VALUES (?, ?, ?)", (table, pk, json.dumps(item)))
 
     def delete_item(self, table: str, pk: str) -> None:
-        with self._lock:
-            self._db.execute("DELETE FROM items WHERE tbl = ? AND pk = ?", (table, pk))
+        self._write("DELETE FROM items WHERE tbl = ? AND pk = ?", (table, pk))
 
     def put_object(self, bucket: str, key: str, body: bytes, metadata: dict[str, str]) -> None:
-        with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?)",
-                             (bucket, key, sqlite3.Binary(body), json.dumps(metadata)))
+        self._write("INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?)",
+                    (bucket, key, sqlite3.Binary(body), json.dumps(metadata)))
 
     def delete_object(self, bucket: str, key: str) -> None:
-        with self._lock:
-            self._db.execute("DELETE FROM objects WHERE bucket = ? AND key = ?", (bucket, key))
+        self._write("DELETE FROM objects WHERE bucket = ? AND key = ?", (bucket, key))
 
     def put_secret(self, name: str, value: str) -> None:
-        with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO secrets VALUES (?, ?)", (name, value))
+        self._write("INSERT OR REPLACE INTO secrets VALUES (?, ?)", (name, value))
 
     # -- reads ------------------------------------------------------------------------------
     def items(self) -> Iterator[tuple[str, dict[str, Any]]]:
