@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup demo test bench synth layer clean
+.PHONY: setup demo test bench soak synth layer clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: setup
 
 bench: setup
 	$(PY) benchmarks/run.py
+
+# A 40-scene film rendered while another process keeps every core busy (minutes; not in test).
+soak: setup
+	$(PY) benchmarks/soak.py
 
 synth: setup
 	$(PY) cdk/app.py

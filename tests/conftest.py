@@ -7,6 +7,7 @@ under tests/.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -14,6 +15,9 @@ import pytest
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+# `filmstudio render` and `serve` keep data in ~/.local/share/filmstudio by default; tests (and
+# the CLI processes they start) keep theirs in a folder of their own.
+os.environ.setdefault("FILMSTUDIO_DATA", tempfile.mkdtemp(prefix="filmstudio-test-data-"))
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"

@@ -6,4 +6,5 @@ from filmstudio.pipeline.stages import StageContext, run_media_task
 @lambda_handler
 def handler(event, context):
     # Invoked asynchronously by gpu_submit with the task token; reports through it.
-    return run_and_report("music", event["task_token"], lambda: run_media_task(StageContext(), {**event, "stage": "music"}))
+    return run_and_report("music", event["task_token"], lambda: run_media_task(StageContext(), {**event, "stage": "music"}),
+                          event=event)

@@ -84,8 +84,9 @@ class AssetStore:
         return self._s3
 
     def create(self, user_id: str, project_id: str, filename: str, content_type: str,
-               size: int) -> tuple[Asset, dict[str, Any]]:
-        """A PENDING asset and the presigned POST (url, fields) that uploads it."""
+               size: int, base_url: str | None = None) -> tuple[Asset, dict[str, Any]]:
+        """A PENDING asset and the presigned POST (url, fields) that uploads it. `base_url`: the
+        API's own address, where `filmstudio serve` takes uploads (moto's S3 has none)."""
         content_type = content_type.split(";", 1)[0].strip().lower()
         kind = kind_for(content_type)
         if not 0 < size <= kind.max_bytes:
@@ -99,9 +100,9 @@ class AssetStore:
                           filename=safe_filename(filename), content_type=content_type, key=key, size=size,
                           status=AssetStatus.PENDING.value, created_at=now, updated_at=now)
         rec.save(condition=AssetRecord.asset_id.does_not_exist())
-        return to_asset(rec), self.presigned_post(rec, kind)
+        return to_asset(rec), self.presigned_post(rec, kind, base_url)
 
-    def presigned_post(self, rec: AssetRecord, kind: Kind) -> dict[str, Any]:
+    def presigned_post(self, rec: AssetRecord, kind: Kind, base_url: str | None = None) -> dict[str, Any]:
         fields = {"Content-Type": rec.content_type, "x-amz-meta-asset-id": rec.asset_id}
         conditions = [
             {"bucket": self.settings.bucket},
@@ -112,7 +113,12 @@ class AssetStore:
         ]
         post = self.s3.generate_presigned_post(Bucket=self.settings.bucket, Key=rec.key, Fields=fields,
                                                Conditions=conditions, ExpiresIn=UPLOAD_URL_SECONDS)
-        return {"url": post["url"], "fields": post["fields"], "expires_in": UPLOAD_URL_SECONDS,
+        url = post["url"]
+        if self.settings.serve_media and base_url:
+            from filmstudio.localcloud.s3_post import upload_url
+
+            url = upload_url(base_url, self.settings.bucket)
+        return {"url": url, "fields": post["fields"], "expires_in": UPLOAD_URL_SECONDS,
                 "max_bytes": kind.max_bytes}
 
     def _owned(self, user_id: str, asset_id: str) -> AssetRecord:

@@ -21,6 +21,18 @@ def _say_bad_input(exc: BadInputError) -> int:
     return EXIT_BAD_INPUT
 
 
+def _check_out(path: str) -> Path:
+    """The output folder, refused before any work if it names something that is not a folder."""
+    out = Path(path)
+    for parent in (out, *out.parents):
+        if parent.exists():
+            if not parent.is_dir():
+                what = "the output folder" if parent == out else f"a parent of the output folder ({parent})"
+                raise BadInputError(f"--out {path}: {what} is an existing file, not a folder", code="OUT_NOT_A_FOLDER")
+            break
+    return out
+
+
 def _read_script(path: str) -> bytes:
     p = Path(path)
     if not p.is_file():
@@ -70,6 +82,10 @@ class ProgressBar:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    try:
+        _check_out(args.out)
+    except BadInputError as exc:
+        return _say_bad_input(exc)
     if args.api:
         return _render_through_api(args)
     from filmstudio.pipeline.render import render_locally
@@ -78,7 +94,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         data = _read_script(args.script)
         result = render_locally(data, Path(args.script).name, Path(args.out), tier=args.tier,
                                 language=args.language, progress=None if args.quiet else ProgressBar(),
-                                burn_subtitles=args.burn_subtitles)
+                                burn_subtitles=args.burn_subtitles, data_dir=_data_dir(args))
     except BadInputError as exc:
         return _say_bad_input(exc)
     if result.job.status.value != "SUCCEEDED":
@@ -155,11 +171,28 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _data_dir(args: argparse.Namespace) -> Path | None:
+    """The data directory (None with --ephemeral): --data, else FILMSTUDIO_DATA, else the user's data folder."""
+    from filmstudio.localcloud.datastore import default_data_dir
+
+    if args.ephemeral:
+        return None
+    return Path(args.data).expanduser() if args.data else default_data_dir()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from filmstudio.api.serve import serve
 
-    serve(host=args.host, port=args.port)
+    serve(host=args.host, port=args.port, data_dir=_data_dir(args), log_level=args.log_level)
     return EXIT_OK
+
+
+def _add_data_flags(parser: argparse.ArgumentParser, what: str) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--data", default=None, metavar="DIR",
+                       help=f"data directory for {what} (default: $FILMSTUDIO_DATA, else "
+                            "$XDG_DATA_HOME/filmstudio or ~/.local/share/filmstudio)")
+    group.add_argument("--ephemeral", action="store_true", help="keep nothing: state lives in memory only")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -174,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--burn-subtitles", action="store_true", help="also burn subtitles into the picture")
     render.add_argument("--api", default=None, help="render through a deployed API at this URL instead")
     render.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_data_flags(render, "the content-addressed cache a re-render reuses")
     render.set_defaults(func=cmd_render)
 
     analyze = sub.add_parser("analyze", help="print the scene plan of a script")
@@ -185,6 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the REST API locally over the local cloud")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
+                       help="uvicorn's log level (info logs every request)")
+    _add_data_flags(serve, "accounts, keys, projects, jobs, credits and media")
     serve.set_defaults(func=cmd_serve)
     return parser
 

@@ -52,6 +52,8 @@ class JobRecord(Model):
     outputs = MapAttribute(default=dict)
     duration = NumberAttribute(null=True)
     credits = MapAttribute(default=dict)
+    # Media tasks that timed out and were retried: [{stage, item, reason, at}] (models.job.TaskRetry).
+    retries = ListAttribute(default=list)
     # Optimistic lock for status transitions (a stale writer loses).
     version = NumberAttribute(default=0)
     by_project = ProjectJobsIndex()

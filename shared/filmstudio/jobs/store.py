@@ -28,6 +28,7 @@ from filmstudio.models.job import (
     JobStatus,
     StageSpan,
     StageTiming,
+    TaskRetry,
 )
 from filmstudio.settings import Settings
 
@@ -75,6 +76,7 @@ def to_job(rec: JobRecord) -> Job:
         outputs={k: str(v) for k, v in as_dict(rec.outputs).items()},
         duration=float(rec.duration) if rec.duration is not None else None,
         credits=Credits(**{k: int(v) for k, v in as_dict(rec.credits).items()}),
+        retries=[TaskRetry(**as_dict(r)) for r in (rec.retries or [])],
         version=int(rec.version or 0),
     )
 
@@ -232,6 +234,15 @@ class JobStore:
         JobRecord(job_id=job_id).update(actions=[
             path.set((path | []).append([span])),
             JobRecord.progress.add(round(share, 3)),
+            JobRecord.updated_at.set(utcnow()),
+        ])
+
+    def note_retry(self, job_id: str, stage: str, item: str, reason: str) -> None:
+        """Record that a media task timed out (Step Functions retries it once); no version
+        check, as concurrent tasks write these."""
+        entry = {"stage": stage, "item": item, "reason": reason[:500], "at": utcnow().isoformat()}
+        JobRecord(job_id=job_id).update(actions=[
+            JobRecord.retries.set((JobRecord.retries | []).append([entry])),
             JobRecord.updated_at.set(utcnow()),
         ])
 

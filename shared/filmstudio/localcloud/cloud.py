@@ -17,17 +17,21 @@ import os
 import secrets
 import time
 import zipfile
+from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 from filmstudio import aws, topology
 from filmstudio.db.base import bind_tables, unbind_tables
 from filmstudio.jobs.store import JobStore
 from filmstudio.localcloud import moto_fixes
+from filmstudio.localcloud.datastore import DataStore, WriteThrough
 from filmstudio.localcloud.runtime import LocalLambdaRuntime
 from filmstudio.models.job import Job
 from filmstudio.settings import get_settings, reset_settings
 
 ACCOUNT = "123456789012"  # moto's default account
+SERVER_STOPPED = "the server stopped while the job was running"
 
 
 def _dummy_zip() -> bytes:
@@ -38,9 +42,20 @@ def _dummy_zip() -> bytes:
 
 
 class LocalCloud:
-    def __init__(self, *, region: str = "us-east-1", workers: int | None = None):
+    """`data_dir`: keep state in that directory's SQLite store (`datastore.py`), everything
+    (`data_scope="all"`, `filmstudio serve`) or only the content-addressed cache (`"cache"`,
+    `filmstudio render`); None keeps it in memory. `task_timing` ({"heartbeat_s", "timeout_s"})
+    shortens the media tasks' HeartbeatSeconds/TimeoutSeconds, so tests of slow stages take seconds."""
+
+    def __init__(self, *, region: str = "us-east-1", workers: int | None = None, data_dir: Path | None = None,
+                 data_scope: str = "all", task_timing: dict[str, float] | None = None):
         self.region = region
         self.workers = workers or max(2, min(4, os.cpu_count() or 2))
+        self.data_dir, self.data_scope, self.task_timing = data_dir, data_scope, task_timing
+        self.store: DataStore | None = None
+        self._write_through: WriteThrough | None = None
+        self.restored: dict[str, int] = {}
+        self.recovered: list[str] = []
         self.state_machine_arn = (
             f"arn:aws:states:{region}:{ACCOUNT}:stateMachine:{topology.FILM_STATE_MACHINE.local_name}")
         self._saved_env: dict[str, str | None] = {}
@@ -90,12 +105,22 @@ class LocalCloud:
         unbind_tables()
         self._mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
         self._mock.start()
-        self._fixes = moto_fixes.applied()
-        self._fixes.__enter__()
+        self._fixes = ExitStack()
+        self._fixes.enter_context(moto_fixes.applied())
         self.runtime.install()
         try:
+            if self.data_dir is not None:
+                self.store = DataStore(self.data_dir, scope=self.data_scope)
+                if self.data_scope == "all":
+                    self.store.claim()
+                self._write_through = WriteThrough(self.store)
+                self._fixes.enter_context(self._write_through.applied())
             self.provision()
-        except Exception:
+            if self._write_through is not None:
+                self.restored = self._write_through.restore(ACCOUNT, self.region)
+                if self.data_scope == "all":
+                    self.recovered = self.recover_interrupted_jobs()
+        except BaseException:
             self.__exit__(None, None, None)
             raise
         return self
@@ -106,8 +131,12 @@ class LocalCloud:
         finally:
             self.runtime.uninstall()
             if self._fixes is not None:
-                self._fixes.__exit__(None, None, None)
+                self._fixes.close()
                 self._fixes = None
+            if self.store is not None:
+                self.store.close()
+                self.store = None
+                self._write_through = None
             if self._mock is not None:
                 self._mock.stop()
                 self._mock = None
@@ -158,7 +187,7 @@ class LocalCloud:
         sfn = aws.client("stepfunctions")
         sfn.create_state_machine(
             name=sm.local_name, roleArn=role_arn, type="STANDARD",
-            definition=sm.definition(sm.substitutions(self.function_arn)),
+            definition=self._timed(sm.definition(sm.substitutions(self.function_arn))),
         )
 
         ingest = next(spec for spec in topology.FUNCTIONS if spec.s3_trigger)
@@ -168,6 +197,49 @@ class LocalCloud:
                 "Events": ["s3:ObjectCreated:*"],
                 "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": topology.MEDIA_BUCKET.upload_prefix}]}},
             }]})
+
+    def _timed(self, definition: str) -> str:
+        if not self.task_timing:
+            return definition
+        doc = json.loads(definition)
+
+        def walk(states: dict[str, Any]) -> None:
+            for state in states.values():
+                if str(state.get("Resource", "")).endswith(".waitForTaskToken"):
+                    if "heartbeat_s" in self.task_timing:
+                        state["HeartbeatSeconds"] = self.task_timing["heartbeat_s"]
+                    if "timeout_s" in self.task_timing:
+                        state["TimeoutSeconds"] = self.task_timing["timeout_s"]
+                for branch in state.get("Branches", []):
+                    walk(branch["States"])
+                if "ItemProcessor" in state:
+                    walk(state["ItemProcessor"]["States"])
+        walk(doc["States"])
+        return json.dumps(doc)
+
+    # -- restarts -----------------------------------------------------------------------
+    def recover_interrupted_jobs(self) -> list[str]:
+        """Jobs that were QUEUED or RUNNING when the last process stopped have no execution any
+        more (executions live in memory): each is failed, saying why, and refunded."""
+        from filmstudio.db.records import JobRecord
+        from filmstudio.errors import IllegalTransitionError
+        from filmstudio.models.job import TERMINAL, JobError, JobStatus
+        from filmstudio.pipeline import accounting
+
+        jobs = JobStore()
+        failed = []
+        for rec in JobRecord.scan(consistent_read=True):
+            if rec.status in {s.value for s in TERMINAL}:
+                continue
+            job = jobs.get(rec.job_id)
+            stage = job.stage or "queued"
+            error = JobError(stage=stage, reason=SERVER_STOPPED, error_type="ServerStopped")
+            try:  # the status and the refund in one transaction, as the fail path does
+                accounting.finish(job, JobStatus.FAILED, error=error.model_dump(), stage=stage)
+            except IllegalTransitionError:
+                continue
+            failed.append(rec.job_id)
+        return failed
 
     # -- waiting ------------------------------------------------------------------------
     def wait(self, job_id: str, *, timeout: float = 600, poll: float = 0.1, on_progress=None) -> Job:

@@ -127,6 +127,58 @@ def fast_task_token_polling() -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def task_tokens_as_step_functions_keeps_them() -> Iterator[None]:
+    """Task tokens with Step Functions' lifecycle:
+    - once a waiting task times out, Step Functions answers TaskTimedOut to its heartbeats and
+      results; moto keeps accepting them (and drops them), so a worker would never learn that
+      its task is gone;
+    - each attempt of a retried task has a new token; moto reuses the first, with its outcome;
+    - a heartbeat is accepted from the moment the task starts (see notify_heartbeat)."""
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_callback import (
+        StateTaskServiceCallback,
+    )
+    from moto.stepfunctions.parser.asl.eval.callback.callback import (
+        CallbackConsumerTimeout,
+        CallbackEndpoint,
+        CallbackOutcomeTimedOut,
+        HeartbeatTimedOut,
+    )
+
+    original_wait = StateTaskServiceCallback._eval_wait_for_task_token
+    original_execution = StateTaskServiceCallback._eval_execution
+
+    def wait(state, env, timeout_seconds, callback_endpoint, heartbeat_endpoint):
+        outcome = original_wait(state, env, timeout_seconds, callback_endpoint, heartbeat_endpoint)
+        if isinstance(outcome, (CallbackOutcomeTimedOut, HeartbeatTimedOut)):
+            callback_endpoint.report(CallbackConsumerTimeout())
+        return outcome
+
+    def execution(state, env):
+        # Step Functions gives every attempt of a retried task a new token; moto reuses the
+        # first, so a retry would inherit its timed-out (or failed) outcome.
+        if state._is_integration_pattern():
+            token = (env.states.context_object.context_object_data.get("Task") or {}).get("Token")
+            endpoint = env.callback_pool_manager.get(token) if token else None
+            if endpoint is not None and endpoint._notify_event.is_set():
+                env.callback_pool_manager.add(env.states.context_object.update_task_token())
+        return original_execution(state, env)
+
+    def notify_heartbeat(endpoint) -> bool:
+        # moto arms a task's heartbeat timer only after the invoked function returns, and answers
+        # InvalidToken to a heartbeat that comes sooner (a fast asynchronous worker's first beat).
+        # Step Functions accepts it: the token is valid from the moment the task starts.
+        if endpoint._heartbeat_endpoint is None:
+            return True
+        endpoint._heartbeat_endpoint.notify()
+        return True
+
+    with replaced(StateTaskServiceCallback, "_eval_wait_for_task_token", wait), \
+            replaced(StateTaskServiceCallback, "_eval_execution", execution), \
+            replaced(CallbackEndpoint, "notify_heartbeat", notify_heartbeat):
+        yield
+
+
+@contextlib.contextmanager
 def task_failure_keeps_cause() -> Iterator[None]:
     """moto's SendTaskFailure drops the `cause`; Step Functions passes it to Catch as $.error.Cause."""
     from moto.core.responses import EmptyResult
@@ -189,7 +241,8 @@ def quiet_moto() -> Iterator[None]:
 
 
 ALL = (atomic_dynamodb, s3_notifies_after_metadata, s3_events_carry_version, fast_task_token_polling,
-       task_failure_keeps_cause, executions_start_again, executions_stop_while_starting, quiet_moto)
+       task_tokens_as_step_functions_keeps_them, task_failure_keeps_cause, executions_start_again,
+       executions_stop_while_starting, quiet_moto)
 
 
 @contextlib.contextmanager

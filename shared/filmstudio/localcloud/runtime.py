@@ -5,11 +5,18 @@ through `LambdaFunction.invoke` -> `LambdaFunction._invoke_lambda`. We replace
 `_invoke_lambda` to call our handler, resolved from the topology, with a Lambda-like
 context and Lambda's error shape; and `invoke` to run InvocationType=Event calls on a
 worker pool, as Lambda's asynchronous invocation does.
+
+Lambda starts an asynchronous invocation within moments at our concurrency; the local pool
+has a few workers, so a media task can wait in its queue longer than its HeartbeatSeconds
+while earlier ones render. An invocation that carries a task token therefore gets
+heartbeats from the runtime while it waits (the function's own timer takes over once it
+starts): a queue of ours must not time out a task that on AWS would be running.
 """
 
 from __future__ import annotations
 
 import importlib
+import itertools
 import json
 import logging
 import threading
@@ -64,6 +71,10 @@ class LocalLambdaRuntime:
         self.pending: list[Future] = []
         self._lock = threading.Lock()
         self._saved: dict[str, Any] = {}
+        self._tickets = itertools.count()
+        self.queued_tokens: dict[int, str] = {}  # invocation id -> task token, while waiting for a worker
+        self._queue_beat: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     # -- patching moto ------------------------------------------------------------------
     def install(self) -> None:
@@ -76,8 +87,7 @@ class LocalLambdaRuntime:
         def invoke(fn: LambdaFunction, body: Any, request_headers: Any, response_headers: Any) -> str | bytes:
             kind = _header(request_headers, "x-amz-invocation-type") or "RequestResponse"
             if kind == "Event":
-                payload = body
-                fut = runtime.pool.submit(runtime.call, fn.function_name, payload, True)
+                fut = runtime.submit(fn.function_name, body)
                 with runtime._lock:
                     runtime.pending.append(fut)
                 return b""
@@ -89,7 +99,48 @@ class LocalLambdaRuntime:
     def uninstall(self) -> None:
         for name, original in self._saved.items():
             setattr(LambdaFunction, name, original)
+        self._stopping.set()
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+    # -- asynchronous invocations ----------------------------------------------------------
+    def submit(self, function_name: str, body: Any) -> Future:
+        token = None
+        try:
+            event = json.loads(body) if isinstance(body, (str, bytes)) else body
+            token = event.get("task_token") if isinstance(event, dict) else None
+        except ValueError:
+            pass
+        if token is None:
+            return self.pool.submit(self.call, function_name, body, True)
+        ticket = next(self._tickets)
+        with self._lock:
+            self.queued_tokens[ticket] = token
+            if self._queue_beat is None:
+                self._queue_beat = threading.Thread(target=self._beat_queued, daemon=True, name="lambda-queue-beat")
+                self._queue_beat.start()
+
+        def run() -> tuple[str, bool, str]:
+            with self._lock:
+                self.queued_tokens.pop(ticket, None)
+            return self.call(function_name, body, True)
+        return self.pool.submit(run)
+
+    def _beat_queued(self) -> None:
+        from filmstudio.aws import client
+        from filmstudio.pipeline.completion import TOKEN_GONE, error_code
+        from filmstudio.settings import get_settings
+
+        sfn = client("stepfunctions")
+        while not self._stopping.wait(get_settings().task_heartbeat_s):
+            with self._lock:
+                waiting = list(self.queued_tokens.items())
+            for ticket, token in waiting:
+                try:
+                    sfn.send_task_heartbeat(taskToken=token)
+                except Exception as exc:  # noqa: BLE001
+                    if error_code(exc) in TOKEN_GONE:
+                        with self._lock:
+                            self.queued_tokens.pop(ticket, None)
 
     # -- running handlers ----------------------------------------------------------------
     def resolve(self, function_name: str):

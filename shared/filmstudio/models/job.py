@@ -69,6 +69,16 @@ class JobError(BaseModel):
     error_type: str = ""
 
 
+class TaskRetry(BaseModel):
+    """A media task whose task token timed out (no heartbeat in time, or past its timeout):
+    Step Functions runs it once more before the job fails."""
+
+    stage: str
+    item: str = ""  # the scene or line id
+    reason: str
+    at: datetime
+
+
 class Credits(BaseModel):
     estimate: int = 0
     reserved: int = 0
@@ -98,6 +108,7 @@ class Job(BaseModel):
     outputs: dict[str, str] = Field(default_factory=dict)  # name -> S3 key
     duration: float | None = None  # the film's, seconds
     credits: Credits = Field(default_factory=Credits)
+    retries: list[TaskRetry] = Field(default_factory=list)
     version: int = 0
 
     @property

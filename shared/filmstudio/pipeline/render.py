@@ -38,11 +38,13 @@ def project_id_for(filename: str) -> str:
 
 def render_locally(data: bytes, filename: str, out_dir: Path, *, tier: str = "preview", language: str | None = None,
                    progress: Callable[[Job], None] | None = None, burn_subtitles: bool = False,
-                   cloud: LocalCloud | None = None) -> RenderResult:
+                   cloud: LocalCloud | None = None, data_dir: Path | None = None) -> RenderResult:
+    """`data_dir`: keep the content-addressed artifacts there, so a later render in another
+    process reuses what did not change (None: nothing outlives this render)."""
     # Refuse bad input before anything starts or any folder is made.
     validate_script(data, filename, language, tier)
     if cloud is None:
-        with LocalCloud() as fresh:
+        with LocalCloud(data_dir=data_dir, data_scope="cache") as fresh:
             return render_locally(data, filename, out_dir, tier=tier, language=language, progress=progress,
                                   burn_subtitles=burn_subtitles, cloud=fresh)
     t0 = time.monotonic()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from filmstudio.api import cursor, deps
 from filmstudio.api.routes.projects import ProjectId
@@ -18,10 +18,11 @@ def view(asset, download_url: str | None = None) -> AssetView:
 
 @router.post("/v1/projects/{project_id}/assets", status_code=201, response_model=AssetCreated,
              responses=errors(400, 401, 404, 413, 415, 422))
-def create(body: AssetCreate, project_id: str = ProjectId, principal=Depends(deps.current_principal),
+def create(body: AssetCreate, request: Request, project_id: str = ProjectId, principal=Depends(deps.current_principal),
            projects=Depends(deps.projects), assets=Depends(deps.assets)):
     projects.get(principal.user_id, project_id)
-    asset, post = assets.create(principal.user_id, project_id, body.filename, body.content_type, body.size)
+    asset, post = assets.create(principal.user_id, project_id, body.filename, body.content_type, body.size,
+                                base_url=str(request.base_url))
     return AssetCreated(asset=view(asset), upload=PresignedPost(**post))
 
 
