@@ -52,6 +52,7 @@ class JobRecord(Model):
     outputs = MapAttribute(default=dict)
     duration = NumberAttribute(null=True)
     credits = MapAttribute(default=dict)
+    notes = MapAttribute(default=dict)  # topic -> text (e.g. a stage's fallback engine and why)
     # Optimistic lock for status transitions (a stale writer loses).
     version = NumberAttribute(default=0)
     by_project = ProjectJobsIndex()

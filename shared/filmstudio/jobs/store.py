@@ -74,6 +74,7 @@ def to_job(rec: JobRecord) -> Job:
         duration=float(rec.duration) if rec.duration is not None else None,
         credits=Credits(**{k: int(v) for k, v in as_dict(rec.credits).items()}),
         version=int(rec.version or 0),
+        notes={k: str(v) for k, v in as_dict(rec.notes).items()},
     )
 
 
@@ -99,6 +100,7 @@ class JobStore:
             created_at=job.created_at,
             updated_at=job.updated_at,
             spans={},
+            notes={},
             outputs=dict(job.outputs),
             credits=job.credits.model_dump(),
             version=0,
@@ -214,6 +216,10 @@ class JobStore:
             JobRecord.progress.add(round(share, 3)),
             JobRecord.updated_at.set(utcnow()),
         ])
+
+    def note(self, job_id: str, topic: str, text: str) -> None:
+        """Record one note on the job; concurrent tasks each set their own topic."""
+        JobRecord(job_id=job_id).update(actions=[JobRecord.notes[topic].set(text)])
 
     def set_fields(self, job_id: str, **fields: Any) -> None:
         actions = [getattr(JobRecord, k).set(v) for k, v in fields.items()]

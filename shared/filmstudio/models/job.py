@@ -98,6 +98,9 @@ class Job(BaseModel):
     outputs: dict[str, str] = Field(default_factory=dict)  # name -> S3 key
     duration: float | None = None  # the film's, seconds
     credits: Credits = Field(default_factory=Credits)
+    # What the job should say about how it was made, by topic: e.g. "speech:ta" -> the
+    # studio tier spoke Tamil lines with eSpeak NG, and why.
+    notes: dict[str, str] = Field(default_factory=dict)
     version: int = 0
 
     @property
