@@ -10,7 +10,6 @@ until model_fn has put the weights on the device, then 200; a failed load stays 
 with the reason, so SageMaker never routes traffic to a container that cannot serve.
 """
 
-from __future__ import annotations
 
 import argparse
 import importlib
@@ -72,10 +71,16 @@ def create_app(server: ModelServer, *, load_on_startup: bool = True):
     from fastapi import FastAPI, Request
     from fastapi.responses import JSONResponse, Response
 
-    app = FastAPI(title="filmstudio GPU stage", docs_url=None, redoc_url=None)
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        if load_on_startup:  # /ping answers 503 at once while the weights load behind it
+            server.load_in_background()
+        yield
+
+    app = FastAPI(title="filmstudio GPU stage", docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.server = server
-    if load_on_startup:
-        app.add_event_handler("startup", server.load_in_background)
 
     @app.get("/ping")
     def ping():

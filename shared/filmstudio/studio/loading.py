@@ -7,6 +7,7 @@ runs one denoising loop at a time, and the IP-Adapter scale is pipeline state.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,10 @@ def _quiet(pipe) -> Any:
     from transformers.utils import logging as hf_logging
 
     # Prompt truncation notices and progress bars would drown the pipeline's own log.
+    from diffusers.utils import logging as diffusers_logging
+
     hf_logging.set_verbosity_error()
+    diffusers_logging.set_verbosity_error()
     pipe.set_progress_bar_config(disable=True)
     return pipe
 
@@ -42,7 +46,7 @@ def load_storyboard(root: Path, device: str) -> Loaded:
     from diffusers import StableDiffusionXLPipeline
 
     dtype = dtype_for(device)
-    pipe = StableDiffusionXLPipeline.from_pretrained(root / "storyboard", dtype=dtype)
+    pipe = StableDiffusionXLPipeline.from_pretrained(str(root / "storyboard"), dtype=dtype)
     pipe.load_ip_adapter(str(root / "ip_adapter"), subfolder=IP_ADAPTER["subfolder"],
                          weight_name=IP_ADAPTER["weight_name"],
                          image_encoder_folder=IP_ADAPTER["image_encoder_folder"], torch_dtype=dtype)
@@ -53,7 +57,7 @@ def load_storyboard(root: Path, device: str) -> Loaded:
 def load_motion(root: Path, device: str) -> Loaded:
     from diffusers import LTXImageToVideoPipeline
 
-    pipe = LTXImageToVideoPipeline.from_pretrained(root / "motion", dtype=dtype_for(device))
+    pipe = LTXImageToVideoPipeline.from_pretrained(str(root / "motion"), dtype=dtype_for(device))
     return Loaded("motion", _quiet(pipe.to(device)), device, stage_settings(root, "motion"), {"motion": "motion"})
 
 
@@ -64,7 +68,7 @@ def load_music(root: Path, device: str) -> Loaded:
     import torch
 
     dtype = torch.bfloat16 if device == "cuda" and torch.cuda.is_bf16_supported() else dtype_for(device)
-    pipe = AceStepPipeline.from_pretrained(root / "music", dtype=dtype)
+    pipe = AceStepPipeline.from_pretrained(str(root / "music"), dtype=dtype)
     return Loaded("music", _quiet(pipe.to(device)), device, stage_settings(root, "music"), {"music": "music"})
 
 
@@ -73,7 +77,9 @@ LOADERS = {"storyboard": load_storyboard, "motion": load_motion, "music": load_m
 
 def get_loaded(stage: str, root: Path | None = None, device: str | None = None) -> Loaded:
     """The stage's pipeline, loaded on first use; raises BadInputError if the model directory lacks it."""
-    root = Path(root) if root else require_studio_models(stages=(stage,))
+    # Only ever the model directory: a missing folder must fail here, never become a Hub download.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    root = require_studio_models(root, stages=(stage,))
     device = device or pick_device()
     key = (str(root.resolve()), stage)
     with _lock:
