@@ -183,10 +183,11 @@ class StudioMusic(_StudioEngine):
         m = self.loaded()
         s = m.settings
         seconds = min(max(scene.duration, 0.1), s["max_seconds"])
+        guidance = {"guidance_scale": s["guidance_scale"]} if "guidance_scale" in s else {}
         with m.lock:
             out = m.pipe(prompt=prompts.music_prompt(scene), lyrics="[Instrumental]", audio_duration=seconds,
-                         vocal_language="en", num_inference_steps=s["steps"], guidance_scale=s["guidance_scale"],
-                         generator=generator(m.device, seed), output_type="pt")
+                         vocal_language="en", num_inference_steps=s["steps"], generator=generator(m.device, seed),
+                         output_type="pt", **guidance)
         audio = out.audios[0].float().cpu().numpy().T  # (samples, channels)
         if audio.ndim == 1:
             audio = audio[:, None]

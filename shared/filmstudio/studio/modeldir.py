@@ -112,7 +112,8 @@ def require_studio_models(path: str | os.PathLike | None = None, stages: tuple[s
 PRODUCTION_SETTINGS = {
     "storyboard": {"width": 1344, "height": 768, "steps": 30, "guidance_scale": 6.0, "reference_size": 1024},
     "motion": {"width": 768, "height": 512, "frames": 121, "fps": 24, "steps": 30, "guidance_scale": 3.0},
-    "music": {"steps": 8, "guidance_scale": 7.0, "max_seconds": 600},
+    # The turbo checkpoint has guidance distilled in: the pipeline picks its own guidance for it.
+    "music": {"steps": 8, "max_seconds": 600},
     "speech": {},
 }
 
