@@ -46,7 +46,10 @@ def load_storyboard(root: Path, device: str) -> Loaded:
     from diffusers import StableDiffusionXLPipeline
 
     dtype = dtype_for(device)
-    pipe = StableDiffusionXLPipeline.from_pretrained(str(root / "storyboard"), dtype=dtype)
+    folder = root / "storyboard"
+    # `models pull` fetches SDXL's fp16 files only (half the download); the tiny directory has plain ones.
+    variant = "fp16" if any(folder.glob("*/*.fp16.safetensors")) else None
+    pipe = StableDiffusionXLPipeline.from_pretrained(str(folder), dtype=dtype, variant=variant)
     pipe.load_ip_adapter(str(root / "ip_adapter"), subfolder=IP_ADAPTER["subfolder"],
                          weight_name=IP_ADAPTER["weight_name"],
                          image_encoder_folder=IP_ADAPTER["image_encoder_folder"], torch_dtype=dtype)

@@ -44,7 +44,7 @@ MODELS: tuple[ModelSpec, ...] = (
     ModelSpec("motion", "motion", "Lightricks/LTX-Video", "LTX-Video 0.9 (OpenRAIL-M family; see docs/models.md)",
               "model_index.json",
               ("model_index.json", "scheduler/*", "text_encoder/*", "tokenizer/*", "transformer/*", "vae/*")),
-    ModelSpec("music", "music", "ACE-Step/acestep-v15-turbo-diffusers", "Apache-2.0", "model_index.json"),
+    ModelSpec("music", "music", "ACE-Step/acestep-v15-xl-turbo-diffusers", "Apache-2.0", "model_index.json"),
     ModelSpec("speech", "speech", "ai4bharat/indic-parler-tts", "Apache-2.0", "config.json", required=False),
 )
 
