@@ -57,6 +57,8 @@ class StudioRequest(_Strict):
         missing = [name for name in need if not getattr(self, name)]
         if missing:
             raise ValueError(f"a {self.stage} request needs {', '.join(missing)}")
+        if self.stage == "speech" and self.parameters.steps is not None:
+            raise ValueError("speech has no denoising steps; leave parameters.steps out")
         if self.stage == "motion" and not self.inputs.panel:
             raise ValueError("a motion request needs inputs.panel (the key frame's key)")
         return self

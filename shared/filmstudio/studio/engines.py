@@ -81,7 +81,7 @@ class StudioStoryboard(_StudioEngine):
         return Path(root) / "references"
 
     def key_frame(self, prompt: str, negative: str, seed: int, reference: Image.Image | None,
-                  width: int | None = None, height: int | None = None) -> Image.Image:
+                  width: int | None = None, height: int | None = None, steps: int | None = None) -> Image.Image:
         m = self.loaded()
         s = m.settings
         w, h = width or s["width"], height or s["height"]
@@ -91,7 +91,7 @@ class StudioStoryboard(_StudioEngine):
             m.pipe.set_ip_adapter_scale(REFERENCE_SCALE if reference is not None else 0.0)
             image = reference if reference is not None else Image.new("RGB", (s["reference_size"],) * 2, (127,) * 3)
             out = m.pipe(prompt=prompt, negative_prompt=negative, ip_adapter_image=image, width=w, height=h,
-                         num_inference_steps=s["steps"], guidance_scale=s["guidance_scale"],
+                         num_inference_steps=steps or s["steps"], guidance_scale=s["guidance_scale"],
                          generator=generator(m.device, seed), output_type="pil")
         return out.images[0]
 
@@ -110,11 +110,17 @@ class StudioStoryboard(_StudioEngine):
         os.replace(tmp, path)  # concurrent shots of one character may race to make it: last write wins, same bytes
         return image
 
-    def render_panel(self, plan: Plan, scene: Scene, shot: Shot, out_path: Path) -> None:
+    def render_panel(self, plan: Plan, scene: Scene, shot: Shot, out_path: Path, *,
+                     references: dict[str, Image.Image] | None = None, seed: int | None = None,
+                     steps: int | None = None) -> None:
+        """`references` (character id -> portrait) replaces the cached portraits, e.g. ones the
+        caller keeps in S3; `seed` and `steps` override the bible's seed and the model's steps."""
         cast = [plan.character(cid) for cid in shot.characters if any(c.id == cid for c in plan.characters)]
-        reference = self.reference(plan, cast[0], scene) if cast else None
-        seed = stable_seed("storyboard", shot.id, *(c.seed for c in cast))
-        image = self.key_frame(prompts.storyboard_prompt(plan, scene, shot), prompts.NEGATIVE, seed, reference)
+        given = references or {}
+        reference = (given.get(cast[0].id) or self.reference(plan, cast[0], scene)) if cast else None
+        seed = seed if seed is not None else stable_seed("storyboard", shot.id, *(c.seed for c in cast))
+        image = self.key_frame(prompts.storyboard_prompt(plan, scene, shot), prompts.NEGATIVE, seed, reference,
+                               steps=steps)
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         image.resize((plan.width, plan.height), Image.LANCZOS).save(out_path, format="PNG", compress_level=1)
@@ -134,7 +140,8 @@ class StudioMotion(_StudioEngine):
     stage = "motion"
     folders = ("motion",)
 
-    def frames(self, plan: Plan, scene: Scene, shot: Shot, panel: Image.Image, seed: int) -> np.ndarray:
+    def frames(self, plan: Plan, scene: Scene, shot: Shot, panel: Image.Image, seed: int,
+               steps: int | None = None) -> np.ndarray:
         m = self.loaded()
         s = m.settings
         n = motion_frames(shot.duration, s["fps"], s["frames"], m.pipe.vae_temporal_compression_ratio)
@@ -142,14 +149,16 @@ class StudioMotion(_StudioEngine):
             out = m.pipe(image=panel.convert("RGB").resize((s["width"], s["height"]), Image.LANCZOS),
                          prompt=prompts.motion_prompt(plan, scene, shot), negative_prompt=prompts.MOTION_NEGATIVE,
                          width=s["width"], height=s["height"], num_frames=n, frame_rate=s["fps"],
-                         num_inference_steps=s["steps"], guidance_scale=s["guidance_scale"],
+                         num_inference_steps=steps or s["steps"], guidance_scale=s["guidance_scale"],
                          generator=generator(m.device, seed), output_type="np")
         return np.asarray(out.frames[0])  # (frames, h, w, 3) in [0, 1]
 
-    def render_clip(self, plan: Plan, scene: Scene, shot: Shot, panel_path: Path, out_path: Path) -> None:
+    def render_clip(self, plan: Plan, scene: Scene, shot: Shot, panel_path: Path, out_path: Path, *,
+                    seed: int | None = None, steps: int | None = None) -> None:
         with Image.open(panel_path) as im:
             panel = im.convert("RGB")
-        video = self.frames(plan, scene, shot, panel, stable_seed("motion", shot.id))
+        video = self.frames(plan, scene, shot, panel, stable_seed("motion", shot.id) if seed is None else seed,
+                            steps)
         encode_clip(video, shot.duration, plan, Path(out_path))
 
 
@@ -179,14 +188,15 @@ class StudioMusic(_StudioEngine):
     stage = "music"
     folders = ("music",)
 
-    def cue(self, scene: Scene, seed: int) -> np.ndarray:
+    def cue(self, scene: Scene, seed: int, steps: int | None = None) -> np.ndarray:
         m = self.loaded()
         s = m.settings
         seconds = min(max(scene.duration, 0.1), s["max_seconds"])
         guidance = {"guidance_scale": s["guidance_scale"]} if "guidance_scale" in s else {}
         with m.lock:
             out = m.pipe(prompt=prompts.music_prompt(scene), lyrics="[Instrumental]", audio_duration=seconds,
-                         vocal_language="en", num_inference_steps=s["steps"], generator=generator(m.device, seed),
+                         vocal_language="en", num_inference_steps=steps or s["steps"],
+                         generator=generator(m.device, seed),
                          output_type="pt", **guidance)
         audio = out.audios[0].float().cpu().numpy().T  # (samples, channels)
         if audio.ndim == 1:
@@ -195,8 +205,9 @@ class StudioMusic(_StudioEngine):
             audio = np.repeat(audio, 2, axis=1)
         return resample(audio[:, :2], m.pipe.sample_rate, SAMPLE_RATE)
 
-    def render_cue(self, plan: Plan, scene: Scene, out_path: Path) -> None:
-        audio = self.cue(scene, stable_seed("music", scene.id, scene.mood.label))
+    def render_cue(self, plan: Plan, scene: Scene, out_path: Path, *, seed: int | None = None,
+                   steps: int | None = None) -> None:
+        audio = self.cue(scene, stable_seed("music", scene.id, scene.mood.label) if seed is None else seed, steps)
         if not np.isfinite(audio).all():
             raise StageFailedError("music", f"the music model produced non-finite samples for scene {scene.id}")
         n = max(1, int(round(scene.duration * SAMPLE_RATE)))

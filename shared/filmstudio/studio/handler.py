@@ -142,13 +142,28 @@ def _scene(plan, scene_id: str):
         raise RequestError(400, "UNKNOWN_ID", f"scene {scene_id!r} is not in the plan") from None
 
 
+def _references(request: StudioRequest, store, tmp: Path) -> dict:
+    from PIL import Image
+
+    portraits = {}
+    for character_id, key in request.inputs.references.items():
+        try:
+            path = store.download(key, tmp / f"ref-{len(portraits)}.png")
+            with Image.open(path) as im:
+                portraits[character_id] = im.convert("RGB")
+        except Exception as exc:
+            raise RequestError(400, "BAD_INPUT_KEY", f"inputs.references[{character_id!r}] {key!r}: {exc}") from None
+    return portraits
+
+
 def _render(request: StudioRequest, plan, engine, store, tmp: Path, out: Path) -> float | None:
     from filmstudio.engines.preview.ffmpeg import media_duration
 
     p = request.parameters
+    tuning = {"seed": p.seed, "steps": p.steps}
     if request.stage == "storyboard":
         scene, shot = _shot(plan, request.scene_id, request.shot_id)
-        engine.render_panel(plan, scene, shot, out)
+        engine.render_panel(plan, scene, shot, out, references=_references(request, store, tmp), **tuning)
         return None
     if request.stage == "motion":
         scene, shot = _shot(plan, request.scene_id, request.shot_id)
@@ -158,16 +173,16 @@ def _render(request: StudioRequest, plan, engine, store, tmp: Path, out: Path) -
             panel = store.download(request.inputs.panel, tmp / "panel.png")
         except Exception as exc:
             raise RequestError(400, "BAD_INPUT_KEY", f"inputs.panel {request.inputs.panel!r}: {exc}") from None
-        engine.render_clip(plan, scene, shot, panel, out)
+        engine.render_clip(plan, scene, shot, panel, out, **tuning)
         return media_duration(out)
     if request.stage == "music":
         scene = _scene(plan, request.scene_id)
         if p.duration:
             scene = scene.model_copy(update={"duration": p.duration})
-        engine.render_cue(plan, scene, out)
+        engine.render_cue(plan, scene, out, **tuning)
         return media_duration(out)
     line = _line(plan, request.line_id)
-    return float(engine.synthesize(plan, line, out))
+    return float(engine.synthesize(plan, line, out, seed=p.seed))
 
 
 def output_fn(response: StudioResponse, accept: str | None) -> tuple[bytes, str]:

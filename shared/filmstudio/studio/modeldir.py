@@ -98,12 +98,12 @@ def require_studio_models(path: str | os.PathLike | None = None, stages: tuple[s
         if status.spec.required and not status.present and (stages is None or status.spec.stage in stages):
             raise BadInputError(f"studio model '{status.spec.name}' ({status.spec.repo}) is missing from {root}; "
                                 f"fetch it with '{pull_command(status.spec)}'", code="STUDIO_MODELS_MISSING")
-    try:
-        import diffusers  # noqa: F401
-        import torch  # noqa: F401
-    except ImportError:
+    from importlib.util import find_spec
+
+    # Looked up, not imported: intake must stay quick, and the engines import them when they render.
+    if find_spec("torch") is None or find_spec("diffusers") is None:
         raise BadInputError("the studio tier needs torch and diffusers: pip install 'filmstudio[studio]'",
-                            code="STUDIO_STACK_MISSING") from None
+                            code="STUDIO_STACK_MISSING")
     return root
 
 

@@ -63,11 +63,12 @@ class StudioSpeech(_StudioEngine):
             self._espeak = get_engine("speech", "preview")
         return self._espeak
 
-    def synthesize(self, plan: Plan, line: Line, out_path: Path) -> float:
+    def synthesize(self, plan: Plan, line: Line, out_path: Path, *, seed: int | None = None) -> float:
         if self.fallback_reason(line):
             return self.espeak().synthesize(plan, line, out_path)
         character = plan.character(line.character_id)
-        audio, rate = self.speak(line.text, prompts.voice_description(character), stable_seed("speech", line.id))
+        seed = stable_seed("speech", line.id) if seed is None else seed
+        audio, rate = self.speak(line.text, prompts.voice_description(character), seed)
         audio = resample(audio, rate, SAMPLE_RATE)
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)

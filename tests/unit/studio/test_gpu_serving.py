@@ -167,3 +167,46 @@ def test_voice_family_answers_and_records_its_fallback(studio_env, lighthouse_pl
     r = client.post("/invocations", json=request_for(lighthouse_plan, "speech", plan_key))
     assert r.status_code == 200, r.text
     assert r.json()["fallback"].startswith("eSpeak NG") and r.json()["duration"] > 0.3
+
+
+def test_seed_and_reference_keys_steer_the_key_frame(visual, lighthouse_plan, plan_key, s3):
+    from io import BytesIO
+
+    import numpy as np
+    from PIL import Image
+
+    scene = next(sc for sc in lighthouse_plan.scenes if any(sh.characters for sh in sc.shots))
+    shot = next(sh for sh in scene.shots if sh.characters)
+
+    def render(key: str, **extra) -> np.ndarray:
+        body = request_for(lighthouse_plan, "storyboard", plan_key, scene_id=scene.id, shot_id=shot.id,
+                           output_key=key, **extra)
+        if "references" in extra:
+            body["inputs"]["references"] = body.pop("references")
+        r = visual.post("/invocations", json=body)
+        assert r.status_code == 200, r.text
+        return np.asarray(Image.open(BytesIO(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())))
+
+    base = render("k/base", parameters={"seed": 11})
+    assert np.array_equal(base, render("k/again", parameters={"seed": 11}))
+    assert not np.array_equal(base, render("k/seed12", parameters={"seed": 12}))
+    portrait = BytesIO()
+    Image.new("RGB", (32, 32), (250, 20, 20)).save(portrait, format="PNG")
+    s3.put_object(Bucket=BUCKET, Key="refs/red.png", Body=portrait.getvalue())
+    steered = render("k/ref", parameters={"seed": 11}, references={shot.characters[0]: "refs/red.png"})
+    assert not np.array_equal(base, steered)
+    bad = request_for(lighthouse_plan, "storyboard", plan_key, scene_id=scene.id, shot_id=shot.id)
+    bad["inputs"]["references"] = {shot.characters[0]: "refs/none.png"}
+    r = visual.post("/invocations", json=bad)
+    assert r.status_code == 400 and r.json()["error"]["code"] == "BAD_INPUT_KEY"
+
+
+def test_speech_refuses_steps():
+    from pydantic import ValidationError
+
+    from filmstudio.studio.contract import StudioRequest
+
+    with pytest.raises(ValidationError, match="no denoising steps"):
+        StudioRequest.model_validate({"stage": "speech", "engine_version": "v", "job_id": "j", "bucket": "bkt",
+                                      "line_id": "s1-l1", "inputs": {"plan": "p"}, "output_key": "o",
+                                      "parameters": {"steps": 4}})
