@@ -13,7 +13,6 @@ with the reason, so SageMaker never routes traffic to a container that cannot se
 
 import argparse
 import importlib
-import json
 import logging
 import os
 import sys

@@ -14,6 +14,8 @@ import logging
 import math
 import os
 import tempfile
+import threading
+import uuid
 from functools import lru_cache
 from pathlib import Path
 
@@ -74,6 +76,8 @@ class StudioStoryboard(_StudioEngine):
 
     def __init__(self, reference_cache: Path | None = None):
         self._cache = reference_cache
+        self._making: dict[str, threading.Lock] = {}
+        self._making_lock = threading.Lock()
 
     def reference_cache(self) -> Path:
         root = self._cache or Path(os.environ.get("FILMSTUDIO_STUDIO_CACHE")
@@ -101,13 +105,18 @@ class StudioStoryboard(_StudioEngine):
         prompt = prompts.reference_prompt(character, scene)
         digest = hashlib.sha256(json.dumps([self.version, prompt, character.seed, size]).encode()).hexdigest()[:24]
         path = self.reference_cache() / f"{character.id}-{digest}.png"
-        if path.is_file():
-            return Image.open(path).convert("RGB")
-        image = self.key_frame(prompt, prompts.NEGATIVE, character.seed, None, size, size)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        image.save(tmp, format="PNG")
-        os.replace(tmp, path)  # concurrent shots of one character may race to make it: last write wins, same bytes
+        # Scenes render concurrently and share characters: one lock per portrait, so it is made once.
+        with self._making_lock:
+            lock = self._making.setdefault(str(path), threading.Lock())
+        with lock:
+            if path.is_file():
+                with Image.open(path) as im:
+                    return im.convert("RGB")
+            image = self.key_frame(prompt, prompts.NEGATIVE, character.seed, None, size, size)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")  # other processes share the cache too
+            image.save(tmp, format="PNG")
+            os.replace(tmp, path)
         return image
 
     def render_panel(self, plan: Plan, scene: Scene, shot: Shot, out_path: Path, *,

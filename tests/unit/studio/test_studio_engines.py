@@ -141,3 +141,25 @@ def test_voice_description_is_one_per_character(lighthouse_plan):
     c = lighthouse_plan.characters[0]
     assert voice_description(c) == voice_description(c.model_copy())
     assert "speaker" in voice_description(c)
+
+
+def test_concurrent_shots_of_one_character_make_its_portrait_once(studio_env, lighthouse_plan, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from filmstudio.studio.engines import StudioStoryboard
+
+    engine = StudioStoryboard(reference_cache=tmp_path / "own")
+    made = []
+    original = engine.key_frame
+
+    def counting(prompt, *args, **kwargs):
+        made.append(prompt)
+        return original(prompt, *args, **kwargs)
+
+    engine.key_frame = counting
+    character = lighthouse_plan.characters[0]
+    with ThreadPoolExecutor(4) as pool:
+        portraits = list(pool.map(lambda _: engine.reference(lighthouse_plan, character), range(4)))
+    assert len(made) == 1
+    assert all(np.array_equal(np.asarray(p), np.asarray(portraits[0])) for p in portraits)
+    assert len(list((tmp_path / "own" / "references").iterdir())) == 1  # no temporary files left
