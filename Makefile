@@ -3,15 +3,19 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+TORCH_SPEC ?= torch==2.13.0+cpu
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup demo test bench soak synth layer clean
+.PHONY: setup demo test bench bench-gpu soak synth layer clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[media,api,local,cdk,dev]"
+	# torch first, by its CPU build's exact version: the studio extra's torch==2.13.0 is then met, and
+	# nothing can resolve to a CUDA build (PyPI carries no +cpu wheels, so a missing one fails instead).
+	$(PY) -m pip install --quiet "$(TORCH_SPEC)"
+	$(PY) -m pip install --quiet -e ".[media,api,local,cdk,dev,studio]"
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -28,6 +32,10 @@ bench: setup
 # A 40-scene film rendered while another process keeps every core busy (minutes; not in test).
 soak: setup
 	$(PY) benchmarks/soak.py
+
+# Each studio stage at production size with random weights (configs in benchmarks/gpu_configs/); CUDA only.
+bench-gpu: setup
+	$(PY) benchmarks/bench_gpu.py
 
 synth: setup
 	$(PY) cdk/app.py

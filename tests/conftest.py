@@ -23,6 +23,20 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--run-gpu", action="store_true", default=False,
+                     help="also run tests marked gpu (a CUDA GPU and real studio weights)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--run-gpu"):
+        return
+    skip = pytest.mark.skip(reason="GPU test: run with --run-gpu on a CUDA machine with FILMSTUDIO_MODEL_DIR")
+    for item in items:
+        if "gpu" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def cloud():
     """A fresh local cloud (moto + in-process Lambda) with the whole topology provisioned."""

@@ -92,6 +92,9 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     try:
         data = _read_script(args.script)
+        if args.tier == "studio":  # a missing model stops here, before the local cloud starts
+            from filmstudio.studio.modeldir import require_studio_models
+            require_studio_models()
         result = render_locally(data, Path(args.script).name, Path(args.out), tier=args.tier,
                                 language=args.language, progress=None if args.quiet else ProgressBar(),
                                 burn_subtitles=args.burn_subtitles, data_dir=_data_dir(args))
@@ -215,6 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--json", action="store_true", help="print the plan as JSON")
     analyze.add_argument("--language", default=None)
     analyze.set_defaults(func=cmd_analyze)
+
+    from filmstudio.studio.models_cli import add_parser as add_models_parser
+    add_models_parser(sub)
 
     serve = sub.add_parser("serve", help="run the REST API locally over the local cloud")
     serve.add_argument("--host", default="127.0.0.1")

@@ -54,6 +54,7 @@ class JobRecord(Model):
     credits = MapAttribute(default=dict)
     # Media tasks that timed out and were retried: [{stage, item, reason, at}] (models.job.TaskRetry).
     retries = ListAttribute(default=list)
+    notes = MapAttribute(default=dict)  # topic -> text (e.g. a stage's fallback engine and why)
     # Optimistic lock for status transitions (a stale writer loses).
     version = NumberAttribute(default=0)
     by_project = ProjectJobsIndex()

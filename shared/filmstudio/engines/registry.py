@@ -12,13 +12,21 @@ from typing import Any
 
 STAGES = ("storyboard", "motion", "speech", "music", "compose")
 
-# tier -> stage -> "module:Class"; the studio (GPU) tier registers here when it lands.
+# tier -> stage -> "module:Class". The studio tier's engines load their models lazily, from
+# FILMSTUDIO_MODEL_DIR (docs/studio.md); it composes with the preview composer (ffmpeg).
 ENGINES: dict[str, dict[str, str]] = {
     "preview": {
         "storyboard": "filmstudio.engines.preview.storyboard:PreviewStoryboard",
         "motion": "filmstudio.engines.preview.motion:PreviewMotion",
         "speech": "filmstudio.engines.preview.speech:PreviewSpeech",
         "music": "filmstudio.engines.preview.music:PreviewMusic",
+        "compose": "filmstudio.engines.preview.compose:PreviewCompose",
+    },
+    "studio": {
+        "storyboard": "filmstudio.studio.engines:StudioStoryboard",
+        "motion": "filmstudio.studio.engines:StudioMotion",
+        "speech": "filmstudio.studio.speech:StudioSpeech",
+        "music": "filmstudio.studio.engines:StudioMusic",
         "compose": "filmstudio.engines.preview.compose:PreviewCompose",
     },
 }

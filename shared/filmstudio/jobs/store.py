@@ -78,6 +78,7 @@ def to_job(rec: JobRecord) -> Job:
         credits=Credits(**{k: int(v) for k, v in as_dict(rec.credits).items()}),
         retries=[TaskRetry(**as_dict(r)) for r in (rec.retries or [])],
         version=int(rec.version or 0),
+        notes={k: str(v) for k, v in as_dict(rec.notes).items()},
     )
 
 
@@ -103,6 +104,7 @@ class JobStore:
             created_at=job.created_at,
             updated_at=job.updated_at,
             spans={},
+            notes={},
             outputs=dict(job.outputs),
             credits=job.credits.model_dump(),
             version=0,
@@ -245,6 +247,10 @@ class JobStore:
             JobRecord.retries.set((JobRecord.retries | []).append([entry])),
             JobRecord.updated_at.set(utcnow()),
         ])
+
+    def note(self, job_id: str, topic: str, text: str) -> None:
+        """Record one note on the job; concurrent tasks each set their own topic."""
+        JobRecord(job_id=job_id).update(actions=[JobRecord.notes[topic].set(text)])
 
     def set_fields(self, job_id: str, **fields: Any) -> None:
         actions = [getattr(JobRecord, k).set(v) for k, v in fields.items()]

@@ -109,6 +109,9 @@ class Job(BaseModel):
     duration: float | None = None  # the film's, seconds
     credits: Credits = Field(default_factory=Credits)
     retries: list[TaskRetry] = Field(default_factory=list)
+    # What the job should say about how it was made, by topic: e.g. "speech:ta" -> the
+    # studio tier spoke Tamil lines with eSpeak NG, and why.
+    notes: dict[str, str] = Field(default_factory=dict)
     version: int = 0
 
     @property

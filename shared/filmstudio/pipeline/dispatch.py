@@ -2,7 +2,8 @@
 
 preview: invoke the stage's own function asynchronously with the task token; it
 reports through `completion`, the same code the GPU callback uses.
-studio: a SageMaker asynchronous endpoint per stage (arrives with the studio tier).
+studio: until the SageMaker endpoints and Batch queues land (issue 10), the same hand-off:
+the stage function runs the studio engines (filmstudio.studio) where it runs.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def submit(event: dict[str, Any], settings: Settings | None = None) -> dict[str,
         raise StageFailedError(str(stage), f"unknown media stage {stage!r}")
     if not event.get("task_token"):
         raise StageFailedError(stage, "no task token: the state machine must call this with .waitForTaskToken")
-    if tier == "preview":
+    if tier in ("preview", "studio"):
         function = settings.stage_functions.get(stage)
         if not function:
             raise StageFailedError(stage, f"no function configured for stage {stage!r}")

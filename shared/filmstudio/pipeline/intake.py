@@ -47,7 +47,10 @@ def validate_script(data: bytes, filename: str | None, language: str | None, tie
     if tier not in accounting.TIER_RATES:
         raise BadInputError(f"unknown tier {tier!r}; choose one of {sorted(accounting.TIER_RATES)}",
                             code="INVALID_TIER")
-    if tier not in accounting.TIERS_AVAILABLE:
+    if tier == "studio":  # runs where its model directory verifies (docs/studio.md), else a named refusal
+        from filmstudio.studio.modeldir import require_studio_models
+        require_studio_models()
+    elif tier not in accounting.TIERS_AVAILABLE:
         raise BadInputError(f"the {tier} tier's GPU endpoints are not deployed here; use 'preview'",
                             code="TIER_UNAVAILABLE")
     text = decode_script(data, filename)

@@ -140,6 +140,10 @@ def motion_task(ctx: StageContext, manifest: Manifest, plan: Plan, scene_id: str
 def speech_task(ctx: StageContext, manifest: Manifest, plan: Plan, line_id: str, clock: StageClock) -> None:
     engine = get_engine("speech", manifest.tier)
     line = next(line for line in plan.lines() if line.id == line_id)
+    fallback = getattr(engine, "fallback_reason", None)
+    why = fallback(line) if fallback else None
+    if why:  # the studio tier speaking with eSpeak NG says so on the job, per language
+        ctx.jobs.note(manifest.job_id, f"speech:{line.language}", why)
 
     def render(out: Path, tmp: Path) -> dict[str, str]:
         seconds = engine.synthesize(plan, line, out)

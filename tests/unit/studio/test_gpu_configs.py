@@ -1,0 +1,31 @@
+"""The vendored production configs build the models `make bench-gpu` times, at their published sizes.
+
+Built on the meta device: no memory, no weights, a second or two of CPU.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+accelerate = pytest.importorskip("accelerate")
+
+from filmstudio.studio import bench_models  # noqa: E402
+
+
+def _params(module) -> float:
+    return sum(p.numel() for p in module.parameters()) / 1e9
+
+
+@pytest.mark.parametrize("builder, expected", [
+    # billions of parameters, from the models' cards
+    (bench_models.storyboard_parts, {"unet": 2.57, "text_encoder": 0.123, "text_encoder_2": 0.695,
+                                     "image_encoder": 0.632, "vae": 0.0838}),
+    (bench_models.motion_parts, {"transformer": 1.92, "text_encoder": 4.76}),
+    (bench_models.music_parts, {"text_encoder": 0.596}),
+])
+def test_production_configs_have_the_published_sizes(builder, expected):
+    with accelerate.init_empty_weights():
+        parts = builder()
+    for name, billions in expected.items():
+        assert _params(parts[name]) == pytest.approx(billions, rel=0.03), name
+    assert all(_params(m) > 0.001 for m in parts.values())
