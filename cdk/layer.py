@@ -2,7 +2,7 @@
 
 Deploy-time step, not synth: it needs PyPI. Wheels are fetched for the Lambda platform
 (manylinux x86_64, CPython 3.11) whatever machine runs this, so a macOS or ARM laptop builds a
-layer that imports on Lambda. Synth picks the result up from cdk/.layer/ (see packaging.py).
+layer that imports on Lambda. Synth picks the result up from cdk/.layer/ (see assets_staging.py).
 """
 
 from __future__ import annotations

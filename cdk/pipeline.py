@@ -18,7 +18,7 @@ from filmstudio import topology
 from filmstudio.storage.keys import GENERATED_KEYS_PATTERN, RAW_KEYS_PATTERN
 from filmstudio.topology import FunctionSpec
 
-from cdk import nag, packaging
+from cdk import assets_staging, nag
 from cdk.config import METRICS_NAMESPACE, StudioConfig
 from cdk.naming import FUNCTION_TAG, function_id, function_name, media_bucket_name, table_name
 from cdk.storage import removal_policy
@@ -124,7 +124,7 @@ class PipelineStack(Stack):
     # -- functions -------------------------------------------------------------------------------
 
     def _dependencies_layer(self) -> lambda_.LayerVersion:
-        directory, built = packaging.layer_directory(self.config)
+        directory, built = assets_staging.layer_directory(self.config)
         layer = lambda_.LayerVersion(
             self,
             "DependenciesLayer",
@@ -170,7 +170,7 @@ class PipelineStack(Stack):
                 fid,
                 code=lambda_.DockerImageCode.from_image_asset(
                     directory=str(repo_root),
-                    file=packaging.MEDIA_DOCKERFILE,
+                    file=assets_staging.MEDIA_DOCKERFILE,
                     cmd=[spec.handler],
                     platform=Platform.LINUX_AMD64,
                 ),
@@ -182,15 +182,15 @@ class PipelineStack(Stack):
                 fid,
                 runtime=RUNTIME,
                 handler=spec.handler,
-                code=lambda_.Code.from_asset(str(packaging.stage_zip_code(spec, repo_root))),
+                code=lambda_.Code.from_asset(str(assets_staging.stage_zip_code(spec, repo_root))),
                 layers=[self.layer],
                 **common,
             )
         fn.node.add_dependency(log_group)
-        if not packaging.handler_file(spec, repo_root).is_file():
+        if not assets_staging.handler_file(spec, repo_root).is_file():
             Annotations.of(fn).add_warning_v2(
                 "filmstudio:missingHandler",
-                f"{spec.handler}: {packaging.handler_file(spec, repo_root).relative_to(repo_root)} does not exist yet",
+                f"{spec.handler}: {assets_staging.handler_file(spec, repo_root).relative_to(repo_root)} does not exist yet",
             )
         Tags.of(fn).add(FUNCTION_TAG, spec.name)
         return fn

@@ -7,7 +7,7 @@ import tomllib
 
 from filmstudio import topology
 
-from cdk import layer, packaging
+from cdk import assets_staging, layer
 
 REPO = topology.REPO_ROOT
 
@@ -38,12 +38,12 @@ def test_synth_uses_the_placeholder_layer_until_one_is_built(tmp_path):
     from cdk.config import LAYER_PLACEHOLDER_DIR, StudioConfig
 
     assert (LAYER_PLACEHOLDER_DIR / "python").is_dir()
-    directory, built = packaging.layer_directory(StudioConfig(layer_dir=tmp_path))
+    directory, built = assets_staging.layer_directory(StudioConfig(layer_dir=tmp_path))
     assert (directory, built) == (tmp_path, True)
 
 
 def test_media_dockerfile_installs_the_package_with_its_media_extra():
-    text = (REPO / packaging.MEDIA_DOCKERFILE).read_text()
+    text = (REPO / assets_staging.MEDIA_DOCKERFILE).read_text()
     assert re.search(r"^FROM public\.ecr\.aws/lambda/python:3\.11\s*$", text, re.M)
     assert '".[media]"' in text or ".[media]" in text
     assert "COPY functions" in text
@@ -59,7 +59,7 @@ def test_dockerignore_keeps_the_build_context_small():
 
 def test_zip_staging_holds_only_the_function_and_the_package(tmp_path):
     spec = topology.function("fail")
-    staged = packaging.stage_zip_code(spec, REPO, staging_root=tmp_path)
+    staged = assets_staging.stage_zip_code(spec, REPO, staging_root=tmp_path)
     files = {p.relative_to(staged).as_posix() for p in staged.rglob("*") if p.is_file()}
     assert files, "nothing staged"
     assert all(f.startswith(("functions/", "filmstudio/")) for f in files)
@@ -67,4 +67,4 @@ def test_zip_staging_holds_only_the_function_and_the_package(tmp_path):
     assert handler_dirs <= {"fail"}
     assert not any("__pycache__" in f or f.endswith(".pyc") for f in files)
     # Same content, same directory: repeated synths reuse it.
-    assert packaging.stage_zip_code(spec, REPO, staging_root=tmp_path) == staged
+    assert assets_staging.stage_zip_code(spec, REPO, staging_root=tmp_path) == staged
