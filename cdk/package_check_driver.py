@@ -64,7 +64,7 @@ def scenario_api(handler, params):
                    {"script": params["script"], "language": params.get("language")}, want=202,
                    authorizer=authorizer)
     seen = call_api(handler, "GET", f"/v1/jobs/{job['job_id']}", want=200, authorizer=authorizer)
-    return {"job_id": job["id"], "status": seen["status"]}
+    return {"job_id": job["job_id"], "status": seen["status"]}
 
 
 def scenario_authorizer(handler, params):
