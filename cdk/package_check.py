@@ -150,6 +150,10 @@ def moto_endpoint() -> Iterator[tuple[str, dict[str, str]]]:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
+    # moto's backends live in this process: forget whatever an earlier check (or test) left there.
+    import urllib.request
+
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")).read()
     cloud = LocalCloud()
     env = cloud.environment()  # this process: EMF off; the functions get only what Lambda gives them
     env["AWS_ENDPOINT_URL"] = endpoint
@@ -215,18 +219,19 @@ def _describe(name: str, answer: dict) -> str:
 
 
 def check_zip_functions(python: Path, layer_dir: Path, report: Report, *,
-                        only: tuple[str, ...] | None = None) -> None:
-    specs = [s for s in topology.FUNCTIONS if s.packaging == "zip" and (only is None or s.name in only)]
+                        only: tuple[str, ...] | None = None, env_overrides: dict[str, str] | None = None) -> None:
+    zips = [s for s in topology.FUNCTIONS if s.packaging == "zip"]
+    specs = [s for s in zips if only is None or s.name in only]
     layer_size = tree_bytes(layer_dir)
     assets = {}
-    for spec in specs:
+    for spec in zips:  # all staged: a scenario may need another function first (the API's token)
         assets[spec.name] = assets_staging.stage_zip_code(spec, REPO)
         total = layer_size + tree_bytes(assets[spec.name])
         if total > UNZIPPED_LIMIT_BYTES:
             report.fail(f"{spec.name}: code plus layer is {total / 2**20:.0f} MB unzipped; Lambda allows 250 MB")
     script = SAMPLE_SCRIPT.read_text(encoding="utf-8")
     with moto_endpoint() as (_endpoint, base_env):
-        state = _Scenarios(python, layer_dir, assets, base_env, script, report)
+        state = _Scenarios(python, layer_dir, assets, base_env, script, report, env_overrides or {})
         for spec in specs:
             state.run(spec)
 
@@ -234,8 +239,9 @@ def check_zip_functions(python: Path, layer_dir: Path, report: Report, *,
 class _Scenarios:
     """Each function's events, some built from what an earlier function produced (a token, a job)."""
 
-    def __init__(self, python, layer_dir, assets, base_env, script, report):
+    def __init__(self, python, layer_dir, assets, base_env, script, report, env_overrides):
         self.python, self.layer_dir, self.assets, self.base_env = python, layer_dir, assets, base_env
+        self.env_overrides = env_overrides
         self.script, self.report = script, report
         self.token: str | None = None
         self.authorizer: dict | None = None
@@ -258,7 +264,7 @@ class _Scenarios:
     def _call(self, spec, params):
         t0 = time.monotonic()
         answer = run_function(self.python, spec, self.assets[spec.name], self.layer_dir,
-                              function_environment(spec, self.base_env), params)
+                              {**function_environment(spec, self.base_env), **self.env_overrides}, params)
         if not answer["ok"]:
             self.report.fail(_describe(spec.name, answer))
             return None
