@@ -67,7 +67,9 @@ def build(app: App | None = None, config: StudioConfig | None = None, *, checks:
                              description="Film Studio: functions, film state machine, upload trigger")
     pipeline.add_stack_dependency(storage, "functions address the bucket, tables and secret by name")
     observability = ObservabilityStack(app, f"{prefix}-observability", config=config,
-                                       state_machine=pipeline.state_machine, functions=pipeline.functions, env=env,
+                                       state_machine=pipeline.state_machine, functions=pipeline.functions,
+                                       table_names=pipeline.table_names, async_functions=topology.MEDIA_STAGES,
+                                       env=env,
                                        description="Film Studio: dashboard and alarms")
     studio = FilmStudio(app, storage, pipeline, observability)
     _add_api_and_edge(studio, config, env)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -43,6 +43,9 @@ class StudioConfig:
     cors_allowed_origins: tuple[str, ...] = ("*",)
 
     # functions
+    # Memory per function (MB) above the topology's default, e.g. {"compose": 4096}: defaults stay at or
+    # under 3008 MB, the most an account at the default Lambda quota may configure.
+    memory_mb: dict[str, int] = field(default_factory=dict)
     log_level: str = "INFO"
     log_retention_days: int = 30
 

@@ -38,6 +38,8 @@ class FunctionSpec:
     state_machine: Literal["none", "start", "callback", "control"] = "none"
     s3_trigger: bool = False  # fed by S3 ObjectCreated under the upload prefix
     jwt_secret: Literal["none", "read", "read_write"] = "none"  # the JWT signing key ring in Secrets Manager
+    # Lambda's /tmp (EphemeralStorage), MB: 512 is the free default; benchmarks/bench_sizing.py measures the rest.
+    ephemeral_mb: int = 512
 
     @property
     def module(self) -> str:
@@ -81,11 +83,14 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     _fn("storyboard", "image", 3008, 600, "Key frame per shot for one scene", tables=("jobs_table",),
         state_machine="callback"),
     _fn("motion", "image", 3008, 900, "Moving clip per shot for one scene", tables=("jobs_table",),
-        state_machine="callback"),
+        state_machine="callback", ephemeral_mb=1024),
     _fn("speech", "image", 2048, 600, "One audio file per dialogue line", tables=("jobs_table",),
         state_machine="callback"),
     _fn("music", "image", 2048, 600, "A score cue per scene", tables=("jobs_table",), state_machine="callback"),
-    _fn("compose", "image", 4096, 900, "Cut, mix, subtitle and encode the film", tables=("jobs_table",)),
+    # 3008 MB: the most an account at the default Lambda memory quota may configure (cdk config
+    # `memory_mb` raises it where the quota allows). /tmp holds every clip, line and cue plus the film.
+    _fn("compose", "image", 3008, 900, "Cut, mix, subtitle and encode the film", tables=("jobs_table",),
+        ephemeral_mb=4096),
     _fn("publish", "zip", 512, 60, "Write outputs, settle credits, mark the job SUCCEEDED",
         tables=("jobs_table", "users_table", "ledger_table")),
     _fn("fail", "zip", 512, 60, "Mark the job FAILED with stage and reason, refund credits",

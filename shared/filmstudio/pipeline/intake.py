@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from filmstudio.analysis.language import normalize_hint
-from filmstudio.analysis.limits import check_size
+from filmstudio.analysis.limits import check_film_duration, check_scene_durations, check_size
 from filmstudio.aws import client
 from filmstudio.errors import BadInputError, ConflictError
 from filmstudio.jobs.store import JobStore
@@ -64,6 +64,9 @@ def validate_script(data: bytes, filename: str | None, language: str | None, tie
     check_size(text)
     normalize_hint(language)
     plan = analysis_cache.plan_for_intake(text, language)
+    # What the functions' timeouts and /tmp admit (benchmarks/bench_sizing.py): refused now, not in compose.
+    check_film_duration(plan.duration)
+    check_scene_durations({scene.id: scene.duration for scene in plan.scenes})
     return text, plan
 
 
