@@ -74,15 +74,7 @@ class EdgeStack(Stack):
                 origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
             ),
-            additional_behaviors={
-                FINAL_OUTPUTS_PATTERN: cloudfront.BehaviorOptions(
-                    origin=media_origin,
-                    allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
-                    cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
-                    viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-                    trusted_key_groups=[self.key_group] if self.key_group else None,
-                ),
-            },
+            additional_behaviors=self._outputs_behaviour(media_origin),
             web_acl_id=self.web_acl.attr_arn,
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
             price_class=cloudfront.PriceClass.PRICE_CLASS_100,
@@ -98,6 +90,23 @@ class EdgeStack(Stack):
         )
         CfnOutput(self, "DistributionDomainName", value=self.distribution.distribution_domain_name)
         self._acknowledgments(config)
+
+    def _outputs_behaviour(self, media_origin) -> dict:
+        """Final outputs to signed URLs only: without a signing key CloudFront serves none of them (the API's
+        presigned S3 URLs still deliver outputs), so an output URL is never readable by whoever holds it."""
+        if self.key_group is None:
+            Annotations.of(self).add_warning_v2(
+                "filmstudio:unsignedOutputs",
+                "No edge_signing_public_key_file: CloudFront serves no final outputs (signed URLs only); "
+                "the API's presigned URLs still deliver them (docs/deploy.md).")
+            return {}
+        return {FINAL_OUTPUTS_PATTERN: cloudfront.BehaviorOptions(
+            origin=media_origin,
+            allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+            cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+            viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            trusted_key_groups=[self.key_group],
+        )}
 
     def _signed_outputs(self, config: StudioConfig) -> cloudfront.KeyGroup | None:
         if config.edge_signing_public_key_file is None:

@@ -99,35 +99,12 @@ class StorageStack(Stack):
                     ],
                 ),
             ],
-            cors=[
-                s3.CorsRule(
-                    # Browsers upload with presigned POSTs (and PUTs) straight to the bucket, and read outputs.
-                    allowed_methods=[s3.HttpMethods.POST, s3.HttpMethods.PUT, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
-                    allowed_origins=list(config.cors_allowed_origins),
-                    allowed_headers=["*"],
-                    exposed_headers=["ETag"],
-                    max_age=3000,
-                )
-            ],
+            cors=cors_rules(config),
             removal_policy=removal,
         )
-        # CloudFront (edge.py) reads final outputs through origin access control. The statement lives here,
-        # not in the edge stack, because naming the distribution in this policy would make the storage stack
-        # depend on the edge stack while the edge stack depends on the bucket: a cycle. Scoped to this
-        # account's distributions and to final outputs only.
-        self.bucket.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="CloudFrontReadsFinalOutputs",
-                principals=[iam.ServicePrincipal("cloudfront.amazonaws.com")],
-                actions=["s3:GetObject"],
-                resources=[self.bucket.arn_for_objects(FINAL_OUTPUTS_PATTERN)],
-                conditions={
-                    "StringEquals": {"AWS:SourceAccount": self.account},
-                    "ArnLike": {"AWS:SourceArn": self.format_arn(
-                        service="cloudfront", region="", resource="distribution", resource_name="*")},
-                },
-            )
-        )
+        if config.cloudfront_serves_outputs:
+            self._cloudfront_reads_final_outputs()
+
 
         self.tables: dict[str, dynamodb.Table] = {}
         self.table_shapes: dict[str, TableShape] = {}
@@ -159,6 +136,26 @@ class StorageStack(Stack):
                         "the api function adds a new key pair and keeps old public keys until issued tokens "
                         "expire. A Secrets Manager rotation Lambda would drop the old keys and invalidate every "
                         "live token.")
+
+    def _cloudfront_reads_final_outputs(self) -> None:
+        # CloudFront (edge.py) reads final outputs through origin access control. The statement lives here,
+        # not in the edge stack, because naming the distribution in this policy would make the storage stack
+        # depend on the edge stack while the edge stack depends on the bucket (and, through the API, on the
+        # pipeline, which depends on storage): a cycle. So it names this account's distributions, and only
+        # final outputs, which CloudFront serves to signed URLs only (edge.py).
+        self.bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudFrontReadsFinalOutputs",
+                principals=[iam.ServicePrincipal("cloudfront.amazonaws.com")],
+                actions=["s3:GetObject"],
+                resources=[self.bucket.arn_for_objects(FINAL_OUTPUTS_PATTERN)],
+                conditions={
+                    "StringEquals": {"AWS:SourceAccount": self.account},
+                    "ArnLike": {"AWS:SourceArn": self.format_arn(
+                        service="cloudfront", region="", resource="distribution", resource_name="*")},
+                },
+            )
+        )
 
     def _table(self, settings_attr: str, shape: TableShape, removal: RemovalPolicy) -> dynamodb.Table:
         table = dynamodb.Table(
@@ -192,3 +189,16 @@ class StorageStack(Stack):
             )
         Tags.of(table).add(TABLE_TAG, settings_attr)
         return table
+
+
+def cors_rules(config: StudioConfig) -> list[s3.CorsRule] | None:
+    """Browsers upload with presigned POSTs (and PUTs) straight to the bucket, and read outputs: only from
+    the origins the config names (no wildcard: any site could otherwise drive a signed-in user's uploads)."""
+    origins = list(config.cors_allowed_origins)
+    if "*" in origins:
+        raise ValueError("cors_allowed_origins: name the web app's origins (https://...), not '*'")
+    if not origins:
+        return None
+    return [s3.CorsRule(
+        allowed_methods=[s3.HttpMethods.POST, s3.HttpMethods.PUT, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+        allowed_origins=origins, allowed_headers=["*"], exposed_headers=["ETag"], max_age=3000)]
