@@ -132,10 +132,12 @@ class StorageStack(Stack):
             ),
             removal_policy=removal,
         )
-        nag.acknowledge(self.jwt_secret, "AwsSolutions-SMG4", "The secret holds a key ring, not a password: "
-                        "the api function adds a new key pair and keeps old public keys until issued tokens "
-                        "expire. A Secrets Manager rotation Lambda would drop the old keys and invalidate every "
-                        "live token.")
+        nag.acknowledge(self.jwt_secret, "AwsSolutions-SMG4",
+                        "The secret is a key ring the API manages, not a credential: Secrets Manager rotation "
+                        "would replace the whole document and drop the keys that live tokens name. Rotation "
+                        "is not automated yet; an operator adds a key pair and moves active_kid "
+                        "(docs/deploy.md), and tokens signed with an older key in the ring stay valid until "
+                        "they expire.")
 
     def _cloudfront_reads_final_outputs(self) -> None:
         # CloudFront (edge.py) reads final outputs through origin access control. The statement lives here,
