@@ -201,7 +201,8 @@ def run_function(python: Path, spec: topology.FunctionSpec, asset: Path, layer_d
     """Run the function's scenario in a fresh interpreter; the driver's JSON answer."""
     payload = json.dumps({"function": spec.name, "module": spec.module, "attr": spec.attr, "asset": str(asset),
                           "layer": str(layer_dir / "python"), "params": params or {}})
-    proc = subprocess.run([str(python), "-I", "-S", "-c", DRIVER.read_text(encoding="utf-8"), payload],
+    # -B: Lambda's code is read-only, and bytecode written here would land in the staged asset synth zips.
+    proc = subprocess.run([str(python), "-I", "-S", "-B", "-c", DRIVER.read_text(encoding="utf-8"), payload],
                           env=env, cwd=str(CACHE_DIR if CACHE_DIR.is_dir() else REPO), capture_output=True,
                           text=True, timeout=CHILD_TIMEOUT_S)
     for line in reversed(proc.stdout.splitlines()):
