@@ -7,7 +7,7 @@ TORCH_SPEC ?= torch==2.13.0+cpu
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup demo test bench bench-gpu soak synth layer clean
+.PHONY: setup demo test bench bench-gpu soak synth layer package-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,14 @@ setup: $(STAMP)
 demo: setup
 	$(PY) -m filmstudio render examples/the_lighthouse_keeper.fountain --out out/demo
 
-test: setup
+test: setup package-check
 	$(PY) -m pytest -q -n 2 --dist loadgroup
+
+# What AWS sees: each zip function run in a Python 3.13 interpreter holding only its asset and the layer,
+# and the media image's wheels checked against its base's glibc (docs/deploy.md). Downloads are cached
+# in .cache/package-check/.
+package-check: setup
+	$(PY) -m cdk.package_check
 
 bench: setup
 	$(PY) benchmarks/run.py
@@ -45,4 +51,4 @@ layer: setup
 	$(PY) cdk/layer.py
 
 clean:
-	rm -rf out cdk.out .pytest_cache cdk/.staging cdk/.layer
+	rm -rf out cdk.out .pytest_cache cdk/.staging cdk/.layer .cache/package-check

@@ -133,7 +133,8 @@ class ApiStack(Stack):
 
         # The stage is also reachable at its execute-api URL, around CloudFront: it gets its own WebACL.
         self.web_acl = web_acl(self, "RegionalWebAcl", waf_scope="REGIONAL", name=f"{config.prefix}-api",
-                               rate_limit_per_5min=config.waf_rate_limit_per_5min)
+                               rate_limit_per_5min=config.waf_rate_limit_per_5min,
+                               rate_rule=not config.edge_stack)  # behind CloudFront: its WebACL counts viewers
         wafv2.CfnWebACLAssociation(self, "StageWebAcl", resource_arn=self.api.deployment_stage.stage_arn,
                                    web_acl_arn=self.web_acl.attr_arn)
 

@@ -14,11 +14,8 @@ from pathlib import Path
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 if __package__ in (None, ""):
-    # Run as a script, Python puts cdk/ itself first on sys.path, where cdk/packaging.py would shadow the
-    # PyPI `packaging` any dependency imports. Import everything as `cdk.*` from the repo root instead.
-    _here = Path(__file__).resolve().parent
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _here]
-    sys.path.insert(0, str(_here.parent))
+    # `python cdk/app.py` (what cdk.json runs): the app imports itself as the `cdk` package, from the repo root.
+    sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 
 import json  # noqa: E402
 
@@ -70,7 +67,9 @@ def build(app: App | None = None, config: StudioConfig | None = None, *, checks:
                              description="Film Studio: functions, film state machine, upload trigger")
     pipeline.add_stack_dependency(storage, "functions address the bucket, tables and secret by name")
     observability = ObservabilityStack(app, f"{prefix}-observability", config=config,
-                                       state_machine=pipeline.state_machine, functions=pipeline.functions, env=env,
+                                       state_machine=pipeline.state_machine, functions=pipeline.functions,
+                                       table_names=pipeline.table_names, async_functions=topology.MEDIA_STAGES,
+                                       env=env,
                                        description="Film Studio: dashboard and alarms")
     studio = FilmStudio(app, storage, pipeline, observability)
     _add_api_and_edge(studio, config, env)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -40,9 +40,14 @@ class StudioConfig:
     intelligent_tiering_after_days: int = 30
     abort_multipart_after_days: int = 2
     access_log_expiry_days: int = 90
-    cors_allowed_origins: tuple[str, ...] = ("*",)
+    # Origins that may upload to (presigned POST/PUT) and read from the bucket in a browser, e.g.
+    # ("https://studio.example.com",). Empty: no CORS rule, so only non-browser clients upload directly.
+    cors_allowed_origins: tuple[str, ...] = ()
 
     # functions
+    # Memory per function (MB) above the topology's default, e.g. {"compose": 4096}: defaults stay at or
+    # under 3008 MB, the most an account at the default Lambda quota may configure.
+    memory_mb: dict[str, int] = field(default_factory=dict)
     log_level: str = "INFO"
     log_retention_days: int = 30
 
@@ -63,10 +68,16 @@ class StudioConfig:
     # A custom domain for the distribution: ACM certificate ARN (in us-east-1) and its names.
     edge_certificate_arn: str | None = None
     edge_domain_names: tuple[str, ...] = ()
-    # PEM file of the RSA public key whose private half signs CloudFront URLs for final outputs. Set, the
-    # outputs behaviour only serves signed URLs; unset, an output is readable by anyone holding its URL.
+    # PEM file of the RSA public key whose private half signs CloudFront URLs for final outputs. CloudFront
+    # serves outputs only through signed URLs: without a key it serves none (the API's presigned URLs still
+    # deliver them), never an unsigned URL anyone holding it could read.
     edge_signing_public_key_file: Path | None = None
     edge_stack: bool = True
+
+    @property
+    def cloudfront_serves_outputs(self) -> bool:
+        """Final outputs through CloudFront: only with the edge stack and a signing key (signed URLs only)."""
+        return self.edge_stack and self.edge_signing_public_key_file is not None
 
     @property
     def state_machine_name(self) -> str:

@@ -79,13 +79,7 @@ class EdgeStack(Stack):
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
             ),
             additional_behaviors={
-                FINAL_OUTPUTS_PATTERN: cloudfront.BehaviorOptions(
-                    origin=media_origin,
-                    allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
-                    cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
-                    viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-                    trusted_key_groups=[self.key_group] if self.key_group else None,
-                ),
+                **self._outputs_behaviour(media_origin),
                 WEB_PATH_PATTERN: self._web_behaviour(media_origin, bucket.bucket_name, region),
             },
             web_acl_id=self.web_acl.attr_arn,
@@ -195,6 +189,23 @@ class EdgeStack(Stack):
                                 "CDK's BucketDeployment handler; its runtime is chosen by aws-cdk-lib and moves "
                                 "with it. It runs only while deploying.")
         return deployment
+
+    def _outputs_behaviour(self, media_origin) -> dict:
+        """Final outputs to signed URLs only: without a signing key CloudFront serves none of them (the API's
+        presigned S3 URLs still deliver outputs), so an output URL is never readable by whoever holds it."""
+        if self.key_group is None:
+            Annotations.of(self).add_warning_v2(
+                "filmstudio:unsignedOutputs",
+                "No edge_signing_public_key_file: CloudFront serves no final outputs (signed URLs only); "
+                "the API's presigned URLs still deliver them (docs/deploy.md).")
+            return {}
+        return {FINAL_OUTPUTS_PATTERN: cloudfront.BehaviorOptions(
+            origin=media_origin,
+            allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+            cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+            viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            trusted_key_groups=[self.key_group],
+        )}
 
     def _signed_outputs(self, config: StudioConfig) -> cloudfront.KeyGroup | None:
         if config.edge_signing_public_key_file is None:

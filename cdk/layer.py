@@ -1,8 +1,8 @@
 """Build the zip functions' dependencies layer: `python cdk/layer.py [--out DIR]` (what `make layer` runs).
 
 Deploy-time step, not synth: it needs PyPI. Wheels are fetched for the Lambda platform
-(manylinux x86_64, CPython 3.11) whatever machine runs this, so a macOS or ARM laptop builds a
-layer that imports on Lambda. Synth picks the result up from cdk/.layer/ (see packaging.py).
+(manylinux x86_64 up to Amazon Linux 2023's glibc, CPython 3.13: cdk/lambda_runtime.py) whatever machine runs this, so a macOS or ARM laptop builds a
+layer that imports on Lambda. Synth picks the result up from cdk/.layer/ (see assets_staging.py).
 """
 
 from __future__ import annotations
@@ -16,27 +16,29 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REQUIREMENTS = HERE / "layer-requirements.txt"
 DEFAULT_OUT = HERE / ".layer"
-PYTHON_VERSION = "3.11"  # must match pipeline.RUNTIME and the media image's base
-PLATFORMS = ("manylinux2014_x86_64", "manylinux_2_28_x86_64")  # must match pipeline.ARCHITECTURE
+try:
+    from cdk.lambda_runtime import PLATFORMS, PYTHON_VERSION
+except ModuleNotFoundError:  # run as `python cdk/layer.py`: cdk/ itself is on sys.path
+    from lambda_runtime import PLATFORMS, PYTHON_VERSION
 # Nothing a running function needs; trimming keeps the layer far from the 250 MB unzipped limit.
 _PRUNE_DIRS = ("__pycache__", "tests")
 
 
-def pip_command(target: Path, requirements: Path = REQUIREMENTS) -> list[str]:
+def pip_command(target: Path, requirements: Path = REQUIREMENTS, pip_args: tuple[str, ...] = ()) -> list[str]:
     cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--no-compile", "--upgrade",
            "--target", str(target), "--requirement", str(requirements),
-           "--implementation", "cp", "--python-version", PYTHON_VERSION, "--only-binary=:all:"]
+           "--implementation", "cp", "--python-version", PYTHON_VERSION, "--only-binary=:all:", *pip_args]
     for platform in PLATFORMS:
         cmd += ["--platform", platform]
     return cmd
 
 
-def build(out: Path = DEFAULT_OUT) -> Path:
+def build(out: Path = DEFAULT_OUT, *, requirements: Path = REQUIREMENTS, pip_args: tuple[str, ...] = ()) -> Path:
     staging = out.with_name(out.name + ".tmp")
     shutil.rmtree(staging, ignore_errors=True)
     site = staging / "python"  # Lambda puts /opt/python on sys.path
     site.mkdir(parents=True)
-    subprocess.run(pip_command(site), check=True)
+    subprocess.run(pip_command(site, requirements, pip_args), check=True)
     for name in _PRUNE_DIRS:
         for path in sorted(site.rglob(name), reverse=True):
             if path.is_dir():

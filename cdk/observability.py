@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Annotations, Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_iam as iam
@@ -30,6 +30,8 @@ class ObservabilityStack(Stack):
         config: StudioConfig,
         state_machine: sfn.IStateMachine,
         functions: dict[str, lambda_.IFunction],
+        table_names: dict[str, str] | None = None,
+        async_functions: tuple[str, ...] = (),
         **kwargs,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -42,6 +44,11 @@ class ObservabilityStack(Stack):
                                      master_key=key, enforce_ssl=True)
         if config.alarm_email:
             self.alarm_topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))
+        else:
+            Annotations.of(self.alarm_topic).add_warning_v2(
+                "filmstudio:alarmsUnsubscribed",
+                "No one is subscribed to the alarm topic: set alarm_email in the filmstudio context "
+                "(docs/deploy.md), or subscribe to the topic yourself, or alarms reach nobody.")
         action = cw_actions.SnsAction(self.alarm_topic)
 
         self.alarms: list[cloudwatch.Alarm] = []
@@ -71,6 +78,25 @@ class ObservabilityStack(Stack):
                 comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
                 treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
             ))
+        for name, fn in sorted(functions.items()):
+            self.alarms.append(self._at_least_one(
+                f"{pascal(name)}ThrottlesAlarm", f"The {name} function was throttled (concurrency limit reached)",
+                fn.metric_throttles(period=PERIOD, statistic="Sum")))
+        for name in async_functions:
+            # An asynchronous event Lambda gave up on: its task fails through the on-failure destination,
+            # but an operator should know the stage could not even start.
+            self.alarms.append(self._at_least_one(
+                f"{pascal(name)}AsyncEventsDroppedAlarm", f"Lambda dropped asynchronous events for {name}",
+                functions[name].metric("AsyncEventsDropped", period=PERIOD, statistic="Sum")))
+        for attr, table in sorted((table_names or {}).items()):
+            def throttle(metric_name: str) -> cloudwatch.Metric:
+                return cloudwatch.Metric(namespace="AWS/DynamoDB", metric_name=metric_name,
+                                         dimensions_map={"TableName": table}, statistic="Sum", period=PERIOD)
+            self.alarms.append(self._at_least_one(
+                f"{pascal(attr)}ThrottlesAlarm", f"DynamoDB throttled requests on {table}",
+                cloudwatch.MathExpression(expression="reads + writes", period=PERIOD, label=f"{table} throttles",
+                                          using_metrics={"reads": throttle("ReadThrottleEvents"),
+                                                         "writes": throttle("WriteThrottleEvents")})))
         for alarm in self.alarms:
             alarm.add_alarm_action(action)
 
@@ -120,6 +146,14 @@ class ObservabilityStack(Stack):
         self._api(config, action)
         self.dashboard.add_widgets(
             cloudwatch.AlarmStatusWidget(title="Alarms", width=24, alarms=self.alarms),
+        )
+
+    def _at_least_one(self, construct_id: str, description: str, metric) -> cloudwatch.Alarm:
+        return cloudwatch.Alarm(
+            self, construct_id, alarm_description=description, metric=metric,
+            threshold=1, evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
 
     def _api(self, config: StudioConfig, action: cw_actions.SnsAction) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import Annotations, ArnFormat, Duration, Stack, Tags, Token
+from aws_cdk import Annotations, ArnFormat, CfnParameter, CfnRule, CfnRuleAssertion, Duration, Fn, Size, Stack, Tags, Token
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -18,16 +20,23 @@ from filmstudio import topology
 from filmstudio.storage.keys import GENERATED_KEYS_PATTERN, RAW_KEYS_PATTERN
 from filmstudio.topology import FunctionSpec
 
-from cdk import nag, packaging
+from cdk import assets_staging, lambda_runtime, nag
 from cdk.config import METRICS_NAMESPACE, StudioConfig
 from cdk.naming import FUNCTION_TAG, function_id, function_name, media_bucket_name, table_name
 from cdk.storage import removal_policy
 from cdk.tables import TableShape
 
-# One interpreter everywhere: the media image's base (public.ecr.aws/lambda/python:3.11) and the layer's
-# wheels (built for cp311 by cdk/layer.py) must match the zip runtime.
-RUNTIME = lambda_.Runtime.PYTHON_3_11
+# One interpreter everywhere (cdk/lambda_runtime.py): the media image's base and the layer's wheels match it.
+RUNTIME = lambda_.Runtime.PYTHON_3_13
+if RUNTIME.name != lambda_runtime.lambda_runtime_name():
+    raise RuntimeError(f"pipeline.RUNTIME {RUNTIME.name} differs from cdk/lambda_runtime.py")
 ARCHITECTURE = lambda_.Architecture.X86_64
+
+PLACEHOLDER_LAYER_REFUSAL = ("The dependencies layer is the placeholder: run `make layer` and synthesize again "
+                             "before deploying.")
+# An event for a media stage waits in Lambda's asynchronous queue no longer than its task's heartbeat
+# window (HeartbeatSeconds in the ASL): later, the task has failed anyway.
+ASYNC_EVENT_MAX_AGE = Duration.seconds(120)
 
 # Which functions hold the JWT key ring. The topology has no field for secrets yet (see docs/deploy.md);
 # names are checked against it below so a rename cannot silently drop a grant.
@@ -116,15 +125,17 @@ class PipelineStack(Stack):
         for spec in functions:
             self._environment(spec)
             self._grants(spec)
+            self._async_invoke_config(spec)
 
         self.state_machine = self._state_machine(state_machine_spec)
+        self._record_unrecorded_ends()
         self._s3_triggers(functions)
         self._acknowledgments()
 
     # -- functions -------------------------------------------------------------------------------
 
     def _dependencies_layer(self) -> lambda_.LayerVersion:
-        directory, built = packaging.layer_directory(self.config)
+        directory, built = assets_staging.layer_directory(self.config)
         layer = lambda_.LayerVersion(
             self,
             "DependenciesLayer",
@@ -139,7 +150,19 @@ class PipelineStack(Stack):
                 "Synthesized with the placeholder dependencies layer: run `python cdk/layer.py` (make layer) "
                 "before deploying, or the zip functions fail on their first third-party import.",
             )
+            self._refuse_deploy(PLACEHOLDER_LAYER_REFUSAL)
         return layer
+
+    def _refuse_deploy(self, message: str) -> None:
+        """Synth (and the tests) go on; CloudFormation refuses the stack before it creates anything.
+
+        A template rule is checked when a change set is made, so `cdk deploy` stops with this one
+        line instead of deploying functions that cannot import their dependencies."""
+        state = CfnParameter(self, "DependenciesLayerState", type="String", default="placeholder",
+                             allowed_values=["placeholder"],
+                             description="Whether the dependencies layer was built (make layer) when synthesized")
+        CfnRule(self, "DependenciesLayerBuilt", assertions=[CfnRuleAssertion(
+            assert_=Fn.condition_equals(state.value_as_string, "built"), assert_description=message)])
 
     def _function(self, spec: FunctionSpec, repo_root: Path) -> lambda_.Function:
         fid = function_id(spec.name)
@@ -157,7 +180,8 @@ class PipelineStack(Stack):
         common = dict(
             function_name=function_name(self.config.prefix, spec.name),
             description=spec.description[:256],
-            memory_size=spec.memory_mb,
+            memory_size=self.config.memory_mb.get(spec.name, spec.memory_mb),
+            ephemeral_storage_size=Size.mebibytes(spec.ephemeral_mb),
             timeout=Duration.seconds(spec.timeout_s),
             architecture=ARCHITECTURE,
             tracing=lambda_.Tracing.ACTIVE,
@@ -170,7 +194,7 @@ class PipelineStack(Stack):
                 fid,
                 code=lambda_.DockerImageCode.from_image_asset(
                     directory=str(repo_root),
-                    file=packaging.MEDIA_DOCKERFILE,
+                    file=assets_staging.MEDIA_DOCKERFILE,
                     cmd=[spec.handler],
                     platform=Platform.LINUX_AMD64,
                 ),
@@ -182,18 +206,38 @@ class PipelineStack(Stack):
                 fid,
                 runtime=RUNTIME,
                 handler=spec.handler,
-                code=lambda_.Code.from_asset(str(packaging.stage_zip_code(spec, repo_root))),
+                code=lambda_.Code.from_asset(str(assets_staging.stage_zip_code(spec, repo_root))),
                 layers=[self.layer],
                 **common,
             )
         fn.node.add_dependency(log_group)
-        if not packaging.handler_file(spec, repo_root).is_file():
+        if not assets_staging.handler_file(spec, repo_root).is_file():
             Annotations.of(fn).add_warning_v2(
                 "filmstudio:missingHandler",
-                f"{spec.handler}: {packaging.handler_file(spec, repo_root).relative_to(repo_root)} does not exist yet",
+                f"{spec.handler}: {assets_staging.handler_file(spec, repo_root).relative_to(repo_root)} does not exist yet",
             )
         Tags.of(fn).add(FUNCTION_TAG, spec.name)
         return fn
+
+    def _async_invoke_config(self, spec: FunctionSpec) -> None:
+        """Media stages run from gpu_submit's asynchronous invoke with a task token: the state machine owns
+        retries, so Lambda retries none, and an invocation that dies without reporting (timeout, out of
+        memory, a crash at import) goes to gpu_callback, which fails the waiting task at once instead of
+        leaving it to its heartbeat timeout."""
+        if spec.name not in topology.MEDIA_STAGES:
+            return
+        fn, callback = self.functions[spec.name], self.functions["gpu_callback"]
+        # L1, not configure_async_invoke: CDK's LambdaDestination grants invoke on `<arn>:*` (every version)
+        # too, and the destination is only ever the unqualified function.
+        config = lambda_.CfnEventInvokeConfig(
+            self, f"{function_id(spec.name)}AsyncInvoke", function_name=fn.function_name, qualifier="$LATEST",
+            maximum_retry_attempts=0, maximum_event_age_in_seconds=int(ASYNC_EVENT_MAX_AGE.to_seconds()),
+            destination_config=lambda_.CfnEventInvokeConfig.DestinationConfigProperty(
+                on_failure=lambda_.CfnEventInvokeConfig.OnFailureProperty(destination=callback.function_arn)))
+        fn.add_to_role_policy(iam.PolicyStatement(actions=["lambda:InvokeFunction"],
+                                                  resources=[callback.function_arn]))
+        # The destination is checked for invoke permission when the config is created.
+        config.node.add_dependency(fn)
 
     def _environment(self, spec: FunctionSpec) -> None:
         fn = self.functions[spec.name]
@@ -286,6 +330,25 @@ class PipelineStack(Stack):
         ))
         return machine
 
+    def _record_unrecorded_ends(self) -> None:
+        """An execution that times out (the definition's TimeoutSeconds) ends without running any Catch, so
+        RecordFailure never sees it and the job would stay RUNNING with its credits held. Step Functions'
+        status-change event reaches the fail function instead; the execution is named after the job, and
+        fail ignores a job that is already terminal (the FAILED executions RecordFailure did record)."""
+        events.Rule(
+            self, "UnrecordedExecutionEnds",
+            description="Film executions that timed out or failed: the fail function records and refunds them",
+            event_pattern=events.EventPattern(
+                source=["aws.states"], detail_type=["Step Functions Execution Status Change"],
+                detail={"status": ["TIMED_OUT", "FAILED"], "stateMachineArn": [self.state_machine_arn]}),
+            targets=[targets.LambdaFunction(self.functions["fail"], retry_attempts=4, event=events.RuleTargetInput.from_object({
+                "job_id": events.EventField.from_path("$.detail.name"),
+                "stage": "execution",
+                "error": {"Error": events.EventField.from_path("$.detail.status"),
+                          "Cause": "the film execution ended without recording its failure (e.g. its TimeoutSeconds)"},
+            }))],
+        )
+
     def _s3_triggers(self, functions: tuple[FunctionSpec, ...]) -> None:
         # S3 filters know only a prefix and a suffix: every object under `users/` reaches ingest, which
         # ignores keys without a /raw/ segment. The notification goes through an imported reference so
@@ -324,11 +387,14 @@ class PipelineStack(Stack):
                 findings=["Resource::*"],
             )
             if self.specs[name].packaging == "zip":
+                # cdk-nag's L1 wants the newest Python this aws-cdk-lib knows (3.14). 3.13 is what is verified:
+                # `make package-check` runs every zip function in a 3.13 interpreter against the layer's cp313
+                # wheels, and the media image's base is python:3.13; no 3.14 interpreter checks a build here.
                 nag.acknowledge(
                     fn, "AwsSolutions-L1",
-                    "Pinned to Python 3.11 on purpose: the media container image (public.ecr.aws/lambda/"
-                    "python:3.11) and the layer's cp311 wheels must run the interpreter the zip functions "
-                    "run, since all of them import the same filmstudio package.",
+                    f"Runs {RUNTIME.name} on Amazon Linux 2023, the newest runtime make package-check verifies: "
+                    "it runs each zip function in a 3.13 interpreter against the cp313 layer, and the media "
+                    "image's base is the same python:3.13. A newer runtime is adopted once that check runs on it.",
                 )
         api = self.specs.get("api")
         if api is not None and api.state_machine in _EXECUTION_ACTIONS:

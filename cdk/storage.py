@@ -99,35 +99,12 @@ class StorageStack(Stack):
                     ],
                 ),
             ],
-            cors=[
-                s3.CorsRule(
-                    # Browsers upload with presigned POSTs (and PUTs) straight to the bucket, and read outputs.
-                    allowed_methods=[s3.HttpMethods.POST, s3.HttpMethods.PUT, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
-                    allowed_origins=list(config.cors_allowed_origins),
-                    allowed_headers=["*"],
-                    exposed_headers=["ETag"],
-                    max_age=3000,
-                )
-            ],
+            cors=cors_rules(config),
             removal_policy=removal,
         )
-        # CloudFront (edge.py) reads final outputs through origin access control. The statement lives here,
-        # not in the edge stack, because naming the distribution in this policy would make the storage stack
-        # depend on the edge stack while the edge stack depends on the bucket: a cycle. Scoped to this
-        # account's distributions and to final outputs only.
-        self.bucket.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="CloudFrontReadsFinalOutputs",
-                principals=[iam.ServicePrincipal("cloudfront.amazonaws.com")],
-                actions=["s3:GetObject"],
-                resources=[self.bucket.arn_for_objects(FINAL_OUTPUTS_PATTERN)],
-                conditions={
-                    "StringEquals": {"AWS:SourceAccount": self.account},
-                    "ArnLike": {"AWS:SourceArn": self.format_arn(
-                        service="cloudfront", region="", resource="distribution", resource_name="*")},
-                },
-            )
-        )
+        if config.cloudfront_serves_outputs:
+            self._cloudfront_reads_final_outputs()
+
 
         # ... and the web studio's files (cdk/web_site.py), on the same terms.
         from cdk.web_site import WEB_PATH_PATTERN
@@ -172,10 +149,32 @@ class StorageStack(Stack):
             ),
             removal_policy=removal,
         )
-        nag.acknowledge(self.jwt_secret, "AwsSolutions-SMG4", "The secret holds a key ring, not a password: "
-                        "the api function adds a new key pair and keeps old public keys until issued tokens "
-                        "expire. A Secrets Manager rotation Lambda would drop the old keys and invalidate every "
-                        "live token.")
+        nag.acknowledge(self.jwt_secret, "AwsSolutions-SMG4",
+                        "The secret is a key ring the API manages, not a credential: Secrets Manager rotation "
+                        "would replace the whole document and drop the keys that live tokens name. Rotation "
+                        "is not automated yet; an operator adds a key pair and moves active_kid "
+                        "(docs/deploy.md), and tokens signed with an older key in the ring stay valid until "
+                        "they expire.")
+
+    def _cloudfront_reads_final_outputs(self) -> None:
+        # CloudFront (edge.py) reads final outputs through origin access control. The statement lives here,
+        # not in the edge stack, because naming the distribution in this policy would make the storage stack
+        # depend on the edge stack while the edge stack depends on the bucket (and, through the API, on the
+        # pipeline, which depends on storage): a cycle. So it names this account's distributions, and only
+        # final outputs, which CloudFront serves to signed URLs only (edge.py).
+        self.bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudFrontReadsFinalOutputs",
+                principals=[iam.ServicePrincipal("cloudfront.amazonaws.com")],
+                actions=["s3:GetObject"],
+                resources=[self.bucket.arn_for_objects(FINAL_OUTPUTS_PATTERN)],
+                conditions={
+                    "StringEquals": {"AWS:SourceAccount": self.account},
+                    "ArnLike": {"AWS:SourceArn": self.format_arn(
+                        service="cloudfront", region="", resource="distribution", resource_name="*")},
+                },
+            )
+        )
 
     def _table(self, settings_attr: str, shape: TableShape, removal: RemovalPolicy) -> dynamodb.Table:
         table = dynamodb.Table(
@@ -209,3 +208,16 @@ class StorageStack(Stack):
             )
         Tags.of(table).add(TABLE_TAG, settings_attr)
         return table
+
+
+def cors_rules(config: StudioConfig) -> list[s3.CorsRule] | None:
+    """Browsers upload with presigned POSTs (and PUTs) straight to the bucket, and read outputs: only from
+    the origins the config names (no wildcard: any site could otherwise drive a signed-in user's uploads)."""
+    origins = list(config.cors_allowed_origins)
+    if "*" in origins:
+        raise ValueError("cors_allowed_origins: name the web app's origins (https://...), not '*'")
+    if not origins:
+        return None
+    return [s3.CorsRule(
+        allowed_methods=[s3.HttpMethods.POST, s3.HttpMethods.PUT, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+        allowed_origins=origins, allowed_headers=["*"], exposed_headers=["ETag"], max_age=3000)]

@@ -32,7 +32,20 @@ def _managed(name: str, priority: int, count_rules: tuple[str, ...] = ()) -> waf
 
 
 def web_acl(scope: Construct, construct_id: str, *, waf_scope: str, name: str,
-            rate_limit_per_5min: int) -> wafv2.CfnWebACL:
+            rate_limit_per_5min: int, rate_rule: bool = True) -> wafv2.CfnWebACL:
+    """`rate_rule=False` behind CloudFront: there the regional WebACL sees CloudFront's addresses, not the
+    viewer's, so a per-IP rate would throttle whole edge locations. Counting X-Forwarded-For instead would
+    count what the caller writes (WAF reads its first address, which the client supplies), so the rate rule
+    is CloudFront's WebACL's, which sees the viewer; the stage throttle still bounds direct calls."""
+    rate = [wafv2.CfnWebACL.RuleProperty(
+        name="rate-per-ip",
+        priority=0,
+        action=wafv2.CfnWebACL.RuleActionProperty(block={}),
+        statement=wafv2.CfnWebACL.StatementProperty(
+            rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
+                limit=rate_limit_per_5min, aggregate_key_type="IP", evaluation_window_sec=300)),
+        visibility_config=_visibility("rate-per-ip"),
+    )] if rate_rule else []
     return wafv2.CfnWebACL(
         scope,
         construct_id,
@@ -41,15 +54,7 @@ def web_acl(scope: Construct, construct_id: str, *, waf_scope: str, name: str,
         default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
         visibility_config=_visibility(name),
         rules=[
-            wafv2.CfnWebACL.RuleProperty(
-                name="rate-per-ip",
-                priority=0,
-                action=wafv2.CfnWebACL.RuleActionProperty(block={}),
-                statement=wafv2.CfnWebACL.StatementProperty(
-                    rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
-                        limit=rate_limit_per_5min, aggregate_key_type="IP", evaluation_window_sec=300)),
-                visibility_config=_visibility("rate-per-ip"),
-            ),
+            *rate,
             _managed("AWSManagedRulesKnownBadInputsRuleSet", 1),
             # Scripts are posted as JSON bodies larger than the common rule set's 8 KB body limit; the app
             # enforces its own per-route body limits (413), so that one rule only counts.

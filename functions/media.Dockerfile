@@ -2,7 +2,9 @@
 # Each function overrides CMD with its own handler (cdk/pipeline.py), so one build serves them all.
 # The media extra (ffmpeg, eSpeak NG data, fonts, lingua) is why these are images: it exceeds the
 # 250 MB zip limit. Build context: the repository root, trimmed by /.dockerignore.
-FROM public.ecr.aws/lambda/python:3.11
+# The base must match cdk/lambda_runtime.py (Python 3.13 on Amazon Linux 2023, glibc 2.34): the
+# media wheels (numpy, Pillow, imageio-ffmpeg, espeakng-loader) need glibc 2.28+ (2.29 for eSpeak NG).
+FROM public.ecr.aws/lambda/python:3.13
 
 WORKDIR /build
 # Dependencies first, in their own layer: they change far less often than the code.

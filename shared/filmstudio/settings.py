@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     state_machine_arn: str = ""
     # Media stage -> function name, for the preview tier's asynchronous dispatch.
     stage_functions: dict[str, str] = {}
+    # The analyze function, which intake (api, ingest) asks for a script's analysis and plan: the
+    # language detector it needs ships only in the media image (pipeline/analysis_cache.py).
+    analyze_function: str = ""
     # The tier used when a job does not say (uploads through the S3 trigger).
     default_tier: str = "preview"
     # Keep artifacts under cache/ shared across jobs: a re-render reuses them.

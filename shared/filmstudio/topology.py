@@ -32,10 +32,14 @@ class FunctionSpec:
     # intake: read anything; write and delete only a job's generated files (the script a job starts
     # from, undone if the start fails) and delete only raw uploads (a rejected upload is dropped).
     bucket: Literal["none", "read", "intake", "read_write"] = "read_write"
-    invokes: tuple[str, ...] = ()  # logical names of functions it invokes asynchronously
+    # logical names of functions it invokes: media stages asynchronously (gpu_submit), analyze
+    # synchronously (intake's one analysis, see pipeline/analysis_cache.py)
+    invokes: tuple[str, ...] = ()
     state_machine: Literal["none", "start", "callback", "control"] = "none"
     s3_trigger: bool = False  # fed by S3 ObjectCreated under the upload prefix
     jwt_secret: Literal["none", "read", "read_write"] = "none"  # the JWT signing key ring in Secrets Manager
+    # Lambda's /tmp (EphemeralStorage), MB: 512 is the free default; benchmarks/bench_sizing.py measures the rest.
+    ephemeral_mb: int = 512
 
     @property
     def module(self) -> str:
@@ -60,12 +64,13 @@ MEDIA_STAGES: tuple[str, ...] = ("storyboard", "motion", "speech", "music")
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     _fn("api", "zip", 1024, 29, "REST API: FastAPI through Mangum (auth, projects, assets, jobs, credits)",
         tables=("users_table", "refresh_tokens_table", "projects_table", "assets_table", "jobs_table",
-                "ledger_table", "idempotency_table"), state_machine="control", jwt_secret="read_write"),
+                "ledger_table", "idempotency_table"), state_machine="control", jwt_secret="read_write",
+        invokes=("analyze",)),
     _fn("authorizer", "zip", 256, 10, "API Gateway Lambda authorizer: verifies RS256 access tokens",
         tables=(), bucket="none", jwt_secret="read"),
     _fn("ingest", "zip", 512, 60, "S3 upload -> job record + execution (idempotent per object version)",
         tables=("jobs_table", "projects_table", "assets_table", "idempotency_table"), bucket="intake",
-        state_machine="start",
+        state_machine="start", invokes=("analyze",),
         s3_trigger=True),
     _fn("analyze", "image", 2048, 120, "Detect language and parse the script into scenes, characters and lines",
         tables=("jobs_table",)),
@@ -78,11 +83,14 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     _fn("storyboard", "image", 3008, 600, "Key frame per shot for one scene", tables=("jobs_table",),
         state_machine="callback"),
     _fn("motion", "image", 3008, 900, "Moving clip per shot for one scene", tables=("jobs_table",),
-        state_machine="callback"),
+        state_machine="callback", ephemeral_mb=1024),
     _fn("speech", "image", 2048, 600, "One audio file per dialogue line", tables=("jobs_table",),
         state_machine="callback"),
     _fn("music", "image", 2048, 600, "A score cue per scene", tables=("jobs_table",), state_machine="callback"),
-    _fn("compose", "image", 4096, 900, "Cut, mix, subtitle and encode the film", tables=("jobs_table",)),
+    # 3008 MB: the most an account at the default Lambda memory quota may configure (cdk config
+    # `memory_mb` raises it where the quota allows). /tmp holds every clip, line and cue plus the film.
+    _fn("compose", "image", 3008, 900, "Cut, mix, subtitle and encode the film", tables=("jobs_table",),
+        ephemeral_mb=4096),
     _fn("publish", "zip", 512, 60, "Write outputs, settle credits, mark the job SUCCEEDED",
         tables=("jobs_table", "users_table", "ledger_table")),
     _fn("fail", "zip", 512, 60, "Mark the job FAILED with stage and reason, refund credits",
@@ -174,8 +182,11 @@ def function_environment(
     env = {"FILMSTUDIO_BUCKET": bucket_name, "POWERTOOLS_SERVICE_NAME": f"{NAME_PREFIX}-{spec.name}"}
     for attr in spec.tables:
         env[f"FILMSTUDIO_{attr.upper()}"] = table_name(attr)
-    if spec.invokes:
-        env["FILMSTUDIO_STAGE_FUNCTIONS"] = json.dumps({name: function_name(name) for name in spec.invokes})
+    stages = [name for name in spec.invokes if name in MEDIA_STAGES]
+    if stages:
+        env["FILMSTUDIO_STAGE_FUNCTIONS"] = json.dumps({name: function_name(name) for name in stages})
+    if "analyze" in spec.invokes:
+        env["FILMSTUDIO_ANALYZE_FUNCTION"] = function_name("analyze")
     if spec.state_machine in ("start", "control") and state_machine_arn:
         env["FILMSTUDIO_STATE_MACHINE_ARN"] = state_machine_arn
     if spec.jwt_secret != "none" and jwt_secret_name:

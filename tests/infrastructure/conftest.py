@@ -21,6 +21,7 @@ if str(REPO) not in sys.path:
 
 
 HERE = Path(__file__).resolve().parent
+WEB_ORIGIN = "https://studio.example.com"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -54,10 +55,19 @@ def synthesized(tmp_path_factory) -> Synthesized:
     from cdk.app import build, cdk_json_context
     from cdk.config import StudioConfig
 
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     outdir = tmp_path_factory.mktemp("cdk.out")
+    # A production-shaped deploy: a signing key (CloudFront serves outputs to signed URLs only) and the
+    # web app's origin for browser uploads (no CORS wildcard).
+    key_file = outdir.parent / "edge-outputs-signing.pub.pem"
+    key_file.write_text(rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode())
     app = App(outdir=str(outdir), context=cdk_json_context())
-    # An explicit default config: the developer's CDK_DEFAULT_ACCOUNT/REGION must not change what is tested.
-    studio = build(app, StudioConfig())
+    # An explicit config: the developer's CDK_DEFAULT_ACCOUNT/REGION must not change what is tested.
+    studio = build(app, StudioConfig(edge_signing_public_key_file=key_file,
+                                     cors_allowed_origins=(WEB_ORIGIN,)))
     app.synth()
     return Synthesized(studio, outdir)
 

@@ -97,15 +97,28 @@ def test_gateway_errors_use_the_app_error_shape(template):
     })
 
 
-def test_stage_has_a_regional_web_acl_with_a_rate_rule(template):
-    template.has_resource_properties("AWS::WAFv2::WebACL", {
-        "Scope": "REGIONAL",
-        "Rules": Match.array_with([Match.object_like({
-            "Action": {"Block": {}},
-            "Statement": {"RateBasedStatement": Match.object_like({"AggregateKeyType": "IP", "Limit": 1000})},
-        })]),
-    })
+def test_stage_has_a_regional_web_acl_whose_rate_rule_is_cloudfronts_behind_cloudfront(template):
+    (acl,) = template.find_resources("AWS::WAFv2::WebACL").values()
+    rules = acl["Properties"]["Rules"]
+    assert acl["Properties"]["Scope"] == "REGIONAL"
+    # Behind CloudFront this ACL sees edge addresses, and X-Forwarded-For is the caller's to write: the
+    # per-IP rate is counted by CloudFront's WebACL (test_infra_edge), the managed rules stay here.
+    assert not [r for r in rules if "RateBasedStatement" in r["Statement"]]
+    assert {r["Name"] for r in rules} >= {"AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesCommonRuleSet"}
     template.resource_count_is("AWS::WAFv2::WebACLAssociation", 1)
+
+
+def test_without_cloudfront_the_regional_web_acl_counts_client_ips():
+    from aws_cdk import App, Stack
+    from aws_cdk.assertions import Template as T
+
+    from cdk.waf import web_acl
+
+    stack = Stack(App(), "waf")
+    web_acl(stack, "Acl", waf_scope="REGIONAL", name="x", rate_limit_per_5min=1000, rate_rule=True)
+    (acl,) = T.from_stack(stack).find_resources("AWS::WAFv2::WebACL").values()
+    (rate,) = [r for r in acl["Properties"]["Rules"] if "RateBasedStatement" in r["Statement"]]
+    assert rate["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP"
 
 
 def test_api_name_is_the_one_the_dashboard_watches(template):

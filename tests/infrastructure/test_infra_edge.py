@@ -38,7 +38,7 @@ def test_api_is_the_uncached_default_behaviour(distribution):
 def test_final_outputs_come_from_the_bucket_through_origin_access_control(template_json, distribution):
     (behaviour,) = [b for b in distribution["CacheBehaviors"] if b["PathPattern"] == FINAL_OUTPUTS_PATTERN]
     assert set(behaviour["AllowedMethods"]) == {"GET", "HEAD", "OPTIONS"}
-    assert "TrustedKeyGroups" not in behaviour  # no signing key configured by default
+    assert len(behaviour["TrustedKeyGroups"]) == 1  # signed URLs only (without a key, no outputs behaviour)
     origin = {o["Id"]: o for o in distribution["Origins"]}[behaviour["TargetOriginId"]]
     assert origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}
     oac_lid = origin["OriginAccessControlId"]["Fn::GetAtt"][0]
@@ -58,3 +58,14 @@ def test_distribution_has_a_cloudfront_web_acl_with_a_rate_rule(template_json, d
     (acl_lid,) = template.find_resources("AWS::WAFv2::WebACL")
     assert distribution["WebACLId"] == {"Fn::GetAtt": [acl_lid, "Arn"]}
     assert distribution["Logging"]["Prefix"] == "cloudfront/"
+
+
+def test_without_a_signing_key_cloudfront_serves_no_outputs_and_the_bucket_admits_no_distribution():
+    from cdk.config import StudioConfig
+
+    assert not StudioConfig().cloudfront_serves_outputs
+    assert not StudioConfig(edge_stack=False, edge_signing_public_key_file=FINAL_KEY).cloudfront_serves_outputs
+    assert StudioConfig(edge_signing_public_key_file=FINAL_KEY).cloudfront_serves_outputs
+
+
+FINAL_KEY = __import__("pathlib").Path("outputs.pub.pem")

@@ -7,7 +7,7 @@ import tomllib
 
 from filmstudio import topology
 
-from cdk import layer, packaging
+from cdk import assets_staging, layer
 
 REPO = topology.REPO_ROOT
 
@@ -28,9 +28,12 @@ def test_layer_requirements_cover_the_zip_functions_dependencies():
 
 def test_layer_is_built_for_the_lambda_platform_not_this_machine(tmp_path):
     cmd = layer.pip_command(tmp_path / "python")
-    assert cmd[cmd.index("--python-version") + 1] == "3.11"
+    assert cmd[cmd.index("--python-version") + 1] == "3.13"
     assert "--only-binary=:all:" in cmd
-    assert {cmd[i + 1] for i, a in enumerate(cmd) if a == "--platform"} >= {"manylinux2014_x86_64"}
+    # Amazon Linux 2023's glibc 2.34 is the ceiling; every older manylinux tag is named (pip matches exactly).
+    platforms = [cmd[i + 1] for i, a in enumerate(cmd) if a == "--platform"]
+    assert platforms[0] == "manylinux_2_34_x86_64" and "manylinux_2_35_x86_64" not in platforms
+    assert {"manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64"} <= set(platforms)
     assert cmd[cmd.index("--target") + 1] == str(tmp_path / "python")
 
 
@@ -38,13 +41,13 @@ def test_synth_uses_the_placeholder_layer_until_one_is_built(tmp_path):
     from cdk.config import LAYER_PLACEHOLDER_DIR, StudioConfig
 
     assert (LAYER_PLACEHOLDER_DIR / "python").is_dir()
-    directory, built = packaging.layer_directory(StudioConfig(layer_dir=tmp_path))
+    directory, built = assets_staging.layer_directory(StudioConfig(layer_dir=tmp_path))
     assert (directory, built) == (tmp_path, True)
 
 
 def test_media_dockerfile_installs_the_package_with_its_media_extra():
-    text = (REPO / packaging.MEDIA_DOCKERFILE).read_text()
-    assert re.search(r"^FROM public\.ecr\.aws/lambda/python:3\.11\s*$", text, re.M)
+    text = (REPO / assets_staging.MEDIA_DOCKERFILE).read_text()
+    assert re.search(r"^FROM public\.ecr\.aws/lambda/python:3\.13\s*$", text, re.M)
     assert '".[media]"' in text or ".[media]" in text
     assert "COPY functions" in text
 
@@ -59,7 +62,7 @@ def test_dockerignore_keeps_the_build_context_small():
 
 def test_zip_staging_holds_only_the_function_and_the_package(tmp_path):
     spec = topology.function("fail")
-    staged = packaging.stage_zip_code(spec, REPO, staging_root=tmp_path)
+    staged = assets_staging.stage_zip_code(spec, REPO, staging_root=tmp_path)
     files = {p.relative_to(staged).as_posix() for p in staged.rglob("*") if p.is_file()}
     assert files, "nothing staged"
     assert all(f.startswith(("functions/", "filmstudio/")) for f in files)
@@ -67,4 +70,4 @@ def test_zip_staging_holds_only_the_function_and_the_package(tmp_path):
     assert handler_dirs <= {"fail"}
     assert not any("__pycache__" in f or f.endswith(".pyc") for f in files)
     # Same content, same directory: repeated synths reuse it.
-    assert packaging.stage_zip_code(spec, REPO, staging_root=tmp_path) == staged
+    assert assets_staging.stage_zip_code(spec, REPO, staging_root=tmp_path) == staged

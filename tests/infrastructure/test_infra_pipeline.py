@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import pytest
 from aws_cdk.assertions import Template
 
@@ -10,6 +11,7 @@ from filmstudio import topology
 from filmstudio.settings import Settings
 
 from cdk.introspect import function_logical_ids, state_machine_definition
+from cdk.lambda_runtime import MEDIA_BASE_IMAGE, lambda_runtime_name
 from infra_iam import actions, function_role, managed_policies, render, resources_for, role_statements
 
 SPECS = {spec.name: spec for spec in topology.FUNCTIONS}
@@ -59,7 +61,7 @@ def test_zip_functions_are_lean_zips_with_the_dependencies_layer(template_json, 
         props = _props(template_json, lids, name)
         if spec.packaging != "zip":
             continue
-        assert props["Runtime"] == "python3.11" and props["Handler"] == spec.handler, name
+        assert props["Runtime"] == lambda_runtime_name() and props["Handler"] == spec.handler, name
         assert props["Layers"] == [{"Ref": layer_lids[0]}], name
         # The asset holds this function's handler package and filmstudio, nothing else.
         key = props["Code"]["S3Key"]
@@ -70,6 +72,17 @@ def test_zip_functions_are_lean_zips_with_the_dependencies_layer(template_json, 
         assert handler_dirs <= {name}, (name, handler_dirs)
         assert (asset_dir / "filmstudio" / "topology.py").is_file()
         assert not list(asset_dir.rglob("__pycache__"))
+
+
+def test_one_runtime_on_every_zip_function_and_the_image_base_that_matches_it(template_json, lids):
+    runtimes = {_props(template_json, lids, name).get("Runtime") for name, spec in SPECS.items()
+                if spec.packaging == "zip"}
+    assert runtimes == {lambda_runtime_name()} == {"python3.13"}
+    dockerfile = (topology.REPO_ROOT / "functions" / "media.Dockerfile").read_text()
+    bases = re.findall(r"^FROM\s+(\S+)", dockerfile, re.M)
+    assert bases == [MEDIA_BASE_IMAGE] == ["public.ecr.aws/lambda/python:3.13"]
+    layer = next(r for r in template_json["Resources"].values() if r["Type"] == "AWS::Lambda::LayerVersion")
+    assert layer["Properties"]["CompatibleRuntimes"] == [lambda_runtime_name()]
 
 
 def test_image_functions_share_one_image_with_a_handler_per_function(template_json, lids, synthesized):
@@ -200,7 +213,9 @@ def test_invokes_are_exactly_the_listed_functions(template_json, lids):
     by_lid = {lid: name for name, lid in lids.items()}
     for name, spec in SPECS.items():
         invoked = resources_for(_statements(template_json, lids, name), "lambda:InvokeFunction")
-        assert sorted(by_lid[r["Fn::GetAtt"][0]] for r in invoked) == sorted(spec.invokes), name
+        # A media stage may also invoke gpu_callback: its on-failure destination (EventInvokeConfig).
+        destination = ["gpu_callback"] if name in topology.MEDIA_STAGES else []
+        assert sorted(by_lid[r["Fn::GetAtt"][0]] for r in invoked) == sorted([*spec.invokes, *destination]), name
     assert set(SPECS["gpu_submit"].invokes) == set(topology.MEDIA_STAGES)
 
 

@@ -57,6 +57,18 @@ def test_media_bucket_allows_browser_uploads(template_json):
     (rule,) = _media_bucket(template_json)["CorsConfiguration"]["CorsRules"]
     assert {"POST", "PUT", "GET"} <= set(rule["AllowedMethods"])
     assert "ETag" in rule["ExposedHeaders"]
+    assert rule["AllowedOrigins"] == ["https://studio.example.com"]  # from config, never "*"
+
+
+def test_cors_origins_come_from_config_and_refuse_a_wildcard():
+    import pytest
+
+    from cdk.config import StudioConfig
+    from cdk.storage import cors_rules
+
+    assert cors_rules(StudioConfig()) is None
+    with pytest.raises(ValueError, match="not '\\*'"):
+        cors_rules(StudioConfig(cors_allowed_origins=("*",)))
 
 
 def test_bucket_policies_deny_plain_http(template):

@@ -40,3 +40,25 @@ def handle_notification(record: dict[str, Any]) -> dict[str, Any]:
         outcome = "failure"
     task.delete()
     return {"inference_id": inference_id, "reported": outcome}
+
+
+def is_failed_invocation(event: Any) -> bool:
+    """An on-failure destination record of Lambda's asynchronous invocation (not an SNS batch)."""
+    return isinstance(event, dict) and "requestPayload" in event and "requestContext" in event
+
+
+def handle_failed_invocation(event: dict[str, Any]) -> dict[str, Any]:
+    """A media stage's asynchronous invocation died without reporting (timeout, out of memory, a crash
+    at import) or its event expired in the queue: fail its task now rather than at the heartbeat
+    timeout. Transient, so the state machine's own Retry decides whether to run the stage again."""
+    payload = event.get("requestPayload") or {}
+    token, stage = payload.get("task_token"), str(payload.get("stage") or "unknown")
+    if not token:
+        log.warning("failed invocation without a task token: %s", str(payload)[:500])
+        return {"reported": None}
+    condition = (event.get("requestContext") or {}).get("condition", "Failed")
+    response = event.get("responsePayload") or {}
+    detail = response.get("errorMessage") or response.get("errorType") or "no response"
+    report_failure(token, stage, f"the {stage} function did not finish ({condition}): {detail}"[:2000],
+                   permanent=False)
+    return {"reported": "failure", "stage": stage, "condition": condition}

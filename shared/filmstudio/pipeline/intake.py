@@ -15,13 +15,14 @@ import uuid
 from datetime import datetime, timezone
 from typing import Callable
 
-from filmstudio.analysis import analyze
+from filmstudio.analysis.language import normalize_hint
+from filmstudio.analysis.limits import check_film_duration, check_scene_durations, check_size
 from filmstudio.aws import client
 from filmstudio.errors import BadInputError, ConflictError
 from filmstudio.jobs.store import JobStore
 from filmstudio.models.job import Credits, Job, JobStatus
 from filmstudio.pipeline import accounting
-from filmstudio.planning import make_plan
+from filmstudio.pipeline import analysis_cache
 from filmstudio.script_input import decode_script
 from filmstudio.settings import Settings, get_settings
 from filmstudio.storage.artifacts import ArtifactStore
@@ -43,7 +44,7 @@ def job_id_for_object(bucket: str, key: str, version: str) -> str:
     return hashlib.sha256(f"s3://{bucket}/{key}#{version}".encode()).hexdigest()[:20]
 
 
-def validate_script(data: bytes, filename: str | None, language: str | None, tier: str):
+def check_tier(tier: str) -> None:
     if tier not in accounting.TIER_RATES:
         raise BadInputError(f"unknown tier {tier!r}; choose one of {sorted(accounting.TIER_RATES)}",
                             code="INVALID_TIER")
@@ -53,8 +54,22 @@ def validate_script(data: bytes, filename: str | None, language: str | None, tie
     elif tier not in accounting.TIERS_AVAILABLE:
         raise BadInputError(f"the {tier} tier's GPU endpoints are not deployed here; use 'preview'",
                             code="TIER_UNAVAILABLE")
+
+
+def validate_script(data: bytes, filename: str | None, language: str | None, tier: str):
+    """(text, plan) or a BadInputError, before anything is written.
+
+    The cheap checks run here, in any zip function: tier, encoding, size, the language code. The
+    analysis (scene and line limits, the plan the estimate needs) is the one the Analyze state uses:
+    it is stored under its content key, by the analyze function where one is configured."""
+    check_tier(tier)
     text = decode_script(data, filename)
-    plan = make_plan(analyze(text, language=language))
+    check_size(text)
+    normalize_hint(language)
+    plan = analysis_cache.plan_for_intake(text, language)
+    # What the functions' timeouts and /tmp admit (benchmarks/bench_sizing.py): refused now, not in compose.
+    check_film_duration(plan.duration)
+    check_scene_durations({scene.id: scene.duration for scene in plan.scenes})
     return text, plan
 
 

@@ -12,18 +12,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from filmstudio.analysis import analyze
 from filmstudio.engines.base import ComposeInputs, ComposeOptions
 from filmstudio.engines.registry import get_engine
 from filmstudio.errors import IllegalTransitionError, StageFailedError
 from filmstudio.jobs.store import JobStore, StageClock
 from filmstudio.models.job import JobError, JobStatus
 from filmstudio.models.plan import Plan, ScriptAnalysis
+from filmstudio.pipeline import analysis_cache
 from filmstudio.pipeline.manifest import Manifest, build_manifest
-from filmstudio.pipeline.versions import code_version
 from filmstudio.planning import make_plan
 from filmstudio.settings import Settings, get_settings
-from filmstudio.storage.artifacts import ArtifactStore, artifact_key
+from filmstudio.storage.artifacts import ArtifactStore
 from filmstudio.storage.keys import final_key, generated_key
 
 log = logging.getLogger(__name__)
@@ -59,13 +58,12 @@ def analyze_stage(ctx: StageContext, job_id: str, script_key: str, language: str
     ctx.jobs.start_stage(job_id, "analyze")
     with StageClock(ctx.jobs, job_id, "analyze") as clock:
         text = ctx.artifacts.get_bytes(script_key).decode("utf-8")
-        key = artifact_key("analyze", code_version("filmstudio.analysis"), {"text": text, "language": language},
-                           ".json")
+        key = analysis_cache.analysis_key(text, language)
+        # Intake stored this job's analysis under the same content key: normally a reuse.
         if ctx.artifacts.exists(key):
             clock.reused += 1
         else:
-            analysis = analyze(text, language=language)
-            ctx.artifacts.put_json(key, analysis)
+            ctx.artifacts.put_json(key, analysis_cache.analyze_here(text, language, key))
             clock.rendered += 1
     return {"analysis_key": key}
 
@@ -75,12 +73,12 @@ def plan_stage(ctx: StageContext, job_id: str, analysis_key: str, tier: str,
     ctx.jobs.start_stage(job_id, "plan")
     job = ctx.jobs.get(job_id)
     with StageClock(ctx.jobs, job_id, "plan") as clock:
-        analysis = ScriptAnalysis.model_validate(ctx.artifacts.get_json(analysis_key))
-        plan = make_plan(analysis)
-        plan_key = artifact_key("plan", code_version("filmstudio.planning"), {"analysis": analysis_key}, ".json")
+        plan_key = analysis_cache.plan_key(analysis_key)
         if ctx.artifacts.exists(plan_key):
+            plan = Plan.model_validate(ctx.artifacts.get_json(plan_key))
             clock.reused += 1
         else:
+            plan = make_plan(ScriptAnalysis.model_validate(ctx.artifacts.get_json(analysis_key)))
             ctx.artifacts.put_json(plan_key, plan)
             clock.rendered += 1
         manifest = build_manifest(plan, plan_key, job_id=job_id, user_id=job.user_id, project_id=job.project_id,

@@ -68,6 +68,10 @@ def stage_zip_code(spec: FunctionSpec, repo_root: Path, staging_root: Path = STA
         digest.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
     target = staging_root / f"{spec.name}-{digest.hexdigest()[:16]}"
     if target.is_dir():
+        # Whatever imported from it (make package-check runs functions from these directories) must not
+        # have left bytecode in what synth zips.
+        for cache in sorted(target.rglob("__pycache__"), reverse=True):
+            shutil.rmtree(cache, ignore_errors=True)
         return target
     staging_root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{spec.name}-", dir=staging_root))
