@@ -84,14 +84,14 @@ SETTING_PRIORITY = list(SETTINGS._class_of.values())  # noqa: SLF001 - insertion
 SETTING_PRIORITY = list(dict.fromkeys(SETTING_PRIORITY))
 
 WEATHER = LexiconMatcher({
-    "rain": ["rain", "raining", "rains", "drizzle", "downpour", "monsoon", "बारिश", "बरसात", "वर्षा", "मानसून", "மழை",
+    "rain": ["rain", "raining", "rains", "baarish", "barish", "barsaat", "drizzle", "downpour", "monsoon", "बारिश", "बरसात", "वर्षा", "मानसून", "மழை",
              "వర్ష", "వాన", "বৃষ্টি", "বর্ষা", "lluvia", "llovía", "llueve", "pluie", "chuva", "regen", "pioggia"],
-    "storm": ["storm", "lightning", "thunder", "cyclone", "tempest", "तूफ़ान", "तूफान", "बिजली कड़क", "आँधी", "புயல்",
+    "storm": ["storm", "lightning", "thunder", "toofan", "tufaan", "toofaan", "aandhi", "cyclone", "tempest", "तूफ़ान", "तूफान", "बिजली कड़क", "आँधी", "புயல்",
               "இடி", "మెరుపు", "తుఫాను", "ఉరుము", "ঝড়", "বজ্র", "tormenta", "relámpago", "trueno", "orage",
               "tempête", "tempestade", "gewitter", "temporale"],
-    "fog": ["fog", "mist", "haze", "कोहरा", "धुंध", "மூடுபனி", "பனிமூட்ட", "పొగమంచు", "কুয়াশা", "niebla", "neblina",
+    "fog": ["fog", "mist", "haze", "kohra", "dhund", "कोहरा", "धुंध", "மூடுபனி", "பனிமூட்ட", "పొగమంచు", "কুয়াশা", "niebla", "neblina",
             "bruma", "brouillard", "nevoeiro", "nebel", "nebbia"],
-    "snow": ["snow", "snowing", "blizzard", "बर्फ़", "बर्फ", "பனிப்பொழிவு", "మంచు కురు", "তুষার", "nieve", "neige",
+    "snow": ["snow", "snowing", "blizzard", "barf", "baraf", "बर्फ़", "बर्फ", "பனிப்பொழிவு", "మంచు కురు", "তুষার", "nieve", "neige",
              "neve", "schnee"],
     "wind": ["wind", "windy", "gale", "breeze", "हवा", "காற்ற", "గాలి", "বাতাস", "হাওয়া", "viento", "vent", "vento",
              "wind"],

@@ -147,6 +147,7 @@ class Composer:
         self.image.readonly = 0  # frombuffer marks it read-only; writing through is the point
         self.talk = animation.utterances(plan, scene, shot)
         self.faces = {f.character_id: f for f in ls.faces}
+        self.mouths: dict[str, tuple[float, float, float]] = {}  # this frame's mouths: x, y, half width
         what = weathers.kinds(ls.weather)
         r = rng("weather", scene.id, shot.id)
         box = ls.window_box if ls.interior else None
@@ -228,6 +229,7 @@ class Composer:
                 return ax + (px - ax) * extra - self.mx + ox, ay + (py - ay) * extra - self.my + oy
 
             d = ImageDraw.Draw(frame)
+            self.mouths = {cid: (*at(f.mouth[0], f.mouth[1]), f.mouth[2] * extra) for cid, f in self.faces.items()}
             for cid, face in self.faces.items():
                 opening = max((s.amplitude(t) for s in self.talk if s.character_id == cid), default=0.0)
                 animation.draw_face(d, face, at, extra, opening, animation.blink_closed(face, t), self.ls.tint)

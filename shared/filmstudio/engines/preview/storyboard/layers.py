@@ -181,6 +181,7 @@ def build(plan: Plan, scene: Scene, shot: Shot, width: int, height: int, margin:
     inside = set(subjects_in(f"{scene.location}. {scene.heading}")) if is_inside else set()
     places = plan_placements(subjects, info, place, xs, [f.hand for f in faces], inside)
     drawn: list[str] = []
+    boxes: dict[str, tuple[int, int, int, int]] = {}
     window_scene = [p for p in places if p.layer == "window" and p.subject != "window"]
     for p in places:
         if p.layer == "window":
@@ -213,6 +214,7 @@ def build(plan: Plan, scene: Scene, shot: Shot, width: int, height: int, margin:
             DRAWINGS[p.subject](d, v, p.x, base, p.h, light)
         if _in_frame(v, p, width, height, mx, my):
             drawn.append(p.subject)
+            boxes.setdefault(p.subject, _box(v, p, info))
     if window_scene and info.window:
         drawn += _through_window(layers["sky"], view(), info.window, window_scene, light)
 
@@ -236,7 +238,8 @@ def build(plan: Plan, scene: Scene, shot: Shot, width: int, height: int, margin:
     if info.window:
         wbox = tuple(int(round(a)) for a in v.box(*info.window))
     return LayerSet((cw, ch), margin, (width, height), out_layers, faces, list(dict.fromkeys(drawn)), sky_bodies,
-                    place, is_inside, list(scene.weather), water, wbox, light.tint)  # type: ignore[arg-type]
+                    place, is_inside, list(scene.weather), water, wbox, light.tint,  # type: ignore[arg-type]
+                    {"boxes": boxes})
 
 
 def _in_frame(v: View, p: Placement, width: int, height: int, mx: int, my: int) -> bool:
@@ -244,6 +247,16 @@ def _in_frame(v: View, p: Placement, width: int, height: int, mx: int, my: int) 
         return True  # they span the set
     x0, y0, x1, y1 = v.lbox(p.x, p.base, -p.h * 0.8, -p.h, p.h * 0.8, 0)
     return x1 > mx and x0 < mx + width and y1 > my and y0 < my + height
+
+
+def _box(v: View, p: Placement, info: SetInfo) -> tuple[int, int, int, int]:
+    """Roughly where a placed subject is, in canvas pixels (the headland is the lighthouse's)."""
+    if p.subject in ("river", "field", "harbour", "bridge", "mountain"):
+        return 0, int(v.y(info.horizon - p.h)), int(v.x(1.5)), int(v.y(info.horizon + 0.25))
+    x0, y0, x1, y1 = v.lbox(p.x, p.base, -p.h * 1.0, -p.h * 1.1, p.h * 1.0, p.h * 0.05)
+    if p.subject == "lighthouse" and info.water and not info.interior:
+        x0, x1, y1 = min(x0, v.x(p.x - 0.3)), v.x(1.6), max(y1, v.y(info.water[1]))
+    return int(x0), int(y0), int(x1), int(y1)
 
 
 def _through_window(sky: Image.Image, v: View, window, placed: list[Placement], light) -> list[str]:
