@@ -9,6 +9,8 @@ plus a breath between lines.
 
 from __future__ import annotations
 
+import hashlib
+
 from filmstudio.analysis.speech_timing import estimate_duration
 from filmstudio.models.plan import CameraMove, Character, Framing, Line, Scene, Shot, Transition
 from filmstudio.vocabulary import subjects_in
@@ -169,9 +171,11 @@ def choose_camera(scene: Scene, shot: Shot, k: int) -> CameraMove:
     close-ups push in, ease out or drift, and every third holds still (the speaker's mouth
     and eyes still move).
     """
-    turn = scene.index + k
+    # A seeded turn, not the shot's index: prose cycles its framings by index, and the two
+    # cycles would lock together (every wide shot panning the same way).
+    turn = int.from_bytes(hashlib.sha256(f"{scene.id}/{k}/{shot.description}".encode()).digest()[:4], "big")
     if shot.framing == "wide":
-        if k == 0 and any(s in _TALL for s in shot.subjects):
+        if k == 0 and scene.interior is not True and any(s in _TALL for s in shot.subjects):
             return "tilt_up"
         return ("pan_right", "pan_left", "pull_out")[turn % 3]
     if shot.framing == "medium":

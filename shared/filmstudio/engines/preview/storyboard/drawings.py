@@ -184,11 +184,11 @@ def bridge(d, v, x, b, h, light):
 
 @drawing("harbour")
 def harbour(d, v, x, b, h, light):
-    _r(d, v, x, b, h, -0.3, -0.16, 3.0, -0.06, (130, 96, 64))  # the pier out over the water
-    for k in range(8):
-        _r(d, v, x, b, h, -0.25 + 0.4 * k, -0.08, -0.2 + 0.4 * k, 0.25, (90, 64, 44))
-    for k in range(3):
-        _r(d, v, x, b, h, 0.3 + 0.9 * k, -0.36, 0.34 + 0.9 * k, -0.16, (70, 50, 40))  # mooring posts
+    _r(d, v, x, b, h, -4.0, -0.16, 4.0, -0.06, (130, 96, 64))  # the pier along the water
+    for k in range(17):
+        _r(d, v, x, b, h, -3.95 + 0.5 * k, -0.08, -3.88 + 0.5 * k, 0.25, (90, 64, 44))
+    for k in range(5):
+        _r(d, v, x, b, h, -3.0 + 1.5 * k, -0.4, -2.93 + 1.5 * k, -0.16, (70, 50, 40))  # mooring posts
 
 
 @drawing("river")
@@ -294,6 +294,17 @@ def bicycle(d, v, x, b, h, light):
     _line(d, v, x, b, h, [(-0.5, -0.32), (-0.05, -0.32), (0.3, -0.75), (-0.25, -0.75), (-0.05, -0.32)], (180, 40, 40), w)
     _line(d, v, x, b, h, [(0.5, -0.32), (0.32, -0.9), (0.45, -0.95)], (40, 40, 40), w)
     _line(d, v, x, b, h, [(-0.3, -0.85), (-0.15, -0.85)], (40, 40, 40), 0.08)
+
+
+@drawing("motorbike")
+def motorbike(d, v, x, b, h, light):
+    for side in (-0.55, 0.55):
+        _e(d, v, x, b, h, side, -0.3, 0.3, 0.3, (30, 30, 34))
+        _e(d, v, x, b, h, side, -0.3, 0.12, 0.12, METAL)
+    _p(d, v, x, b, h, [(-0.45, -0.45), (0.35, -0.45), (0.45, -0.75), (-0.2, -0.8)], (150, 30, 36))
+    _r(d, v, x, b, h, -0.5, -0.9, -0.05, -0.8, (40, 40, 40))  # the seat
+    _line(d, v, x, b, h, [(0.55, -0.3), (0.4, -1.05), (0.6, -1.1)], (60, 60, 64), 0.06)
+    _glow(v, x, b, h, 0.5, -0.85, 0.07, light.lamps_lit, (255, 240, 190), (230, 226, 200))
 
 
 @drawing("cart")

@@ -10,6 +10,7 @@ moves them apart, animates faces, water and weather, and encodes.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -141,6 +142,9 @@ def build(plan: Plan, scene: Scene, shot: Shot, width: int, height: int, margin:
     cw, ch = width + 2 * mx, height + 2 * my
     light = skies.light_for(scene)
     place, is_inside = place_of(scene)
+    if is_inside and min(light.tint) < 0.6:
+        # A room after dark is lit by its lamps: warm and dim, not the moonlight outside the window.
+        light = dataclasses.replace(light, tint=(0.6, 0.52, 0.42))
     cast = cast_of(plan, shot)
     xs = positions(len(cast))
     ground = 0.88 if is_inside else 0.86

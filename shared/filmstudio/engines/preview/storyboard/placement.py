@@ -20,7 +20,7 @@ SIZE = {
     "lighthouse": 0.42, "temple": 0.38, "mosque": 0.32, "church": 0.34, "house": 0.2, "hut": 0.15, "school": 0.2,
     "hospital": 0.26, "tent": 0.12, "mountain": 0.36, "bridge": 0.12, "harbour": 0.07, "river": 0.05, "field": 0.06,
     "boat": 0.045, "ship": 0.07, "fish": 0.03, "net": 0.06, "tree": 0.32, "palm_tree": 0.34, "car": 0.09, "bus": 0.14,
-    "train": 0.12, "bicycle": 0.08, "cart": 0.09, "rickshaw": 0.1, "market_stall": 0.2, "well": 0.1, "rock": 0.06,
+    "train": 0.12, "bicycle": 0.08, "motorbike": 0.09, "cart": 0.09, "rickshaw": 0.1, "market_stall": 0.2, "well": 0.1, "rock": 0.06,
     "fire": 0.07, "street_lamp": 0.3, "bench": 0.06, "fence": 0.06, "flowers": 0.05, "cow": 0.1, "dog": 0.05,
     "cat": 0.035, "horse": 0.12, "goat": 0.06, "bird": 0.02, "kite": 0.06, "airplane": 0.03, "cloud": 0.06,
     "flag": 0.28, "bell": 0.16, "lamp": 0.08, "umbrella": 0.12, "book": 0.025, "letter": 0.02, "phone": 0.03,
