@@ -174,12 +174,13 @@ def mountain(d, v, x, b, h, light):
 
 @drawing("bridge")
 def bridge(d, v, x, b, h, light):
-    _r(d, v, x, b, h, -1.6, -0.7, 1.6, -0.6, (120, 100, 84))
-    for k in range(-3, 4):
-        _line(d, v, x, b, h, [(k * 0.45, -0.6), (k * 0.45, 0)], (110, 90, 76), 0.08)
-    _line(d, v, x, b, h, [(-1.6, -0.9), (1.6, -0.9)], (90, 70, 60), 0.03)
-    for k in range(-8, 9):
-        _line(d, v, x, b, h, [(k * 0.2, -0.9), (k * 0.2, -0.7)], (90, 70, 60), 0.02)
+    # across the whole water: a deck on piers, a railing
+    _r(d, v, x, b, h, -12, -0.7, 12, -0.58, (120, 100, 84))
+    for k in range(-12, 13):
+        _r(d, v, x, b, h, k * 1.0 - 0.06, -0.58, k * 1.0 + 0.06, 0.1, (104, 86, 72))
+    _line(d, v, x, b, h, [(-12, -0.9), (12, -0.9)], (90, 70, 60), 0.04)
+    for k in range(-48, 49):
+        _line(d, v, x, b, h, [(k * 0.25, -0.9), (k * 0.25, -0.7)], (90, 70, 60), 0.025)
 
 
 @drawing("harbour")

@@ -38,7 +38,7 @@ def precipitation(size: tuple[int, int], what: set[str], r: np.random.Generator,
             d.line([(x, y), (x - ln * 0.25, y + ln)], fill=(190, 200, 220, 170), width=max(1, frame_height // 500))
     if "snow" in what:
         n = int(260 * density)
-        rr = max(1, frame_height // 300)
+        rr = max(1.5, frame_height / 220)
         for x, y in zip(r.random(n) * w, r.random(n) * h):
             d.ellipse((x - rr, y - rr, x + rr, y + rr), fill=(250, 250, 255, 230))
     return tile
