@@ -23,8 +23,9 @@ class StoryboardEngine(Protocol):
     def render_panel(self, plan: Plan, scene: Scene, shot: Shot, out_path: Path) -> None:
         """Draw the shot's key frame as a PNG of plan.width x plan.height.
 
-        The PNG's text chunk `filmstudio:subjects` lists the vocabulary subjects drawn
-        in frame, comma-separated (quality control compares it with `Shot.subjects`);
+        The PNG's text chunk `filmstudio:subjects` is JSON {"named": [...], "drawn": [...]}:
+        the vocabulary subjects the shot names and those drawn in frame (quality control
+        compares them);
         `filmstudio:caption_top` is where a caption strip starts, if the panel has one.
         """
 

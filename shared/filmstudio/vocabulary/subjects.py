@@ -143,7 +143,7 @@ SUBJECTS: tuple[Subject, ...] = (
        "ghanti|ghantiyan", "மணியோச|மணிகள்|கோயில் மணி", "గంటలు|గంట మోగ", "ঘণ্টা|ঘণ্টাধ্বনি",
        "campana|campanas|campanario", indoor=True),
     # handheld
-    _s("lamp", "handheld", "lamp|lamps|lantern|lanterns|oil lamp|tin lamp|torch|flashlight", "लालटेन|दीया|दीये|दीपक|लैंप|टॉर्च",
+    _s("lamp", "handheld", "lamp|lamps|lantern|lanterns|oil lamp|tin lamp|torch|flashlight|flame|lamplight", "लालटेन|दीया|दीये|दीपक|लैंप|टॉर्च",
        "laltain|diya|deepak|lamp|torch", "விளக்க|லாந்தர்", "దీపం|దీపా|లాంతరు|టార్చ్", "লণ্ঠন|প্রদীপ|বাতি$|হারিকেন|টর্চ",
        "lámpara|farol|faroles|linterna|candil|quinqué"),
     _s("umbrella", "handheld", "umbrella|umbrellas|parasol", "छाता|छतरी", "chhata|chhatri", "குடை$|குடையை|குடையுட",

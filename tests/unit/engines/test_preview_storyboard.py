@@ -125,7 +125,7 @@ def test_contact_sheet_holds_every_panel(plan_factory, tmp_path):
 
 # --- what the script names is what the panel draws (issue 14) ---------------------------
 
-from filmstudio.engines.preview.storyboard import META_SKY, drawn_subjects  # noqa: E402
+from filmstudio.engines.preview.storyboard import META_SKY, drawn_subjects, panel_subjects  # noqa: E402
 from filmstudio.engines.preview.storyboard.drawings import DRAWINGS  # noqa: E402
 from filmstudio.vocabulary import SUBJECTS  # noqa: E402
 
@@ -156,6 +156,7 @@ def test_the_demo_panels_draw_the_lighthouse_where_it_stands(demo_plan, tmp_path
         path = tmp_path / f"{sh.id}.png"
         SB.render_panel(demo_plan, sc, sh, path)
         assert "lighthouse" in drawn_subjects(path), sh.id
+        assert "lighthouse" in panel_subjects(path)["named"]
     # the same panel without the lighthouse differs where the lighthouse is, and barely elsewhere
     sc, sh = wides[0]
     with_it, _, top, ls = SB.draw(demo_plan, sc, sh)
@@ -261,3 +262,17 @@ def test_a_character_is_the_same_figure_in_every_shot_and_place(plan_factory):
     a = _figure_mask(plan_factory(setting="river", width=480, height=270), "arjun")
     b = _figure_mask(plan_factory(setting="temple", time_of_day="DAY", width=480, height=270), "arjun")
     assert (a != b).sum() == 0
+
+
+def test_a_close_up_without_people_frames_the_thing_it_names(demo_plan):
+    room = demo_plan.scenes[1]
+    shot = next(s for s in room.shots if s.description.startswith("Close on the flame"))
+    assert not [c for c in shot.characters if not demo_plan.character(c).is_narrator]
+    assert "lamp" in SB.layers(demo_plan, room, shot, 480, 231).subjects
+
+
+def test_what_a_shot_says_it_carries_is_in_a_close_up(demo_plan):
+    coast = demo_plan.scenes[0]
+    shot = next(s for s in coast.shots if "radio" in s.subjects)
+    assert shot.framing == "close"
+    assert "radio" in SB.layers(demo_plan, coast, shot, 480, 231).subjects  # in the speaker's hand

@@ -16,9 +16,10 @@ resolution instead of cropped and enlarged. Every random choice comes from a see
 derived from the scene id (the set stays the same from shot to shot) or the
 character's bible seed, so the same plan gives the same bytes.
 
-What the renderer drew is written into the PNG: `filmstudio:subjects` (the named
-subjects in frame, comma-separated vocabulary ids; read with `drawn_subjects`) and
-`filmstudio:sky` (sun, moon, stars, glow).
+What the renderer drew is written into the PNG: `filmstudio:subjects`, JSON
+{"named": the shot's subjects, "drawn": the subjects in frame} (vocabulary ids; read
+with `panel_subjects` / `drawn_subjects`), and `filmstudio:sky` (sun, moon, stars,
+glow, comma-separated).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ META_SKY = "filmstudio:sky"
 
 __all__ = ["CAPTION_FRACTION", "Color", "LIGHTS", "Light", "META_CAPTION_TOP", "META_SKY", "META_SUBJECTS",
            "META_TEXT_RUNS", "PreviewStoryboard", "View", "age_group_of", "attire_of", "caption_text",
-           "contact_sheet", "draw_caption", "drawn_subjects", "figure_height", "hex_rgb", "light_for", "mix",
+           "contact_sheet", "draw_caption", "drawn_subjects", "panel_subjects", "figure_height", "hex_rgb", "light_for", "mix",
            "place_of", "shade"]
 
 
@@ -83,11 +84,16 @@ def draw_caption(img: Image.Image, top: int, text: str) -> list[fonts.Run]:
     return drawn
 
 
-def drawn_subjects(panel: Path) -> list[str]:
-    """The named subjects a rendered panel shows (from its PNG text chunk)."""
+def panel_subjects(panel: Path) -> dict[str, list[str]]:
+    """{"named": what the shot names, "drawn": what the rendered panel shows in frame} (its PNG text chunk)."""
     with Image.open(panel) as im:
-        value = im.info.get(META_SUBJECTS, "")
-    return [s for s in value.split(",") if s]
+        value = im.info.get(META_SUBJECTS)
+    return json.loads(value) if value else {"named": [], "drawn": []}
+
+
+def drawn_subjects(panel: Path) -> list[str]:
+    """The subjects a rendered panel shows in frame."""
+    return panel_subjects(panel)["drawn"]
 
 
 def with_weather(img: Image.Image, ls: LayerSet, seed_parts: tuple) -> Image.Image:
@@ -126,7 +132,7 @@ class PreviewStoryboard:
         info = PngImagePlugin.PngInfo()
         info.add_text(META_CAPTION_TOP, str(caption_top))
         info.add_text(META_TEXT_RUNS, json.dumps([[r.text, r.path.name] for r in runs], ensure_ascii=False))
-        info.add_text(META_SUBJECTS, ",".join(ls.subjects))
+        info.add_text(META_SUBJECTS, json.dumps({"named": layering.shot_subjects(scene, shot), "drawn": ls.subjects}))
         info.add_text(META_SKY, ",".join(ls.sky))
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)

@@ -137,7 +137,8 @@ def _headland(d, view: View, x: float, horizon: float, water_bottom: float) -> N
               fill=(90, 120, 80))
 
 
-def build(plan: Plan, scene: Scene, shot: Shot, width: int, height: int, margin: tuple[int, int] = (0, 0)) -> LayerSet:
+def build(plan: Plan, scene: Scene, shot: Shot, width: int, height: int, margin: tuple[int, int] = (0, 0),
+          focus_on: tuple[float, float] | None = None) -> LayerSet:
     mx, my = margin
     cw, ch = width + 2 * mx, height + 2 * my
     light = skies.light_for(scene)
@@ -149,6 +150,9 @@ def build(plan: Plan, scene: Scene, shot: Shot, width: int, height: int, margin:
     xs = positions(len(cast))
     ground = 0.88 if is_inside else 0.86
     z, fx, fy = focus(shot.framing, cast, xs, ground)
+    if focus_on is not None:  # a close-up of a thing ("Close on the flame")
+        half = 0.5 / z
+        fx, fy = min(max(focus_on[0], half), 1 - half), min(max(focus_on[1], half), 1.0 - half + 0.1)
     set_rng = rng("set", scene.id, place)
 
     def view(zoom: float = z) -> View:
@@ -183,7 +187,14 @@ def build(plan: Plan, scene: Scene, shot: Shot, width: int, height: int, margin:
     # the subjects
     subjects = shot_subjects(scene, shot)
     inside = set(subjects_in(f"{scene.location}. {scene.heading}")) if is_inside else set()
-    places = plan_placements(subjects, info, place, xs, [f.hand for f in faces], inside)
+    own = set(subjects) - set(subjects_in(". ".join([scene.location, *scene.action])))
+    places = plan_placements(subjects, info, place, xs, [f.hand for f in faces], inside, own)
+    if focus_on is None and not cast and shot.framing != "wide":
+        things = [p for p in places if p.layer != "window" and KINDS.get(p.subject) not in ("landscape", None)]
+        things.sort(key=lambda p: p.subject not in own)
+        if things:
+            p = things[0]
+            return build(plan, scene, shot, width, height, margin, focus_on=(p.x, p.base - p.h * 0.6))
     drawn: list[str] = []
     boxes: dict[str, tuple[int, int, int, int]] = {}
     window_scene = [p for p in places if p.layer == "window" and p.subject != "window"]

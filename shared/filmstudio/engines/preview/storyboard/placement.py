@@ -49,8 +49,12 @@ class Placement:
 
 
 def plan_placements(subjects: list[str], info: SetInfo, place: str, cast_xs: list[float],
-                    hands: list[tuple[float, float]], inside: set[str]) -> list[Placement]:
-    """Placements for the subjects, in drawing order. `inside`: subjects the interior is part of."""
+                    hands: list[tuple[float, float]], inside: set[str], own: set[str] = frozenset()) -> list[Placement]:
+    """Placements for the subjects, in drawing order.
+
+    `inside`: subjects the interior is part of; `own`: subjects the shot's own words name
+    (not the set's): a small thing among them is carried, so a close-up shows it.
+    """
     out: list[Placement] = []
     ground_slots = [x for x in (0.12, 0.88, 0.3, 0.7, 0.03, 0.97, 0.42, 0.58)
                     if all(abs(x - cx) > 0.09 for cx in cast_xs)] or [0.03, 0.97]
@@ -65,7 +69,7 @@ def plan_placements(subjects: list[str], info: SetInfo, place: str, cast_xs: lis
         if ground_slots:
             out.append(Placement(sid, "midground", ground_slots.pop(0), 0.8, SIZE[sid] * scale, crate))
 
-    wants = list(subjects)
+    wants = [s for s in subjects if s in own] + [s for s in subjects if s not in own]
     if not info.interior and place in TALL_BUILDINGS and place not in wants:
         wants.insert(0, place)  # the place is its building
     if not info.interior and any(s in ("harbour", "boat", "ship") for s in wants) and info.water is None:
@@ -126,7 +130,11 @@ def plan_placements(subjects: list[str], info: SetInfo, place: str, cast_xs: lis
             else:
                 ground(sid, crate=True, scale=0.9)
         elif kind == "table":
-            ground(sid, crate=True)
+            if sid in own and hand_slots:
+                hx, hy = hand_slots.pop(0)
+                out.append(Placement(sid, "characters", hx, hy + 0.02, min(SIZE[sid], 0.04)))
+            else:
+                ground(sid, crate=True)
         elif kind == "floor":
             ground(sid)
         elif kind == "wall":
