@@ -21,10 +21,17 @@ __all__ = ["BY_ID", "KINDS", "SETTINGS", "SETTING_PRIORITY", "SUBJECTS", "SUBJEC
 def subjects_in(text: str) -> list[str]:
     """Subject ids the text names, in order of first mention; "without a boat" names no boat."""
     found: dict[str, None] = {}
-    for _, clause in clauses(text):
-        for pos, sid, _ in SUBJECT_WORDS.finditer(clause):
-            if not negated_before(clause, pos):
-                found.setdefault(sid, None)
+    hits = list(SUBJECT_WORDS.finditer(text))
+    if not hits:
+        return []
+    pieces = clauses(text)
+    k = 0
+    for pos, sid, _ in hits:
+        while k + 1 < len(pieces) and pieces[k + 1][0] <= pos:
+            k += 1
+        offset, clause = pieces[k]
+        if not negated_before(clause, pos - offset):
+            found.setdefault(sid, None)
     return list(found)
 
 

@@ -19,6 +19,31 @@ _VIRAMAS = "\u094d\u09cd\u0a4d\u0acd\u0b4d\u0bcd\u0c4d\u0ccd\u0d4d"
 _CASE_ENDING = r"(?:(?![\w\u0900-\u0DFF])|(?=யி|யை|யு|க்கு|ில|ின|ிட|லோ|లో|కు|ని|తో|তে|র|কে|ে|ों|ें))"
 
 
+def _trie(words: Iterable[str]) -> str:
+    """One regex alternation for the words, factored by common prefixes.
+
+    Python's re tries a flat alternation word by word at every position; a trie tries
+    one character at a time. Greedy optional tails keep "longest word first".
+    """
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch != ""]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        body = "(?:" + "|".join(branches) + ")"
+        return body + "?" if "" in node else body
+
+    return emit(root)
+
+
 def _is_latin(word: str) -> bool:
     return all(ord(c) < 0x0370 for c in word)
 
@@ -45,7 +70,7 @@ class LexiconMatcher:
         other.sort(key=len, reverse=True)
         parts = []
         if latin:
-            parts.append(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in latin) + r")(?![\w])")
+            parts.append(r"(?<![\w])(?:" + _trie(latin) + r")(?![\w])")
         if other:
             # Indic vowel signs are not \w, so the lookbehind names the blocks too:
             # "காலை" (morning) must not fire inside "அதிகாலை" (dawn).
@@ -53,11 +78,11 @@ class LexiconMatcher:
             stems = [w for w in other if not w.endswith("$")]
             strict = [w[:-1] for w in other if w.endswith("$")]
             if stems:
-                parts.append(before + "(?:" + "|".join(re.escape(w) for w in stems) + ")")
+                parts.append(before + "(?:" + _trie(stems) + ")")
             if strict:
                 # Words marked "$" in a lexicon are prefixes of too many other words ("கடை", shop,
                 # of "கடைசி", last): they must end the word or go on with a case ending.
-                parts.append(before + "(?:" + "|".join(re.escape(w) for w in strict) + ")" + _CASE_ENDING)
+                parts.append(before + "(?:" + _trie(strict) + ")" + _CASE_ENDING)
         # Keys are casefolded and so is the text we search: no IGNORECASE, which
         # makes large alternations markedly slower.
         self._regex = re.compile("|".join(parts) if parts else r"(?!)")

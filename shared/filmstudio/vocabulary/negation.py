@@ -66,10 +66,14 @@ def clauses(text: str) -> list[tuple[int, str]]:
 
 def affirmed(text: str) -> str:
     """The text with every negated clause blanked out (offsets kept)."""
+    hits = [pos for pos, _, _ in CLAUSE_NEGATION.finditer(text)]
+    if not hits:
+        return text  # most text negates nothing: one scan, no clause split
     kept = list(text)
     for offset, clause in clauses(text):
-        if CLAUSE_NEGATION.first(clause) is not None:
-            kept[offset:offset + len(clause)] = " " * len(clause)
+        end = offset + len(clause)
+        if any(offset <= h < end for h in hits) and CLAUSE_NEGATION.first(clause) is not None:
+            kept[offset:end] = " " * len(clause)
     return "".join(kept)
 
 

@@ -145,6 +145,8 @@ class Composer:
         self.buffer = np.zeros((self.H, self.W, 4), np.uint8)
         self.image = Image.frombuffer("RGBA", (self.W, self.H), self.buffer, "raw", "RGBA", 0, 1)
         self.image.readonly = 0  # frombuffer marks it read-only; writing through is the point
+        self.image.putpixel((0, 0), (1, 2, 3, 4))
+        self.shared = tuple(self.buffer[0, 0]) == (1, 2, 3, 4)  # a Pillow that copies: fall back to tobytes
         self.talk = animation.utterances(plan, scene, shot)
         self.faces = {f.character_id: f for f in ls.faces}
         self.mouths: dict[str, tuple[float, float, float]] = {}  # this frame's mouths: x, y, half width
@@ -236,9 +238,9 @@ class Composer:
         self._weather(frame, n, t, u)
         return frame
 
-    def frame_bytes(self, n: int) -> memoryview:
-        self.frame(n)
-        return memoryview(self.buffer).cast("B")
+    def frame_bytes(self, n: int) -> bytes | memoryview:
+        img = self.frame(n)
+        return memoryview(self.buffer).cast("B") if self.shared else img.tobytes()
 
     def _weather(self, frame: Image.Image, n: int, t: float, u: float) -> None:
         box = self.weather_box
