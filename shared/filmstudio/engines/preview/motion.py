@@ -8,11 +8,10 @@ the shot). Each frame is composed in Python (Pillow pastes, a few ms) and piped 
 to one ffmpeg, which converts to yuv420p and encodes.
 
 - Pans and tilts move every layer by its depth (characters 1.0, background 0.5, sky
-  0.08): a 2.5-D parallax. `static` drifts 1.2 % of the frame, so a held shot
-  still has depth and life; its faces, water and weather move anyway.
+  0.08): a 2.5-D parallax.
 - Push-ins and pull-outs zoom the composed frame in ffmpeg (`zoompan`, one frame in,
-  one out) and zoom the nearer layers a little more in Python, so the figures grow
-  against the set.
+  one out); `static` holds. Without a pan the layers keep their places: they are
+  flattened once, and a frame repaints only what moved since the previous one.
 - A speaking character's mouth opens with a syllable envelope of their line, every
   character blinks (`animation`), boats bob, light moves on water, rain and snow
   fall, lightning flickers.
@@ -43,12 +42,10 @@ MOVES: dict[str, tuple[str, tuple[float, float], float]] = {
     "pan_left": ("pan", (-1.0, 0.0), 0.12),
     "tilt_up": ("pan", (0.0, -1.0), 0.12),  # the camera looks up: the scene slides down the screen
     "tilt_down": ("pan", (0.0, 1.0), 0.12),
-    "static": ("pan", (1.0, 0.0), 0.012),
+    "static": ("hold", (0.0, 0.0), 0.0),
     "push_in": ("zoom", (1.0, 1.16), 0.0),
     "pull_out": ("zoom", (1.16, 1.0), 0.0),
 }
-# How much more than the frame a layer zooms in a push-in, by layer: nearer grows faster.
-ZOOM_PARALLAX = {"characters": 0.6, "midground": 0.3, "water": 0.1}
 TITLE_FROM, TITLE_FADE, TITLE_MAX, TITLE_MIN_SHOT = 0.3, 0.4, 3.5, 2.4
 
 
@@ -70,10 +67,7 @@ def ease(u: float) -> float:
 
 
 def move_of(shot: Shot) -> tuple[str, tuple[float, float], float]:
-    kind, a, b = MOVES.get(shot.camera, MOVES["static"])
-    if shot.camera == "static" and shot.index % 2:
-        a = (-1.0, 0.0)  # held shots drift one way, then the other
-    return kind, a, b
+    return MOVES.get(shot.camera, MOVES["static"])
 
 
 def margins(shot: Shot, width: int, height: int) -> tuple[int, int]:
@@ -109,6 +103,11 @@ def title_card(plan: Plan, path: Path) -> Path | None:
     return path
 
 
+def _clip_box(box, w: int, h: int) -> tuple[int, int, int, int]:
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    return max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+
+
 def _split_opaque(img: Image.Image) -> tuple[Image.Image | None, Image.Image | None]:
     """(the rows that need blending, the opaque rows below them): opaque rows paste as a plain copy."""
     alpha = np.asarray(img.getchannel("A"))
@@ -133,12 +132,17 @@ class Composer:
         self.mx, self.my = ls.margin
         self.sky = ls.layers[0].image
         self.rest = ls.layers[1:]
-        if self.kind != "pan":
-            # Without a pan the far layers keep their places: flatten them once into the sky.
-            self.sky = self.sky.copy()
-            for la in [la for la in self.rest if la.name in ("far", "background")]:
-                self.sky.alpha_composite(la.image, (la.x, la.y))
-            self.rest = [la for la in self.rest if la.name not in ("far", "background")]
+        # Without a pan (a hold, or a zoom ffmpeg makes) the layers keep their places:
+        # flatten them once, and each frame repaints only what moved since the last one.
+        self.fixed = self.kind != "pan"
+        self.still: Image.Image | None = None
+        self.dirty: list[tuple[int, int, int, int]] | None = None  # None: repaint the whole frame
+        if self.fixed:
+            still = self.sky.copy()
+            for la in self.rest:
+                still.alpha_composite(la.image, (la.x, la.y))
+            self.still = still.crop((self.mx, self.my, self.mx + self.W, self.my + self.H))
+            self.rest = []
         self.parts = {la.name: _split_opaque(la.image) for la in self.rest}
         # One frame buffer, reused: Pillow draws into numpy's memory (RGBA, so the layout is
         # Pillow's own and nothing is copied), and the pipe reads it from there.
@@ -182,65 +186,81 @@ class Composer:
         c = self.travel * (ease(u) - 0.5)
         return int(round(-depth * c * self.arg[0] * self.W)), int(round(-depth * c * self.arg[1] * self.H))
 
-    def zoom(self, u: float) -> float:
-        if self.kind != "zoom":
-            return 1.0
-        z0, z1 = self.arg
-        return z0 + (z1 - z0) * ease(u)
-
     def frame(self, n: int) -> Image.Image:
         """Frame n (the composer's own buffer: copy it to keep it past the next call)."""
         t = n / self.fps
         u = n / max(1, self.frames - 1)
-        sx, sy = self.offset(self.ls.layers[0].depth, u)
         frame = self.image
+        if self.fixed:
+            return self._fixed_frame(frame, n, t, u)
+        sx, sy = self.offset(self.ls.layers[0].depth, u)
         frame.paste(self.sky, (sx - self.mx, sy - self.my))
-        z = self.zoom(u)
-        char_map = None
+        cx, cy = self.offset(1.0, u)  # the characters' layer
         for la in self.rest:
             ox, oy = self.offset(la.depth, u)
-            img, x, y = la.image, la.x, la.y
-            extra = 1.0 + ZOOM_PARALLAX.get(la.name, 0.0) * (z - 1.0)
-            # Zoom about the point the frame zooms about (zoompan's centre, 45 % down).
-            ax, ay = self.mx + self.W / 2, self.my + self.H * 0.45
-            if extra != 1.0:
-                img = img.resize((max(1, round(img.width * extra)), max(1, round(img.height * extra))),
-                                 Image.Resampling.BILINEAR)
-                x, y = ax + (x - ax) * extra, ay + (y - ay) * extra
             if la.name == "water":
-                oy += round(self.H * 0.004 * math.sin(2 * math.pi * t / 2.6))
-            px, py = round(x) - self.mx + ox, round(y) - self.my + oy
-            if img is la.image:
-                top, solid = self.parts[la.name]
-                if top is not None:
-                    frame.paste(top, (px, py), top)
-                if solid is not None:
-                    frame.paste(solid, (px, py + (top.height if top is not None else 0)))
-            else:
-                frame.paste(img, (px, py), img)
+                oy += round(self.H * 0.004 * math.sin(2 * math.pi * t / 2.6))  # boats bob
+            px, py = la.x - self.mx + ox, la.y - self.my + oy
+            top, solid = self.parts[la.name]
+            if top is not None:
+                frame.paste(top, (px, py), top)
+            if solid is not None:
+                frame.paste(solid, (px, py + (top.height if top is not None else 0)))
             if la.name == "background" and self.glints is not None:
                 drift = int(t * 14) % self.glint_period
                 frame.paste(self.glints, (-self.glint_period + drift - self.mx + ox,
                                           self.ls.water[0] - self.my + oy), self.glints)
             if la.name == "characters":
-                char_map = (ox, oy, extra, ax, ay)
+                cx, cy = ox, oy
         if self.faces:
-            ox, oy, extra, ax, ay = char_map or (*self.offset(1.0, u), 1.0, 0.0, 0.0)
-
             def at(px: float, py: float) -> tuple[float, float]:
-                return ax + (px - ax) * extra - self.mx + ox, ay + (py - ay) * extra - self.my + oy
+                return px - self.mx + cx, py - self.my + cy
 
             d = ImageDraw.Draw(frame)
-            self.mouths = {cid: (*at(f.mouth[0], f.mouth[1]), f.mouth[2] * extra) for cid, f in self.faces.items()}
+            self.mouths = {cid: (*at(f.mouth[0], f.mouth[1]), f.mouth[2]) for cid, f in self.faces.items()}
             for cid, face in self.faces.items():
                 opening = max((s.amplitude(t) for s in self.talk if s.character_id == cid), default=0.0)
-                animation.draw_face(d, face, at, extra, opening, animation.blink_closed(face, t), self.ls.tint)
+                animation.draw_face(d, face, at, 1.0, opening, animation.blink_closed(face, t), self.ls.tint)
         self._weather(frame, n, t, u)
         return frame
 
     def frame_bytes(self, n: int) -> bytes | memoryview:
         img = self.frame(n)
         return memoryview(self.buffer).cast("B") if self.shared else img.tobytes()
+
+    def _fixed_frame(self, frame: Image.Image, n: int, t: float, u: float) -> Image.Image:
+        assert self.still is not None
+        if self.dirty is None:
+            frame.paste(self.still)
+        else:
+            for box in self.dirty:
+                frame.paste(self.still.crop(box), box[:2])
+        dirty: list[tuple[int, int, int, int]] = []
+        if self.glints is not None:
+            drift = int(t * 14) % self.glint_period
+            y0, y1 = self.ls.water
+            frame.paste(self.glints, (-self.glint_period + drift - self.mx, y0 - self.my), self.glints)
+            dirty.append((0, max(0, y0 - self.my), self.W, min(self.H, y1 - self.my)))
+        if self.faces:
+            d = ImageDraw.Draw(frame)
+
+            def at(px: float, py: float) -> tuple[float, float]:
+                return px - self.mx, py - self.my
+
+            self.mouths = {cid: (*at(f.mouth[0], f.mouth[1]), f.mouth[2]) for cid, f in self.faces.items()}
+            for cid, face in self.faces.items():
+                opening = max((s.amplitude(t) for s in self.talk if s.character_id == cid), default=0.0)
+                animation.draw_face(d, face, at, 1.0, opening, animation.blink_closed(face, t), self.ls.tint)
+                mx, my, mw = self.mouths[cid]
+                pad = 2 + int(mw * 1.2)
+                dirty.append(_clip_box((mx - pad, my - pad, mx + pad, my + pad), self.W, self.H))
+                for ex, ey, er in face.eyes:
+                    x, y = at(ex, ey)
+                    dirty.append(_clip_box((x - er - 2, y - er - 2, x + er + 2, y + er + 2), self.W, self.H))
+        whole = self.precip is not None or self.fog is not None or n in self.flashes
+        self._weather(frame, n, t, u)
+        self.dirty = None if whole else [b for b in dirty if b[2] > b[0] and b[3] > b[1]]
+        return frame
 
     def _weather(self, frame: Image.Image, n: int, t: float, u: float) -> None:
         box = self.weather_box

@@ -158,8 +158,17 @@ def build(plan: Plan, scene: Scene, shot: Shot, width: int, height: int, margin:
     def view(zoom: float = z) -> View:
         return View(width, height, zoom, fx, fy, mx, my)
 
-    layers: dict[str, Image.Image] = {n: Image.new("RGBA", (cw, ch), (0, 0, 0, 0)) for n in DEPTHS}
-    draws = {n: ImageDraw.Draw(im) for n, im in layers.items()}
+    layers: dict[str, Image.Image] = {}
+
+    class _Draws(dict):
+        """A layer's canvas is made when something is first drawn on it: most shots leave some empty."""
+
+        def __missing__(self, name: str) -> ImageDraw.ImageDraw:
+            layers[name] = Image.new("RGBA", (cw, ch), (0, 0, 0, 0))
+            self[name] = ImageDraw.Draw(layers[name])
+            return self[name]
+
+    draws = _Draws()
     views = {n: view() for n in DEPTHS}
 
     # the set, first: it says where things go
@@ -170,7 +179,7 @@ def build(plan: Plan, scene: Scene, shot: Shot, width: int, height: int, margin:
 
     # the sky (seen only through the window indoors: the wall layer has a hole there)
     sv = View(width, height, min(z, 1.15), fx, fy, mx, my)
-    layers["sky"] = Image.fromarray(skies.gradient(sv, (cw, ch), light, info.horizon if not is_inside else 0.55)).convert("RGBA")
+    layers["sky"] = skies.gradient(sv, (cw, ch), light, info.horizon if not is_inside else 0.55)
     anchor = None
     if info.window:
         x0, y0, x1, y1 = info.window
@@ -236,6 +245,10 @@ def build(plan: Plan, scene: Scene, shot: Shot, width: int, height: int, margin:
     # light: tint what is lit, then draw what glows
     out_layers: list[Layer] = []
     for name, depth in DEPTHS.items():
+        if name not in layers:
+            if not views[name].emissive:
+                continue
+            draws[name]  # only glowing things on it: it still needs a canvas
         img = layers[name]
         if name != "sky":
             img = _tint(img, light.tint)

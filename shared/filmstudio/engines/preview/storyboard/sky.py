@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image
 
 from filmstudio.models.plan import Scene
 
@@ -41,8 +42,8 @@ def light_for(scene: Scene) -> Light:
     return LIGHTS.get(tod, LIGHTS["DAY"])
 
 
-def gradient(view: View, canvas: tuple[int, int], light: Light, horizon: float) -> np.ndarray:
-    """The sky as an RGB array of the canvas size, darkest at the top."""
+def gradient(view: View, canvas: tuple[int, int], light: Light, horizon: float) -> Image.Image:
+    """The sky as an opaque RGBA image of the canvas size, darkest at the top."""
     cw, ch = canvas
     rows = np.arange(ch, dtype=np.float32)
     wy = view.fy + (rows - view.oy - view.height / 2) / (view.height * view.zoom)
@@ -50,7 +51,9 @@ def gradient(view: View, canvas: tuple[int, int], light: Light, horizon: float) 
     top = np.array(light.sky_top, dtype=np.float32)
     hor = np.array(light.sky_horizon, dtype=np.float32)
     col = top[None, :] * (1 - t[:, None]) + hor[None, :] * t[:, None]
-    return np.ascontiguousarray(np.broadcast_to(col[:, None, :], (ch, cw, 3)).astype(np.uint8))
+    column = np.concatenate([col.round(), np.full((ch, 1), 255, np.float32)], axis=1).astype(np.uint8)
+    # One pixel wide, stretched across in C: no canvas-sized array in numpy.
+    return Image.fromarray(np.ascontiguousarray(column[:, None, :]), "RGBA").resize((cw, ch), Image.Resampling.NEAREST)
 
 
 def bodies(view: View, light: Light, horizon: float, r: np.random.Generator,
