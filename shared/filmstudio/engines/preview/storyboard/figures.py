@@ -22,8 +22,8 @@ from .canvas import Color, View, hex_rgb, shade
 _HEIGHTS = {"child": 0.3, "teen": 0.42, "adult": 0.48, "elder": 0.45}
 _SKINS = [(234, 192, 160), (205, 150, 110), (170, 116, 80), (140, 92, 62), (112, 72, 48)]
 _HAIRS = [(30, 22, 18), (60, 40, 25), (20, 20, 20), (90, 60, 30)]
-ATTIRES = ("sari", "kurta", "dhoti", "school_uniform", "apron", "fisherman", "suit", "shirt_trousers", "dress",
-           "robe", "tunic")
+ATTIRES = ("sari", "kurta", "dhoti", "school_uniform", "uniform", "apron", "fisherman", "suit", "shirt_trousers",
+           "dress", "robe", "tunic")
 
 
 def age_group_of(c: Character) -> str:
@@ -121,7 +121,7 @@ def draw_figure(d: ImageDraw.ImageDraw, view: View, c: Character, x: float, grou
         for side in (-1, 1):
             d.line(P([(x + side * sh * 0.35, ground - h * 0.12), (x + side * sh * 0.4, ground)]), fill=skin, width=limb)
     else:
-        legs = {"school_uniform": (40, 50, 90), "suit": shade(main, 0.45), "fisherman": (70, 80, 110),
+        legs = {"school_uniform": (40, 50, 90), "uniform": (44, 52, 70), "suit": shade(main, 0.45), "fisherman": (70, 80, 110),
                 "kurta": (236, 232, 220), "tunic": shade(second, 0.8)}.get(attire, second)
         bottom = ground - (h * 0.08 if attire == "fisherman" else 0)  # rolled-up trousers
         for side in (-1, 1):
@@ -132,7 +132,7 @@ def draw_figure(d: ImageDraw.ImageDraw, view: View, c: Character, x: float, grou
             d.polygon(P([(x - sh * 0.85, hip - h * 0.02), (x + sh * 0.85, hip - h * 0.02), (x + sh * 1.1, hip + h * 0.18),
                          (x - sh * 1.1, hip + h * 0.18)]), fill=(40, 50, 90))
     # torso
-    torso = {"school_uniform": (240, 240, 236), "apron": main, "suit": shade(main, 0.45),
+    torso = {"school_uniform": (240, 240, 236), "uniform": (60, 72, 96), "apron": main, "suit": shade(main, 0.45),
              "fisherman": (200, 180, 120), "dhoti": skin if age == "elder" else (238, 234, 222)}.get(attire, main)
     tunic_low = {"kurta": hip + h * 0.2, "tunic": hip + h * 0.14, "robe": hip}.get(attire, hip)
     widen = 0.95 if attire in ("kurta", "tunic") else 0.75
@@ -145,6 +145,9 @@ def draw_figure(d: ImageDraw.ImageDraw, view: View, c: Character, x: float, grou
     elif attire == "suit":
         d.polygon(P([(x - sh * 0.3, neck), (x + sh * 0.3, neck), (x, neck + h * 0.18)]), fill=(240, 240, 236))
         d.line(P([(x, neck + h * 0.02), (x, neck + h * 0.2)]), fill=shade(main, 0.8), width=w)
+    elif attire == "uniform":  # a belt and a shoulder badge: a guard's, a nurse's, a conductor's
+        d.line(P([(x - sh * 0.78, hip - h * 0.03), (x + sh * 0.78, hip - h * 0.03)]), fill=(30, 30, 30), width=w)
+        d.ellipse(view.circle(x - sh * 0.55, neck + h * 0.07, h * 0.018), fill=(220, 190, 80))
     elif attire == "apron":
         d.rectangle(view.box(x - sh * 0.6, neck + h * 0.08, x + sh * 0.6, hip + h * 0.2), fill=(240, 236, 226))
     elif attire == "fisherman":
