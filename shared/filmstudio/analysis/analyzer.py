@@ -14,7 +14,7 @@ from filmstudio.analysis.markup import normalize, strip_comments
 from filmstudio.analysis.prose import parse_prose
 from filmstudio.analysis.prose_text import narration_chunks
 from filmstudio.analysis.scene_attributes import (
-    camera_cues_in, mood_of, props_in, setting_of, sound_cues_in, time_of_day_in, weather_in,
+    camera_cues_in, mood_of, props_in, setting_of, sound_cues_in, subjects_in, time_of_day_in, weather_in,
 )
 from filmstudio.analysis.screenplay import SLUG, title_key, looks_like_screenplay, parse_screenplay
 from filmstudio.analysis.speech_timing import estimate_duration
@@ -130,6 +130,8 @@ def _scene(k: int, draft: DraftScene, script_language: LanguageGuess,
         time_of_day=draft.time_of_day or time_of_day_in(f"{draft.heading} {action_text}"),  # type: ignore[arg-type]
         weather=weather, mood=mood_of(all_text, weather), camera_cues=camera_cues_in(action_text),
         sound_cues=sound_cues_in(action_text), props=props_in(action_text),
+        # What is seen first (heading, action), then what the dialogue names ("the radio says...").
+        subjects=subjects_in(f"{draft.location}. {action_text}. {spoken_text}"),
         cultural_context=cultural_context(all_text, script_language.language, region),
         action=draft.action, characters=[c for c in draft.characters if c != "narrator"], lines=lines,
         transition_out=draft.transition_out, language=scene_lang,

@@ -1,4 +1,8 @@
-"""Scene attributes from the words of the scene: setting, time, weather, mood, cues, props."""
+"""Scene attributes from the words of the scene: setting, time, weather, mood, cues, props, subjects.
+
+Weather and mood are read from the affirmed clauses only: "The storm has passed."
+names a storm and asserts none (`filmstudio.vocabulary.negation`).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from filmstudio.analysis.lexicons import (
     SOUND_CUES, TIME_OF_DAY, WEATHER,
 )
 from filmstudio.models.plan import Mood
+from filmstudio.vocabulary import affirmed, subjects_in  # noqa: F401 - subjects_in is part of this module's API
 
 
 def setting_of(location: str, text: str) -> str | None:
@@ -26,7 +31,7 @@ def time_of_day_in(text: str) -> str | None:
 
 
 def weather_in(text: str) -> list[str]:
-    return WEATHER.classes(text)
+    return WEATHER.classes(affirmed(text))
 
 
 def sound_cues_in(text: str) -> list[str]:
@@ -42,6 +47,7 @@ def props_in(text: str) -> list[str]:
 
 
 def mood_of(text: str, weather: list[str]) -> Mood:
+    text = affirmed(text)
     pos = len(MOOD_POSITIVE.hits(text))
     neg = len(MOOD_NEGATIVE.hits(text))
     hot = len(MOOD_INTENSE.hits(text)) + text.count("!") // 2 + (1 if "storm" in weather else 0)

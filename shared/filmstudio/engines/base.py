@@ -21,7 +21,13 @@ class StoryboardEngine(Protocol):
     version: str
 
     def render_panel(self, plan: Plan, scene: Scene, shot: Shot, out_path: Path) -> None:
-        """Draw the shot's key frame as a PNG of plan.width x plan.height."""
+        """Draw the shot's key frame as a PNG of plan.width x plan.height.
+
+        The PNG's text chunk `filmstudio:subjects` is JSON {"named": [...], "drawn": [...]}:
+        the vocabulary subjects the shot names and those drawn in frame (quality control
+        compares them);
+        `filmstudio:caption_top` is where a caption strip starts, if the panel has one.
+        """
 
 
 @runtime_checkable
@@ -30,7 +36,22 @@ class MotionEngine(Protocol):
     version: str
 
     def render_clip(self, plan: Plan, scene: Scene, shot: Shot, panel_path: Path, out_path: Path) -> None:
-        """Turn the key frame into a silent H.264 MP4 of shot.duration seconds at plan.fps."""
+        """Turn the key frame into a silent H.264 MP4 of shot.duration seconds at plan.fps.
+
+        The clip format is a contract with compose, which joins clips by stream copy and
+        re-encodes only small windows (fades, crossfades, held frames):
+        - exactly `frame_count(shot.duration, plan.fps)` frames, plan.width x plan.height,
+          at plan.fps, no audio track;
+        - encoded with `engines.preview.ffmpeg.x264_args(fps)` (H.264 High@4.1, yuv420p,
+          BT.709 tv range, no B-frames, GOP 2 s, timescale fps*512): identical SPS/PPS in
+          every clip is what lets the concat demuxer stream-copy them;
+        - an IDR keyframe forced at frame `motion.head_keyframe(fps)` (0.5 s), where
+          compose starts the stream copy after re-encoding a clip's head;
+        - `+faststart`.
+        A motion engine may render from the key frame or from the plan directly (the
+        preview engine redraws the panel's layers to move them apart), but must keep
+        this format.
+        """
 
 
 @runtime_checkable

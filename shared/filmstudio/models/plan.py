@@ -96,6 +96,7 @@ class Shot(_Model):
     camera: CameraMove = "static"
     characters: list[str] = Field(default_factory=list)  # character ids in frame
     line_ids: list[str] = Field(default_factory=list)  # lines spoken during the shot
+    subjects: list[str] = Field(default_factory=list)  # drawable subject ids in frame (filmstudio.vocabulary)
     duration: float = 3.0  # seconds
     start: float = 0.0  # film time, seconds
     transition_in: Transition = "cut"
@@ -115,6 +116,7 @@ class Scene(_Model):
     camera_cues: list[str] = Field(default_factory=list)
     sound_cues: list[str] = Field(default_factory=list)
     props: list[str] = Field(default_factory=list)
+    subjects: list[str] = Field(default_factory=list)  # drawable subject ids the scene names (filmstudio.vocabulary)
     cultural_context: CulturalContext = Field(default_factory=CulturalContext)
     action: list[str] = Field(default_factory=list)  # action/description paragraphs in order
     characters: list[str] = Field(default_factory=list)  # character ids present

@@ -66,7 +66,12 @@ def build_manifest(plan: Plan, plan_key: str, *, job_id: str, user_id: str, proj
             m.panels[shot.id] = artifact_key("storyboard", engines["storyboard"], panel_inputs, ".png")
             clip_inputs = {"panel": m.panels[shot.id], "camera": shot.camera, "framing": shot.framing,
                            "duration": round(shot.duration, 3), "transition_in": shot.transition_in,
-                           "fps": plan.fps, "frame": [plan.width, plan.height]}
+                           "fps": plan.fps, "frame": [plan.width, plan.height],
+                           # Mouths move with the lines' syllables; the first shot carries the title card.
+                           "speech": [[ln.text, ln.character_id, ln.est_duration] for ln in scene.lines
+                                      if ln.id in shot.line_ids],
+                           "index": shot.index,
+                           "title": plan.title if shot is plan.scenes[0].shots[0] else None}
             m.clips[shot.id] = artifact_key("motion", engines["motion"], clip_inputs, ".mp4")
         for line in scene.lines:
             speaker = plan.character(line.character_id) if _has(plan, line.character_id) else None

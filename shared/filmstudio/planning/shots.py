@@ -9,9 +9,12 @@ plus a breath between lines.
 
 from __future__ import annotations
 
+import hashlib
+
 from filmstudio.analysis.speech_timing import estimate_duration
 from filmstudio.errors import BadInputError
 from filmstudio.models.plan import CameraMove, Character, Framing, Line, Scene, Shot, Transition
+from filmstudio.vocabulary import subjects_in
 
 MIN_SHOT = 2.5
 MAX_ACTION_SHOT = 6.0
@@ -92,6 +95,7 @@ def build_shots(scene: Scene, characters: dict[str, Character], *, first_transit
 
     shots: list[Shot] = []
     pending: list[Line] = []
+    cued: set[int] = set()  # shots whose camera the script asked for
 
     def flush() -> None:
         if not pending:
@@ -130,8 +134,8 @@ def build_shots(scene: Scene, characters: dict[str, Character], *, first_transit
             for cue in cues:
                 framing = _FRAMING_OF_CUE.get(cue, framing)
                 camera = _CAMERA_OF_CUE.get(cue, camera)
-            if not shots and camera == "static" and scene.interior is False:
-                camera = "pan_right"  # an exterior establishing shot breathes with a slow pan
+            if any(cue in _CAMERA_OF_CUE for cue in cues):
+                cued.add(len(shots))
             shots.append(Shot(
                 id="", scene_id=scene.id, index=0, description=text, framing=framing, camera=camera,
                 characters=_mentions(text, scene, characters), duration=_action_duration(text),
@@ -150,13 +154,45 @@ def build_shots(scene: Scene, characters: dict[str, Character], *, first_transit
     if not shots:
         shots.append(Shot(id="", scene_id=scene.id, index=0, description=scene.heading, framing="wide",
                           duration=MIN_SHOT))
+    cued_shots = {id(shots[k]) for k in cued}
     _merge_narrated_action(shots)
+    set_subjects = subjects_in(". ".join([scene.location, *scene.action]))
+    by_id = {line.id: line for line in scene.lines}
     for k, shot in enumerate(shots):
         shot.index = k
         shot.id = f"{scene.id}-sh{k + 1}"
         if k == 0:
             shot.transition_in = first_transition
+        said = " ".join(by_id[i].text for i in shot.line_ids if i in by_id)
+        # The set's subjects stay in every shot of the scene; a line adds what it names.
+        shot.subjects = list(dict.fromkeys(set_subjects + subjects_in(f"{shot.description}. {said}")))
+        if id(shot) not in cued_shots:
+            shot.camera = choose_camera(scene, shot, k)
     return shots
+
+
+# Tall subjects an establishing shot tilts up to.
+_TALL = ("lighthouse", "temple", "mosque", "church", "mountain", "palm_tree", "tree", "school", "hospital")
+
+
+def choose_camera(scene: Scene, shot: Shot, k: int) -> CameraMove:
+    """A move for a shot the script gave none, varied across the film but the same for the same plan.
+
+    Establishing shots reveal (a tilt up to a tall subject, else a pan whose direction
+    alternates by scene); medium shots drift across the group, alternating sides;
+    close-ups push in, ease out or drift, and every third holds still (the speaker's mouth
+    and eyes still move).
+    """
+    # A seeded turn, not the shot's index: prose cycles its framings by index, and the two
+    # cycles would lock together (every wide shot panning the same way).
+    turn = int.from_bytes(hashlib.sha256(f"{scene.id}/{k}/{shot.description}".encode()).digest()[:4], "big")
+    if shot.framing == "wide":
+        if k == 0 and scene.interior is not True and any(s in _TALL for s in shot.subjects):
+            return "tilt_up"
+        return ("pan_right", "pan_left", "pull_out")[turn % 3]
+    if shot.framing == "medium":
+        return ("pan_left", "push_in", "pan_right", "tilt_down")[turn % 4]
+    return ("push_in", "static", "pan_right", "pull_out", "static", "pan_left")[turn % 6]
 
 
 def _merge_narrated_action(shots: list[Shot]) -> None:

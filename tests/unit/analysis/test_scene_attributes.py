@@ -98,3 +98,74 @@ def test_short_indic_stems_do_not_fire_inside_other_words():
     from filmstudio.analysis.scene_attributes import props_in
 
     assert "suitcase" not in props_in("ஒரு பையன் ஓடினான்.")
+
+
+# --- negation and drawable subjects (issue 14) ---------------------------------------------
+
+from filmstudio.analysis.scene_attributes import mood_of, subjects_in, weather_in  # noqa: E402
+
+
+@pytest.mark.parametrize("said,named", [
+    ("The storm has passed. Bells ring.", "A storm rages over the bay."),
+    ("The rain stopped an hour ago.", "The rain lashes the glass."),
+    ("She walks out without an umbrella into a day without rain.", "She walks out into the rain."),
+    ("तूफ़ान थम गया। घंटियाँ बजती हैं।", "तूफ़ान आ रहा है।"),
+    ("baarish ruk gayi thi.", "baarish ho rahi hai."),
+    ("புயல் ஓய்ந்தது. மணியோசை கேட்கிறது.", "புயல் வீசுகிறது."),
+    ("తుఫాను తగ్గింది.", "తుఫాను వస్తోంది."),
+    ("ঝড় থেমে গেছে।", "ঝড় আসছে।"),
+    ("La tormenta ya pasó.", "La tormenta golpea el puerto."),
+])
+def test_a_negated_clause_names_no_weather(said, named):
+    assert weather_in(said) == []
+    assert weather_in(named) != []
+
+
+def test_the_demo_harbour_after_the_storm_has_no_storm_and_no_rain():
+    from pathlib import Path
+
+    from filmstudio.analysis import analyze
+
+    text = (Path(__file__).resolve().parents[3] / "examples" / "the_lighthouse_keeper.fountain").read_text()
+    night, harbour = analyze(text).scenes[1:3]
+    assert set(night.weather) >= {"rain", "storm"}
+    assert harbour.weather == []
+    assert harbour.mood.label != "tense"
+
+
+def test_negation_takes_back_mood_too():
+    assert mood_of("She is no longer afraid.", []).valence >= 0
+    assert mood_of("She is afraid.", []).valence < 0
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("An old lighthouse stands above the sea; a boat and a lamp.", ["lighthouse", "boat", "lamp"]),
+    ("मंदिर के पास नाव और दीया।", ["temple", "boat", "lamp"]),
+    ("mandir ke paas naav aur diya.", ["temple", "boat", "lamp"]),
+    ("கோயிலுக்கு அருகில் படகும் விளக்கும்.", ["temple", "boat", "lamp"]),
+    ("గుడి దగ్గర పడవ, దీపం.", ["temple", "boat", "lamp"]),
+    ("মন্দিরের পাশে নৌকা আর প্রদীপ।", ["temple", "boat", "lamp"]),
+    ("Junto al templo, una barca y un farol.", ["temple", "boat", "lamp"]),
+])
+def test_subjects_are_named_in_every_supported_language(text, expected):
+    assert subjects_in(text) == expected
+
+
+def test_a_subject_said_to_be_absent_is_not_named():
+    assert subjects_in("He came back without a boat. No lamp burned.") == []
+    assert subjects_in("The boat passed the lighthouse.") == ["boat", "lighthouse"]
+
+
+def test_scenes_and_shots_carry_the_subjects_they_name():
+    from pathlib import Path
+
+    from filmstudio.analysis import analyze
+    from filmstudio.planning import make_plan
+
+    text = (Path(__file__).resolve().parents[3] / "examples" / "the_lighthouse_keeper.fountain").read_text()
+    plan = make_plan(analyze(text))
+    coast, room, harbour = plan.scenes
+    assert {"lighthouse", "lamp", "rock"} <= set(coast.subjects)
+    assert "radio" in coast.subjects  # named in the dialogue ("the radio says...")
+    assert all("lighthouse" in shot.subjects for shot in coast.shots)  # the set stays in every shot
+    assert {"harbour", "boat", "bell"} <= set(harbour.subjects)

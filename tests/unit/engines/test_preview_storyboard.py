@@ -121,3 +121,158 @@ def test_contact_sheet_holds_every_panel(plan_factory, tmp_path):
     with Image.open(sheet) as im:
         w, h = im.size
     assert w > 4 * 320 and h > 2 * 180
+
+
+# --- what the script names is what the panel draws (issue 14) ---------------------------
+
+from filmstudio.engines.preview.storyboard import META_SKY, drawn_subjects, panel_subjects  # noqa: E402
+from filmstudio.engines.preview.storyboard.drawings import DRAWINGS  # noqa: E402
+from filmstudio.vocabulary import SUBJECTS  # noqa: E402
+
+DEMO = Path(__file__).resolve().parents[3] / "examples" / "the_lighthouse_keeper.fountain"
+
+
+@pytest.fixture(scope="module")
+def demo_plan():
+    from filmstudio.analysis import analyze
+    from filmstudio.planning import make_plan
+
+    return make_plan(analyze(DEMO.read_text()), width=480, height=270)
+
+
+def test_every_subject_of_the_vocabulary_has_words_in_every_language_and_a_drawing():
+    assert len(SUBJECTS) >= 60
+    for s in SUBJECTS:
+        assert s.id in DRAWINGS, s.id
+        missing = [lang for lang in ("en", "hi", "ta", "te", "bn", "es") if not s.words[lang]]
+        assert not missing, (s.id, missing)
+
+
+def test_the_demo_panels_draw_the_lighthouse_where_it_stands(demo_plan, tmp_path):
+    exteriors = [sc for sc in demo_plan.scenes if not sc.interior]
+    wides = [(sc, sh) for sc in exteriors for sh in sc.shots if sh.framing == "wide"]
+    assert wides
+    for sc, sh in wides:
+        path = tmp_path / f"{sh.id}.png"
+        SB.render_panel(demo_plan, sc, sh, path)
+        assert "lighthouse" in drawn_subjects(path), sh.id
+        assert "lighthouse" in panel_subjects(path)["named"]
+    # the same panel without the lighthouse differs where the lighthouse is, and barely elsewhere
+    sc, sh = wides[0]
+    with_it, _, top, ls = SB.draw(demo_plan, sc, sh)
+    without = sh.model_copy(update={"subjects": [s for s in sh.subjects if s != "lighthouse"]})
+    plain, _, _, ls_plain = SB.draw(demo_plan, sc, without)
+    assert "lighthouse" not in ls_plain.subjects
+    a = np.asarray(with_it, dtype=np.float32)[:top]
+    b = np.asarray(plain, dtype=np.float32)[:top]
+    x0, y0, x1, y1 = ls.extras["boxes"]["lighthouse"]
+    inside = np.zeros(a.shape[:2], bool)
+    inside[max(0, y0):y1, max(0, x0):x1] = True
+    diff = np.abs(a - b).sum(axis=2)
+    assert diff[inside].mean() > 20
+    assert diff[~inside].mean() < 2
+
+
+def test_a_night_sky_has_a_moon_and_stars_and_no_sun(plan_factory, tmp_path):
+    day = _panel(plan_factory(time_of_day="DAY", setting="field"), tmp_path, name="day.png")
+    night = _panel(plan_factory(time_of_day="NIGHT", setting="field"), tmp_path, name="night.png")
+    with Image.open(day) as im:
+        assert "sun" in im.info[META_SKY].split(",")
+    with Image.open(night) as im:
+        sky = im.info[META_SKY].split(",")
+    assert "sun" not in sky and "moon" in sky and "stars" in sky
+    # where the day's sun shines, the night sky is dark
+    d, n = _picture(day), _picture(night)
+    sun = (d.sum(axis=2) > 640) & (np.arange(d.shape[0])[:, None] < d.shape[0] * 0.5)
+    assert sun.mean() > 0.002
+    assert float(n[sun].mean()) < 90
+
+
+def test_dusk_has_a_low_sun_or_glow_near_the_horizon(plan_factory, tmp_path):
+    dusk = _panel(plan_factory(time_of_day="DUSK", setting="field"), tmp_path, name="dusk.png")
+    with Image.open(dusk) as im:
+        assert "glow" in im.info[META_SKY].split(",")
+
+
+def test_an_interior_shows_the_sky_only_through_its_window(plan_factory):
+    plan = plan_factory(time_of_day="DAY", setting="room", interior=True)
+    ls = SB.layers(plan, plan.scenes[0], plan.scenes[0].shots[0], plan.width, plan.height)
+    wall = ls.layer("background")
+    alpha = np.zeros((ls.canvas[1], ls.canvas[0]), np.uint8)
+    alpha[wall.y:wall.y + wall.image.height, wall.x:wall.x + wall.image.width] = np.asarray(wall.image.getchannel("A"))
+    x0, y0, x1, y1 = ls.window_box
+    hole = np.zeros_like(alpha, bool)
+    hole[y0 - 2:y1 + 2, x0 - 2:x1 + 2] = True  # two pixels of rounding at the frame's edge
+    assert (alpha[~hole] == 255).all()  # the walls and floor hide the sky everywhere else
+    assert (alpha[hole] == 0).mean() > 0.8  # and the window shows it (less its bar)
+    assert "sun" in ls.sky
+
+
+def test_the_storyboard_reads_places_from_the_shared_vocabulary(plan_factory):
+    from filmstudio.analysis.scene_attributes import setting_of
+    from filmstudio.engines.preview.storyboard import place_of
+
+    plan = plan_factory()
+    scene = plan.scenes[0].model_copy(update={"setting": None, "location": "BANK", "heading": "INT. BANK - DAY",
+                                              "interior": True})
+    assert setting_of("BANK", "") == "office"
+    assert place_of(scene) == ("office", True)
+
+
+def test_places_differ_by_drawing_not_only_by_palette(plan_factory, tmp_path):
+    """The same light, different places: the edges (shapes) differ, not just the colours."""
+    def edges(setting):
+        pic = _picture(_panel(plan_factory(setting=setting, framings=["wide"]), tmp_path, name=f"{setting}.png"))
+        g = pic.mean(axis=2)
+        return (np.abs(np.diff(g, axis=0))[:, :-1] + np.abs(np.diff(g, axis=1))[:-1]) > 12
+
+    maps = {s: edges(s) for s in ("sea", "city", "field", "station", "forest")}
+    names = list(maps)
+    for i in range(len(names)):
+        for j in range(i + 1, len(names)):
+            assert (maps[names[i]] != maps[names[j]]).mean() > 0.02, (names[i], names[j])
+
+
+def _figure_mask(plan, cid, **changes):
+    c = plan.character(cid)
+    for k, v in changes.items():
+        setattr(c, k, v)
+    scene = plan.scenes[0]
+    shot = scene.shots[0].model_copy(update={"characters": [cid], "framing": "wide", "subjects": []})
+    ls = SB.layers(plan, scene, shot, plan.width, plan.height)
+    la = ls.layer("characters")
+    mask = np.zeros((ls.canvas[1], ls.canvas[0]), bool)
+    mask[la.y:la.y + la.image.height, la.x:la.x + la.image.width] = np.asarray(la.image.getchannel("A")) > 0
+    return mask
+
+
+def test_figures_differ_by_clothing_and_an_unknown_gender_is_neutral(plan_factory):
+    plan = plan_factory(width=480, height=270)
+    sari = _figure_mask(plan, "meera", attire=["sari"])
+    suit = _figure_mask(plan, "meera", attire=["suit"])
+    uniform = _figure_mask(plan, "meera", attire=["school_uniform"])
+    assert (sari != suit).sum() > 150 and (sari != uniform).sum() > 150
+    female = _figure_mask(plan, "meera", attire=[], gender="female")
+    male = _figure_mask(plan, "meera", attire=[], gender="male")
+    neutral = _figure_mask(plan, "meera", attire=[], gender=None)
+    assert (neutral != female).sum() > 100 and (neutral != male).sum() > 100
+
+
+def test_a_character_is_the_same_figure_in_every_shot_and_place(plan_factory):
+    a = _figure_mask(plan_factory(setting="river", width=480, height=270), "arjun")
+    b = _figure_mask(plan_factory(setting="temple", time_of_day="DAY", width=480, height=270), "arjun")
+    assert (a != b).sum() == 0
+
+
+def test_a_close_up_without_people_frames_the_thing_it_names(demo_plan):
+    room = demo_plan.scenes[1]
+    shot = next(s for s in room.shots if s.description.startswith("Close on the flame"))
+    assert not [c for c in shot.characters if not demo_plan.character(c).is_narrator]
+    assert "lamp" in SB.layers(demo_plan, room, shot, 480, 231).subjects
+
+
+def test_what_a_shot_says_it_carries_is_in_a_close_up(demo_plan):
+    coast = demo_plan.scenes[0]
+    shot = next(s for s in coast.shots if "radio" in s.subjects)
+    assert shot.framing == "close"
+    assert "radio" in SB.layers(demo_plan, coast, shot, 480, 231).subjects  # in the speaker's hand

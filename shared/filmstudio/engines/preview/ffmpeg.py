@@ -77,3 +77,36 @@ def media_duration(path: Path) -> float:
         raise StageFailedError("ffmpeg", f"no duration for {path}")
     h, mnt, s = m.groups()
     return int(h) * 3600 + int(mnt) * 60 + float(s)
+
+
+def encode_frames(args: list[str], frames, *, stage: str) -> None:
+    """Run ffmpeg reading raw frames (bytes-like, one per item) from its stdin.
+
+    stderr goes to a temporary file, not a pipe: a chatty encoder filling a pipe
+    nobody reads while we write frames would deadlock.
+    """
+    import tempfile
+
+    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args]
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err)
+        assert proc.stdin is not None
+        try:
+            for frame in frames:
+                proc.stdin.write(frame)
+        except BrokenPipeError:
+            pass
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        finally:
+            try:
+                proc.stdin.close()
+            except BrokenPipeError:
+                pass
+        code = proc.wait()
+        if code != 0:
+            err.seek(0)
+            tail = err.read().decode("utf-8", "replace")[-1500:]
+            raise StageFailedError(stage, f"ffmpeg exited {code}: {tail}")

@@ -1,41 +1,52 @@
-"""Camera moves on the key frame, done entirely inside one ffmpeg filter graph.
+"""Shots that move: the storyboard's layers moved apart by the camera, faces, water and weather animated.
 
-The panel's caption strip is storyboard furniture, not part of the shot: the clip
-frames only the picture area above it (the storyboard records where the strip
-starts in a PNG text chunk; a panel without one is all picture). The move is a
-zoompan over that area, eased at both ends so consecutive shots don't lurch.
+The preview motion engine redraws the shot's layers (sky, far, background, water,
+midground, characters: `storyboard.layers`) from the plan at the output size, with a
+margin for the camera to move into; the key frame PNG is those same layers
+flattened (plus the caption strip, which is storyboard furniture and not part of
+the shot). Each frame is composed in Python (Pillow pastes, a few ms) and piped raw
+to one ffmpeg, which converts to yuv420p and encodes.
 
-zoompan crops at whole input pixels, which makes slow moves judder; scaling the
-single key frame up 2x first (once, not per frame) halves the step to half an
-output pixel. The per-frame work is then one crop and one downscale in swscale on
-yuv420p, about 2 ms a frame at 720p on one core.
+- Pans and tilts move every layer by its depth (characters 1.0, background 0.5, sky
+  0.08): a 2.5-D parallax.
+- Push-ins and pull-outs zoom the composed frame in ffmpeg (`zoompan`, one frame in,
+  one out); `static` holds. Without a pan the layers keep their places: they are
+  flattened once, and a frame repaints only what moved since the previous one.
+- A speaking character's mouth opens with a syllable envelope of their line, every
+  character blinks (`animation`), boats bob, light moves on water, rain and snow
+  fall, lightning flickers.
+- The film's title is a card over the first shot, laid over after the move in
+  screen space, so no camera move crops it.
 """
 
 from __future__ import annotations
 
+import math
+import tempfile
 from pathlib import Path
 
-from PIL import Image
+import numpy as np
+from PIL import Image, ImageDraw
 
 from filmstudio.models.plan import Plan, Scene, Shot
 
-from . import ffmpeg
-from .storyboard import META_CAPTION_TOP
+from . import animation, ffmpeg, fonts
+from .seeds import rng
+from .storyboard import META_CAPTION_TOP, PreviewStoryboard  # noqa: F401 - META_CAPTION_TOP: part of the API
+from .storyboard import weather as weathers
+from .storyboard.layers import LayerSet
 
-# (zoom at start, zoom at end, x of the window across its slack 0..1 at start/end, y likewise)
-MOVES: dict[str, tuple[float, float, tuple[float, float], tuple[float, float]]] = {
-    "push_in": (1.0, 1.2, (0.5, 0.5), (0.5, 0.42)),
-    "pull_out": (1.2, 1.0, (0.5, 0.42), (0.5, 0.5)),
-    "pan_left": (1.15, 1.15, (1.0, 0.5), (0.0, 0.5)),
-    "pan_right": (1.15, 1.15, (0.0, 0.5), (1.0, 0.5)),
-    "tilt_up": (1.15, 1.15, (0.5, 1.0), (0.5, 0.0)),
-    "tilt_down": (1.15, 1.15, (0.5, 0.0), (0.5, 1.0)),
-    # "static" still breathes: a 4% push over the shot reads as a held frame, a
-    # frozen picture reads as a broken player.
-    "static": (1.0, 1.04, (0.5, 0.5), (0.5, 0.5)),
+# pan/tilt: (direction of the camera, travel as a fraction of the frame); zoom: (zoom at start, at end)
+MOVES: dict[str, tuple[str, tuple[float, float], float]] = {
+    "pan_right": ("pan", (1.0, 0.0), 0.12),
+    "pan_left": ("pan", (-1.0, 0.0), 0.12),
+    "tilt_up": ("pan", (0.0, -1.0), 0.12),  # the camera looks up: the scene slides down the screen
+    "tilt_down": ("pan", (0.0, 1.0), 0.12),
+    "static": ("hold", (0.0, 0.0), 0.0),
+    "push_in": ("zoom", (1.0, 1.16), 0.0),
+    "pull_out": ("zoom", (1.16, 1.0), 0.0),
 }
-
-UPSCALE = 2
+TITLE_FROM, TITLE_FADE, TITLE_MAX, TITLE_MIN_SHOT = 0.3, 0.4, 3.5, 2.4
 
 
 def frame_count(duration: float, fps: int) -> int:
@@ -51,61 +62,279 @@ def head_keyframe(fps: int) -> int:
     return max(1, round(0.5 * fps))
 
 
-def picture_box(panel: Path, width: int, height: int) -> tuple[int, int, int, int]:
-    """The largest window of the output's aspect inside the picture area: (x, y, w, h)."""
-    with Image.open(panel) as im:
-        pw, ph = im.size
-        top = int(im.info.get(META_CAPTION_TOP, ph))
-    aspect = width / height
-    h = min(top, int(pw / aspect))
-    w = int(round(h * aspect))
-    w, h = w - w % 2, h - h % 2
-    return (pw - w) // 2, (top - h) // 2, w, h
+def ease(u: float) -> float:
+    return u * u * (3 - 2 * u)
 
 
-def move_filter(camera: str, frames: int, width: int, height: int, fps: int) -> str:
-    z0, z1, (x0, y0), (x1, y1) = MOVES.get(camera, MOVES["static"])
+def move_of(shot: Shot) -> tuple[str, tuple[float, float], float]:
+    return MOVES.get(shot.camera, MOVES["static"])
+
+
+def margins(shot: Shot, width: int, height: int) -> tuple[int, int]:
+    kind, direction, travel = move_of(shot)
+    if kind != "pan":
+        return 0, 0
+    return (math.ceil(abs(direction[0]) * travel * width / 2) + 2, math.ceil(abs(direction[1]) * travel * height / 2) + 2)
+
+
+def zoom_filter(z0: float, z1: float, frames: int, width: int, height: int, fps: int) -> str:
     last = max(1, frames - 1)
-    ease = f"(on/{last})*(on/{last})*(3-2*(on/{last}))"
-    zoom = f"{z0}+({z1 - z0})*{ease}"
-    x = f"(iw-iw/zoom)*({x0}+({x1 - x0})*{ease})"
-    y = f"(ih-ih/zoom)*({y0}+({y1 - y0})*{ease})"
-    return f"zoompan=z='{zoom}':x='{x}':y='{y}':d={frames}:s={width}x{height}:fps={fps}"
+    e = f"(in/{last})*(in/{last})*(3-2*(in/{last}))"
+    return (f"zoompan=z='{z0}+({z1 - z0})*{e}':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)*0.45':d=1"
+            f":s={width}x{height}:fps={fps}")
+
+
+def title_card(plan: Plan, path: Path) -> Path | None:
+    """The film's title, white on a soft dark band, as an RGBA PNG of the frame width."""
+    title = " ".join(plan.title.split())
+    if not title:
+        return None
+    size = max(12, plan.height // 11)
+    lines = fonts.wrap(title, size, plan.width * 0.8)[:2]
+    line_h = int(size * 1.5)
+    card = Image.new("RGBA", (plan.width, line_h * len(lines) + size), (0, 0, 0, 0))
+    d = ImageDraw.Draw(card)
+    d.rectangle((0, 0, card.width, card.height), fill=(10, 10, 16, 120))
+    y = size / 2
+    for line in lines:
+        fonts.draw_text(d, ((plan.width - fonts.text_width(line, size)) / 2, y), line, size, fill=(250, 248, 240))
+        y += line_h
+    card.save(path)
+    return path
+
+
+def _clip_box(box, w: int, h: int) -> tuple[int, int, int, int]:
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    return max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+
+
+def _split_opaque(img: Image.Image) -> tuple[Image.Image | None, Image.Image | None]:
+    """(the rows that need blending, the opaque rows below them): opaque rows paste as a plain copy."""
+    alpha = np.asarray(img.getchannel("A"))
+    opaque = alpha.min(axis=1) == 255
+    cut = len(opaque)
+    while cut > 0 and opaque[cut - 1]:
+        cut -= 1
+    top = img.crop((0, 0, img.width, cut)) if cut > 0 else None
+    solid = img.crop((0, cut, img.width, img.height)) if cut < img.height else None
+    return top, solid
+
+
+class Composer:
+    """Composes the frames of one shot from its layers."""
+
+    def __init__(self, plan: Plan, scene: Scene, shot: Shot, ls: LayerSet):
+        self.plan, self.scene, self.shot, self.ls = plan, scene, shot, ls
+        self.fps = plan.fps
+        self.frames = frame_count(shot.duration, plan.fps)
+        self.kind, self.arg, self.travel = move_of(shot)
+        self.W, self.H = ls.window
+        self.mx, self.my = ls.margin
+        self.sky = ls.layers[0].image
+        self.rest = ls.layers[1:]
+        # Without a pan (a hold, or a zoom ffmpeg makes) the layers keep their places:
+        # flatten them once, and each frame repaints only what moved since the last one.
+        self.fixed = self.kind != "pan"
+        self.still: Image.Image | None = None
+        self.dirty: list[tuple[int, int, int, int]] | None = None  # None: repaint the whole frame
+        if self.fixed:
+            still = self.sky.copy()
+            for la in self.rest:
+                still.alpha_composite(la.image, (la.x, la.y))
+            self.still = still.crop((self.mx, self.my, self.mx + self.W, self.my + self.H))
+            self.rest = []
+        self.parts = {la.name: _split_opaque(la.image) for la in self.rest}
+        # One frame buffer, reused: Pillow draws into numpy's memory (RGBA, so the layout is
+        # Pillow's own and nothing is copied), and the pipe reads it from there.
+        self.buffer = np.zeros((self.H, self.W, 4), np.uint8)
+        self.image = Image.frombuffer("RGBA", (self.W, self.H), self.buffer, "raw", "RGBA", 0, 1)
+        self.image.readonly = 0  # frombuffer marks it read-only; writing through is the point
+        self.image.putpixel((0, 0), (1, 2, 3, 4))
+        self.shared = tuple(self.buffer[0, 0]) == (1, 2, 3, 4)  # a Pillow that copies: fall back to tobytes
+        self.talk = animation.utterances(plan, scene, shot)
+        self.faces = {f.character_id: f for f in ls.faces}
+        self.mouths: dict[str, tuple[float, float, float]] = {}  # this frame's mouths: x, y, half width
+        what = weathers.kinds(ls.weather)
+        r = rng("weather", scene.id, shot.id)
+        box = ls.window_box if ls.interior else None
+        self.weather_box = box
+        self.precip = None
+        if "rain" in what or "snow" in what:
+            size = (box[2] - box[0], box[3] - box[1]) if box else (self.W, self.H)
+            if size[0] > 0 and size[1] > 0:
+                tile = weathers.precipitation(size, what & {"rain", "snow"}, r, self.H)
+                self.precip = animation.stacked(tile) if tile else None
+        self.fall = self.H * (1.6 if "rain" in what else 0.12)  # pixels a second
+        self.flashes = animation.lightning_frames((scene.id, shot.id), self.frames, self.fps) \
+            if "lightning" in what else set()
+        self.bolt = weathers.bolt((self.W, self.H), r) if self.flashes else None
+        self.fog = None
+        if "fog" in what and not ls.interior:
+            veil = Image.new("RGBA", (self.W, self.H), (200, 200, 200, 0))
+            alpha = Image.linear_gradient("L").resize((self.W, self.H)).point(lambda v: int(90 + 100 * v / 255))
+            veil.putalpha(alpha)
+            self.fog = veil
+        self.glints = None
+        if ls.water and ls.water[1] > ls.water[0]:
+            self.glint_period = 160
+            self.glints = animation.glint_strip(ls.canvas[0], ls.water[1] - ls.water[0], self.glint_period,
+                                                (scene.id,))
+
+    def offset(self, depth: float, u: float) -> tuple[int, int]:
+        if self.kind != "pan":
+            return 0, 0
+        c = self.travel * (ease(u) - 0.5)
+        return int(round(-depth * c * self.arg[0] * self.W)), int(round(-depth * c * self.arg[1] * self.H))
+
+    def frame(self, n: int) -> Image.Image:
+        """Frame n (the composer's own buffer: copy it to keep it past the next call)."""
+        t = n / self.fps
+        u = n / max(1, self.frames - 1)
+        frame = self.image
+        if self.fixed:
+            return self._fixed_frame(frame, n, t, u)
+        sx, sy = self.offset(self.ls.layers[0].depth, u)
+        frame.paste(self.sky, (sx - self.mx, sy - self.my))
+        cx, cy = self.offset(1.0, u)  # the characters' layer
+        for la in self.rest:
+            ox, oy = self.offset(la.depth, u)
+            if la.name == "water":
+                oy += round(self.H * 0.004 * math.sin(2 * math.pi * t / 2.6))  # boats bob
+            px, py = la.x - self.mx + ox, la.y - self.my + oy
+            top, solid = self.parts[la.name]
+            if top is not None:
+                frame.paste(top, (px, py), top)
+            if solid is not None:
+                frame.paste(solid, (px, py + (top.height if top is not None else 0)))
+            if la.name == "background" and self.glints is not None:
+                drift = int(t * 14) % self.glint_period
+                frame.paste(self.glints, (-self.glint_period + drift - self.mx + ox,
+                                          self.ls.water[0] - self.my + oy), self.glints)
+            if la.name == "characters":
+                cx, cy = ox, oy
+        if self.faces:
+            def at(px: float, py: float) -> tuple[float, float]:
+                return px - self.mx + cx, py - self.my + cy
+
+            d = ImageDraw.Draw(frame)
+            self.mouths = {cid: (*at(f.mouth[0], f.mouth[1]), f.mouth[2]) for cid, f in self.faces.items()}
+            for cid, face in self.faces.items():
+                opening = max((s.amplitude(t) for s in self.talk if s.character_id == cid), default=0.0)
+                animation.draw_face(d, face, at, 1.0, opening, animation.blink_closed(face, t), self.ls.tint)
+        self._weather(frame, n, t, u)
+        return frame
+
+    def frame_bytes(self, n: int) -> bytes | memoryview:
+        img = self.frame(n)
+        return memoryview(self.buffer).cast("B") if self.shared else img.tobytes()
+
+    def _fixed_frame(self, frame: Image.Image, n: int, t: float, u: float) -> Image.Image:
+        assert self.still is not None
+        if self.dirty is None:
+            frame.paste(self.still)
+        else:
+            for box in self.dirty:
+                frame.paste(self.still.crop(box), box[:2])
+        dirty: list[tuple[int, int, int, int]] = []
+        if self.glints is not None:
+            drift = int(t * 14) % self.glint_period
+            y0, y1 = self.ls.water
+            frame.paste(self.glints, (-self.glint_period + drift - self.mx, y0 - self.my), self.glints)
+            dirty.append((0, max(0, y0 - self.my), self.W, min(self.H, y1 - self.my)))
+        if self.faces:
+            d = ImageDraw.Draw(frame)
+
+            def at(px: float, py: float) -> tuple[float, float]:
+                return px - self.mx, py - self.my
+
+            self.mouths = {cid: (*at(f.mouth[0], f.mouth[1]), f.mouth[2]) for cid, f in self.faces.items()}
+            for cid, face in self.faces.items():
+                opening = max((s.amplitude(t) for s in self.talk if s.character_id == cid), default=0.0)
+                animation.draw_face(d, face, at, 1.0, opening, animation.blink_closed(face, t), self.ls.tint)
+                mx, my, mw = self.mouths[cid]
+                pad = 2 + int(mw * 1.2)
+                dirty.append(_clip_box((mx - pad, my - pad, mx + pad, my + pad), self.W, self.H))
+                for ex, ey, er in face.eyes:
+                    x, y = at(ex, ey)
+                    dirty.append(_clip_box((x - er - 2, y - er - 2, x + er + 2, y + er + 2), self.W, self.H))
+        whole = self.precip is not None or self.fog is not None or n in self.flashes
+        self._weather(frame, n, t, u)
+        self.dirty = None if whole else [b for b in dirty if b[2] > b[0] and b[3] > b[1]]
+        return frame
+
+    def _weather(self, frame: Image.Image, n: int, t: float, u: float) -> None:
+        box = self.weather_box
+        bx, by = 0, 0
+        if box:
+            ox, oy = self.offset(0.5, u)  # the window is in the wall (background) layer
+            bx, by = box[0] - self.mx + ox, box[1] - self.my + oy
+        if self.precip is not None:
+            h = self.precip.height // 2
+            fall = int(t * self.fall) % h
+            sway = int(6 * math.sin(t * 1.3)) if self.fall < self.H else 0
+            frame.paste(self.precip.crop((0, h - fall, self.precip.width, 2 * h - fall)), (bx + sway, by),
+                        self.precip.crop((0, h - fall, self.precip.width, 2 * h - fall)))
+        if n in self.flashes and self.bolt is not None:
+            bolt = self.bolt if not box else weathers.masked(self.bolt, (bx, by, bx + box[2] - box[0], by + box[3] - box[1]))
+            frame.paste(bolt, (0, 0), bolt)
+        if self.fog is not None:
+            frame.paste(self.fog, (0, 0), self.fog)
 
 
 class PreviewMotion:
+    """Layered camera moves with animated faces, water and weather; see the module docstring."""
+
     name = "preview-motion"
-    version = "1.2.0"
+    version = "2.0.0"
+
+    def composer(self, plan: Plan, scene: Scene, shot: Shot) -> Composer:
+        ls = PreviewStoryboard().layers(plan, scene, shot, plan.width, plan.height,
+                                        margins(shot, plan.width, plan.height))
+        return Composer(plan, scene, shot, ls)
 
     def render_clip(self, plan: Plan, scene: Scene, shot: Shot, panel_path: Path, out_path: Path) -> None:
-        frames = frame_count(shot.duration, plan.fps)
-        bx, by, bw, bh = picture_box(Path(panel_path), plan.width, plan.height)
-        graph = ",".join(
-            [
-                f"crop={bw}:{bh}:{bx}:{by}",
-                f"scale={bw * UPSCALE}:{bh * UPSCALE}:flags=lanczos",
-                ffmpeg.TO_YUV,
-                move_filter(shot.camera, frames, plan.width, plan.height, plan.fps),
-                "setsar=1",
-            ]
-        )
+        comp = self.composer(plan, scene, shot)
+        frames = comp.frames
+        W, H, fps = plan.width, plan.height, plan.fps
+        chain = [ffmpeg.TO_YUV]
+        if comp.kind == "zoom":
+            chain.append(zoom_filter(*comp.arg, frames, W, H, fps))
+        chain.append("setsar=1")
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
-        ffmpeg.run(
-            [
-                "-i", str(panel_path),
-                "-filter:v", graph,
-                "-frames:v", str(frames),
-                "-r", str(plan.fps),
-                *ffmpeg.x264_args(plan.fps),
-                "-force_key_frames", f"expr:eq(n,{head_keyframe(plan.fps)})",
-                # Shots render several at a time, one per core: x264's own threads
-                # would only add contention (about a quarter more CPU per frame).
-                "-threads", "1",
-                "-forced-idr", "1",
-                "-an",
-                "-movflags", "+faststart",
-                str(out_path),
-            ],
-            stage="motion",
-        )
+        # The film's title over its first shot, when that shot holds it long enough to be read.
+        first = (bool(plan.scenes) and bool(plan.scenes[0].shots) and plan.scenes[0].shots[0].id == shot.id
+                 and shot.duration >= TITLE_MIN_SHOT)
+        with tempfile.TemporaryDirectory(prefix="filmstudio-motion-") as tmp:
+            card = title_card(plan, Path(tmp) / "title.png") if first else None
+            inputs = ["-f", "rawvideo", "-pix_fmt", "rgba", "-video_size", f"{W}x{H}", "-framerate", str(fps),
+                      "-i", "pipe:0"]
+            if card is not None:
+                end = min(TITLE_MAX, shot.duration - 0.2)
+                inputs += ["-loop", "1", "-framerate", str(fps), "-t", f"{shot.duration:.3f}", "-i", str(card)]
+                graph = (f"[0:v]{','.join(chain)}[v];[1:v]format=yuva420p,"
+                         f"fade=t=in:st={TITLE_FROM}:d={TITLE_FADE}:alpha=1,"
+                         f"fade=t=out:st={max(TITLE_FROM + TITLE_FADE, end - TITLE_FADE):.3f}:d={TITLE_FADE}:alpha=1[t];"
+                         f"[v][t]overlay=x=0:y=(H-h)*0.1:eof_action=pass:format=yuv420[out]")
+                video = ["-filter_complex", graph, "-map", "[out]"]
+            else:
+                video = ["-filter:v", ",".join(chain)]
+            ffmpeg.encode_frames(
+                [
+                    *inputs,
+                    *video,
+                    "-frames:v", str(frames),
+                    "-r", str(fps),
+                    *ffmpeg.x264_args(fps),
+                    "-force_key_frames", f"expr:eq(n,{head_keyframe(fps)})",
+                    # Shots render several at a time, one per core: x264's own threads
+                    # would only add contention (about a quarter more CPU per frame).
+                    "-threads", "1",
+                    "-forced-idr", "1",
+                    "-an",
+                    "-movflags", "+faststart",
+                    str(out_path),
+                ],
+                (comp.frame_bytes(n) for n in range(frames)),
+                stage="motion",
+            )
