@@ -36,7 +36,7 @@ from filmstudio.engines.base import ComposeInputs, ComposeOptions, ComposeResult
 from filmstudio.errors import StageFailedError
 from filmstudio.models.plan import Line, Plan, Scene, Shot
 
-from . import ffmpeg, fonts
+from . import ffmpeg, fonts, subtitles
 from .audio import SAMPLE_RATE, fit_length, read_wav, resample
 from .loudness import normalize
 from .motion import frame_count, head_keyframe
@@ -100,6 +100,9 @@ def _lines_by_shot(scene: Scene) -> dict[str, list[Line]]:
 
 def build_timeline(plan: Plan, inputs: ComposeInputs) -> list[TimedShot]:
     fps = plan.fps
+    cps = subtitles.reading_speed(plan.language.language)
+    # Two cues must be 2 frames apart, whatever the frame rate.
+    pause = max(PAUSE, (subtitles.MIN_GAP_FRAMES + 0.5) / fps)
     timeline: list[TimedShot] = []
     cursor = 0
     shots = [(scene, shot) for scene in plan.scenes for shot in scene.shots]
@@ -107,14 +110,16 @@ def build_timeline(plan: Plan, inputs: ComposeInputs) -> list[TimedShot]:
         frames = frame_count(shot.duration, fps)
         lines = [ln for ln in _lines_by_shot(scene)[shot.id] if ln.id in inputs.speech]
         durs = [float(inputs.speech[ln.id][1]) for ln in lines]
-        need = (LEAD_IN + sum(durs) + PAUSE * (len(durs) - 1) + TAIL) if durs else 0.0
+        # Each line holds the picture as long as its subtitles need to be read, at least its speech.
+        spans = [subtitles.line_span(ln.text, ln.language, d, fps, cps) for ln, d in zip(lines, durs)]
+        need = (LEAD_IN + sum(spans) + pause * (len(spans) - 1) + TAIL) if spans else 0.0
         extra = max(0, math.ceil(need * fps - 1e-6) - frames)
         ts = TimedShot(shot=shot, scene=scene, frames=frames, extra=extra, start_frame=cursor)
         t = cursor / fps + LEAD_IN
-        for ln, d in zip(lines, durs):
+        for ln, d, span in zip(lines, durs, spans):
             start = round(t * SR) / SR
             ts.lines.append(PlacedLine(ln, Path(inputs.speech[ln.id][0]), d, start))
-            t = start + d + PAUSE
+            t = start + span + pause
         nxt = shots[k + 1] if k + 1 < len(shots) else None
         ts.fade_in = k == 0 or shot.transition_in == "fade_in"
         ts.crossfade_in = k > 0 and shot.transition_in == "crossfade"
@@ -403,43 +408,15 @@ def mix_audio(plan: Plan, timeline: list[TimedShot], music: dict[str, Path], tot
     return mix.astype(np.float32)
 
 
-# --- subtitles ------------------------------------------------------------------
+# --- subtitles (the rules and the files: subtitles.py) ----------------------------------
 
 
-@dataclass
-class Cue:
-    start: float
-    end: float
-    text: str
+Cue = subtitles.Cue
 
 
-def subtitle_cues(timeline: list[TimedShot], film_end: float) -> list[Cue]:
-    placed = [pl for ts in timeline for pl in ts.lines]
-    cues = []
-    for i, pl in enumerate(placed):
-        nxt = placed[i + 1].start if i + 1 < len(placed) else film_end
-        # Held at least a second for reading, never over the next line's start.
-        end = min(max(pl.start + pl.duration, pl.start + 1.0), nxt - 0.05, film_end)
-        cues.append(Cue(pl.start, max(end, pl.start + 0.2), pl.line.text.strip()))
-    return cues
-
-
-def _ts(seconds: float, sep: str) -> str:
-    ms = int(round(seconds * 1000))
-    h, ms = divmod(ms, 3_600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
-
-
-def write_srt(cues: list[Cue], path: Path) -> None:
-    parts = [f"{i}\n{_ts(c.start, ',')} --> {_ts(c.end, ',')}\n{c.text}\n" for i, c in enumerate(cues, 1)]
-    path.write_text("\n".join(parts), encoding="utf-8")
-
-
-def write_vtt(cues: list[Cue], path: Path) -> None:
-    parts = ["WEBVTT\n"] + [f"{_ts(c.start, '.')} --> {_ts(c.end, '.')}\n{c.text}\n" for c in cues]
-    path.write_text("\n".join(parts), encoding="utf-8")
+def subtitle_cues(plan: Plan, timeline: list[TimedShot], film_end: float) -> list[Cue]:
+    spoken = [subtitles.Spoken(pl.start, pl.duration, pl.line.text, pl.line.language) for ts in timeline for pl in ts.lines]
+    return subtitles.build_cues(spoken, film_end, plan.fps, subtitles.reading_speed(plan.language.language))
 
 
 def subtitle_family(cues: list[Cue]) -> str:
@@ -449,6 +426,23 @@ def subtitle_family(cues: list[Cue]) -> str:
         if fonts.family_path(fam) is not None:
             return fam
     return fonts.FALLBACK_FAMILY
+
+
+# libass lays SRT text out on a 384x288 canvas scaled to the picture (ffmpeg's default PlayRes).
+_ASS_WIDTH = 384 - 2 * 10  # less the default side margins
+BURN_FONT_SIZE = 22
+
+
+def burn_font_size(cues: list[Cue]) -> int:
+    """The largest size (at most 22) at which the widest cue line fits the picture.
+
+    Burned cues keep the same line breaks as the SRT: libass is told not to wrap
+    (WrapStyle=2), so the size must make every line fit instead.
+    """
+    widest = max((fonts.text_width(ln, 100) for c in cues for ln in c.lines), default=0.0)
+    if widest <= 0:
+        return BURN_FONT_SIZE
+    return max(8, min(BURN_FONT_SIZE, int(0.92 * _ASS_WIDTH * 100 / widest)))
 
 
 def _filter_path(p: Path) -> str:
@@ -504,10 +498,10 @@ class PreviewCompose:
             video_list, vstats = video_job.result()
             clock.lap("video_windows_wait")
 
-        cues = subtitle_cues(timeline, film_seconds)
+        cues = subtitle_cues(plan, timeline, film_seconds)
         srt, vtt = out_dir / "film.srt", out_dir / "film.vtt"
-        write_srt(cues, srt)
-        write_vtt(cues, vtt)
+        subtitles.write_srt(cues, srt)
+        subtitles.write_vtt(cues, vtt)
         sub_family = subtitle_family(cues)
 
         film = out_dir / "film.mp4"
@@ -522,7 +516,8 @@ class PreviewCompose:
         if cues:
             args += ["-map", "2:s", "-c:s", "mov_text", "-metadata:s:s:0", f"language={lang3}"]
         if options.burn_subtitles and cues:
-            style = f"FontName={fonts.family_display_name(sub_family)},FontSize=22,Outline=2,Shadow=0,MarginV=24"
+            style = (f"FontName={fonts.family_display_name(sub_family)},FontSize={burn_font_size(cues)},"
+                     "Outline=2,Shadow=0,MarginV=24,WrapStyle=2")
             args += [
                 "-filter:v",
                 f"subtitles=filename='{_filter_path(srt)}':fontsdir='{_filter_path(fonts.fonts_dir())}':force_style='{style}',{ffmpeg.TO_YUV}",
