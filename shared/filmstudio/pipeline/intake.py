@@ -15,7 +15,7 @@ import uuid
 from datetime import datetime, timezone
 from typing import Callable
 
-from filmstudio.analysis import analyze
+from filmstudio.analysis import analyze, limits
 from filmstudio.aws import client
 from filmstudio.errors import BadInputError, ConflictError
 from filmstudio.jobs.store import JobStore
@@ -52,6 +52,7 @@ def validate_script(data: bytes, filename: str | None, language: str | None, tie
                             code="TIER_UNAVAILABLE")
     text = decode_script(data, filename)
     plan = make_plan(analyze(text, language=language))
+    limits.check_writing_systems(text, [line.text for line in plan.lines()])
     return text, plan
 
 

@@ -158,3 +158,27 @@ def test_every_corpus_script_subtitles_keep_every_rule(corpus_plans, tmp_path, p
         cue_count += len(cues)
     assert cue_count > 400
     assert report == {}
+
+
+def test_the_writing_systems_intake_admits_are_the_ones_the_fonts_draw():
+    from filmstudio.analysis.limits import DRAWABLE_WRITING_SYSTEMS
+    from filmstudio.analysis.writing_systems import _RANGES
+    from filmstudio.engines.preview import fonts
+
+    covered = set()
+    for lo, hi, name in _RANGES:
+        letters = [c for c in range(lo, hi + 1) if chr(c).isalpha()]
+        best = max(sum(c in fonts.cmap(fonts.family_path(f)) for c in letters) / len(letters)
+                   for f in fonts.installed_families())
+        if best >= 0.85:
+            covered.add(name)
+    assert DRAWABLE_WRITING_SYSTEMS <= covered
+    assert "Arabic" not in covered and "Han" not in covered
+
+
+def test_drawn_text_never_keeps_bidi_controls():
+    from filmstudio.engines.preview import fonts
+    from filmstudio.engines.preview.text import BIDI_CONTROLS
+
+    drawn = "".join(r.text for r in fonts.runs("The \u202egreat\u202c \u2067storm\u2069 has passed\u200f."))
+    assert drawn == "The great storm has passed." and not set(drawn) & BIDI_CONTROLS

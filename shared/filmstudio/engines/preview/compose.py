@@ -37,6 +37,7 @@ from filmstudio.errors import StageFailedError
 from filmstudio.models.plan import Line, Plan, Scene, Shot
 
 from . import ffmpeg, fonts, subtitles
+from .text import strip_bidi
 from .audio import SAMPLE_RATE, fit_length, read_wav, resample
 from .loudness import normalize
 from .motion import frame_count, head_keyframe
@@ -529,7 +530,7 @@ class PreviewCompose:
             # the "fast" AAC coder: half the CPU of the default two-loop search, no audible difference at 160 kb/s
             "-c:a", "aac", "-aac_coder", "fast", "-b:a", "160k", "-ar", str(SR), "-ac", "2",
             "-metadata:s:a:0", f"language={lang3}",
-            "-metadata", f"title={plan.title}",
+            "-metadata", f"title={strip_bidi(plan.title)}",
             "-t", f"{film_seconds:.6f}",
             "-movflags", "+faststart",
             str(film),
