@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from filmstudio.errors import BadInputError, FilmStudioError
+from filmstudio.jobs.watch import RenderFailedError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -81,6 +82,8 @@ def cmd_render(args: argparse.Namespace) -> int:
                                 burn_subtitles=args.burn_subtitles)
     except BadInputError as exc:
         return _say_bad_input(exc)
+    except RenderFailedError as exc:  # stalled, or the execution ended without the job
+        return _say_failed(exc.stage, exc.reason)
     if result.job.status.value != "SUCCEEDED":
         err = result.job.error
         return _say_failed(err.stage if err else None, err.reason if err else None)
@@ -118,10 +121,12 @@ def _render_through_api(args: argparse.Namespace) -> int:
         return _say_failed(None, f"the API answered {exc.http_status} {exc.code}: {exc.message}")
     except BadInputError as exc:
         return _say_bad_input(exc)
+    except RenderFailedError as exc:
+        return _say_failed(exc.stage, exc.reason)
     except FilmStudioError as exc:
         if exc.code == "MISSING_CREDENTIALS":
             return _say_bad_input(BadInputError(exc.message, code=exc.code))
-        return _say_failed(None, exc.message)  # e.g. the job outlived the client's patience
+        return _say_failed(None, exc.message)
     except httpx.HTTPError as exc:
         return _say_failed(None, f"could not reach {args.api}: {exc}")
     finally:

@@ -170,14 +170,20 @@ class LocalCloud:
             }]})
 
     # -- waiting ------------------------------------------------------------------------
-    def wait(self, job_id: str, *, timeout: float = 600, poll: float = 0.1, on_progress=None) -> Job:
+    def wait(self, job_id: str, *, timeout: float | None = None, poll: float = 0.1, on_progress=None,
+             stall_seconds: float | None = None) -> Job:
         """Poll the job record until it is terminal and its execution has ended.
 
-        An execution that ends while the job is still open (its fail path could not record the
-        failure either) is reported at once rather than waited out to the timeout."""
+        No overall limit unless `timeout` is given: a render is waited for as long as its
+        record moves (`jobs.watch`); one that has not moved for `stall_seconds` raises
+        RenderStalledError naming its stage. An execution that ends while the job is still
+        open (its fail path could not record the failure either) is reported at once."""
+        from filmstudio.jobs.watch import ProgressWatch, RenderFailedError, job_signature
+
         jobs = JobStore()
         sfn = aws.client("stepfunctions")
-        deadline = time.monotonic() + timeout
+        deadline = None if timeout is None else time.monotonic() + timeout
+        watch = ProgressWatch(stall_seconds)
         next_check = time.monotonic() + 1.0
         while True:
             job = jobs.get(job_id)
@@ -192,11 +198,13 @@ class LocalCloud:
                     job = jobs.get(job_id)
                     if job.terminal:
                         return job
-                    raise RuntimeError(f"job {job_id}: execution {execution['status']} but the job is still "
-                                       f"{job.status.value}: {execution.get('error', '')} {execution.get('cause', '')}"[:2000])
+                    raise RenderFailedError(job.stage, f"the execution ended {execution['status']} but the job is "
+                                            f"still {job.status.value}: {execution.get('error', '')} "
+                                            f"{execution.get('cause', '')}"[:2000])
             elif job.terminal:
                 return job
-            if time.monotonic() > deadline:
+            watch.check(job_signature(job), job.stage)
+            if deadline is not None and time.monotonic() > deadline:
                 raise TimeoutError(f"job {job_id} still {job.status.value} after {timeout:.0f} s")
             time.sleep(poll)
 

@@ -17,6 +17,7 @@ from filmstudio.engines.base import ComposeInputs, ComposeOptions
 from filmstudio.engines.registry import get_engine
 from filmstudio.errors import StageFailedError
 from filmstudio.jobs.store import JobStore, StageClock
+from filmstudio.jobs.watch import JobPulse
 from filmstudio.models.job import JobStatus
 from filmstudio.models.plan import Plan, ScriptAnalysis
 from filmstudio.pipeline.manifest import Manifest, build_manifest
@@ -195,8 +196,10 @@ def compose_stage(ctx: StageContext, job_id: str, manifest_key: str) -> dict[str
                 inputs.speech[line.id] = (path, float(ctx.artifacts.get_metadata(key)["duration"]))
             for scene in plan.scenes:
                 inputs.music[scene.id] = ctx.artifacts.download(manifest.music[scene.id], root / "music" / f"{scene.id}.wav")
-            result = composer.compose(plan, inputs, root / "out",
-                                      ComposeOptions(burn_subtitles=manifest.burn_subtitles))
+            # One long task: its pulse shows a waiting client that the render still moves.
+            with JobPulse(lambda: ctx.jobs.set_fields(job_id)):
+                result = composer.compose(plan, inputs, root / "out",
+                                          ComposeOptions(burn_subtitles=manifest.burn_subtitles))
             outputs: dict[str, Any] = {"duration": result.duration}
             for name, (filename, content_type) in FINAL_FILES.items():
                 path = getattr(result, name)
