@@ -88,7 +88,18 @@ def cmd_render(args: argparse.Namespace) -> int:
         err = result.job.error
         return _say_failed(err.stage if err else None, err.reason if err else None)
     print(f"{result.out_dir / 'film.mp4'}  ({result.job.duration:.1f} s film, rendered in {result.wall_seconds:.1f} s)")
+    _say_qc(result.out_dir / "qc.json")
     return EXIT_OK
+
+
+def _say_qc(path: Path) -> None:
+    """The QC summary line, from the qc.json published beside the film."""
+    import json
+
+    from filmstudio.qc import summary_line
+
+    if path.is_file():
+        print(summary_line(json.loads(path.read_text(encoding="utf-8"))))
 
 
 def _say_failed(stage: str | None, reason: str | None) -> int:
@@ -139,6 +150,8 @@ def _render_through_api(args: argparse.Namespace) -> int:
         error = job.get("error") or {}
         return _say_failed(error.get("stage"), error.get("reason") or job["status"].lower())
     print(f"{result.files['film']}  ({job['duration']:.1f} s film, rendered in {time.monotonic() - t0:.1f} s)")
+    if "qc" in result.files:
+        _say_qc(Path(result.files["qc"]))
     return EXIT_OK
 
 

@@ -26,7 +26,7 @@ from filmstudio.errors import FilmStudioError
 TERMINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
 # name -> file name for the outputs a finished job lists
 OUTPUT_FILES = {"film": "film.mp4", "srt": "film.srt", "vtt": "film.vtt", "thumbnail": "thumbnail.jpg",
-                "contact_sheet": "contact_sheet.png", "plan": "plan.json"}
+                "contact_sheet": "contact_sheet.png", "plan": "plan.json", "qc": "qc.json"}
 
 
 class ApiError(FilmStudioError):
