@@ -62,7 +62,7 @@ def audio_loudness(film: Path, rate: int = 48_000) -> dict[str, float]:
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     if proc.wait() != 0:
         raise RuntimeError(f"could not decode the film's audio: {err[-500:]}")
-    return {"integrated_lufs": round(meter.integrated(), 2), "true_peak_dbtp": round(meter.true_peak(), 2),
+    return {"integrated_lufs": round(float(meter.integrated()), 2), "true_peak_dbtp": round(float(meter.true_peak()), 2),
             "decoded_seconds": round(meter.samples / rate, 3)}
 
 
@@ -240,6 +240,8 @@ def measure(plan: Plan, *, film: Path, srt: Path, vtt: Path, panels: dict[str, P
                   "passed": not unspoken},
         "subjects": {**subjects, "passed": True},
     }
+    for c in checks.values():
+        c["passed"] = bool(c["passed"])  # numpy's bools are not JSON
     failed = [name for name, c in checks.items() if not c["passed"]]
     return {"passed": not failed, "failed": failed, "checks": checks}
 

@@ -251,7 +251,7 @@ class LoudnessMeter:
         if self._tp_buf.shape[1] > self._tp_ctx:
             padded = np.concatenate([self._tp_buf, np.zeros((self.channels, _TP_GUARD), np.float32)], axis=1)
             peak = max(peak, _upsampled_peak(padded, self._tp_ctx, self._tp_buf.shape[1]))
-        return 20 * np.log10(peak) if peak > 0 else float("-inf")
+        return float(20 * np.log10(peak)) if peak > 0 else float("-inf")
 
 
 def measure_stream(chunks) -> tuple[float, float]:
