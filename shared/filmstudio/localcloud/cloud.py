@@ -57,6 +57,10 @@ class LocalCloud:
             "FILMSTUDIO_REGION": self.region, "FILMSTUDIO_STATE_MACHINE_ARN": self.state_machine_arn,
             # EMF metrics go to stdout for CloudWatch to pick up; locally there is no CloudWatch.
             "POWERTOOLS_TRACE_DISABLED": "1", "POWERTOOLS_METRICS_DISABLED": "true",
+            # moto keeps an S3 object under this size in memory and a larger one in a temporary
+            # file; at its 5 MB default a long film's hundreds of panels, clips and WAVs held
+            # the process's memory in proportion to the film's length.
+            "MOTO_S3_DEFAULT_KEY_BUFFER_SIZE": str(256 * 1024),
         }
         for spec in topology.FUNCTIONS:
             env.update(self.function_environment(spec))

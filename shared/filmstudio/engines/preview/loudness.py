@@ -267,26 +267,35 @@ def _limit_guard(rate: int) -> int:
     return 8 * max(8, int(0.005 * rate))
 
 
-def _limited_pass(src: np.ndarray, dst: np.ndarray, gain: float, ceiling: float, rate: int) -> LoudnessMeter:
-    """dst = limit(src * gain), chunk by chunk; returns the meter of what was written."""
-    n, g = len(src), _limit_guard(rate)
-    meter = LoudnessMeter(rate, src.shape[1])
-    for a in range(0, n, CHUNK):
-        b = min(n, a + CHUNK)
-        lo, hi = max(0, a - g), min(n, b + g)
-        seg = _limit(np.asarray(src[lo:hi], dtype=np.float32) * np.float32(gain), ceiling, rate)
-        out = seg[a - lo: a - lo + (b - a)]
-        dst[a:b] = out
-        meter.feed(out)
+def _read(path, a: int, b: int, channels: int) -> np.ndarray:
+    return np.fromfile(path, dtype="<f4", count=(b - a) * channels, offset=a * channels * 4).reshape(-1, channels)
+
+
+def _limited_pass(src, dst, frames: int, channels: int, gain: float, ceiling: float, rate: int) -> LoudnessMeter:
+    """dst = limit(src * gain), chunk by chunk, front to back; returns the meter of what was written."""
+    g = _limit_guard(rate)
+    meter = LoudnessMeter(rate, channels)
+    with open(dst, "wb") as out_fh:
+        for a in range(0, frames, CHUNK):
+            b = min(frames, a + CHUNK)
+            lo, hi = max(0, a - g), min(frames, b + g)
+            seg = _limit(_read(src, lo, hi, channels) * np.float32(gain), ceiling, rate)
+            out = np.ascontiguousarray(seg[a - lo: a - lo + (b - a)], dtype="<f4")
+            out_fh.write(out.tobytes())
+            meter.feed(out)
     return meter
 
 
-def _scale_pass(buf: np.ndarray, gain: float) -> LoudnessMeter:
-    meter = LoudnessMeter(48_000, buf.shape[1])
-    for a in range(0, len(buf), CHUNK):
-        b = min(len(buf), a + CHUNK)
-        buf[a:b] *= np.float32(gain)
-        meter.feed(buf[a:b])
+def _scale_pass(path, frames: int, channels: int, gain: float, rate: int) -> LoudnessMeter:
+    """The file scaled by `gain` in place, chunk by chunk; returns the meter of the result."""
+    meter = LoudnessMeter(rate, channels)
+    with open(path, "r+b") as fh:
+        for a in range(0, frames, CHUNK):
+            b = min(frames, a + CHUNK)
+            x = _read(path, a, b, channels) * np.float32(gain)
+            fh.seek(a * channels * 4)
+            fh.write(np.ascontiguousarray(x, dtype="<f4").tobytes())
+            meter.feed(x)
     return meter
 
 
@@ -294,36 +303,34 @@ def normalize_file(src_path, dst_path, frames: int, channels: int = 2, rate: int
                    ceiling_dbtp: float = -1.5) -> dict[str, float]:
     """`normalize` for raw float32 audio on disk (interleaved, `frames` x `channels`), written to dst_path.
 
-    Both files are memory-mapped and worked through in chunks: memory stays flat in length.
+    Read and written a chunk at a time (plain reads and writes, no memory map whose pages
+    would stay resident): memory stays flat in the film's length.
     """
-    src = np.memmap(src_path, dtype="<f4", mode="r", shape=(frames, channels))
     meter = LoudnessMeter(rate, channels)
     for a in range(0, frames, CHUNK):
-        meter.feed(src[a: a + CHUNK])
+        meter.feed(_read(src_path, a, min(frames, a + CHUNK), channels))
     measured = meter.integrated()
-    dst = np.memmap(dst_path, dtype="<f4", mode="w+", shape=(frames, channels))
     if not np.isfinite(measured):
-        for a in range(0, frames, CHUNK):
-            dst[a: a + CHUNK] = src[a: a + CHUNK]
-        dst.flush()
+        import shutil
+
+        shutil.copyfile(src_path, dst_path)
         return {"input_lufs": measured, "gain_db": 0.0, "output_lufs": measured, "true_peak_dbtp": float("-inf")}
     gain_db, out = 0.0, measured
     for _ in range(3):
         gain_db += target - out
-        meter = _limited_pass(src, dst, 10 ** (gain_db / 20), 10 ** ((ceiling_dbtp - 0.5) / 20), rate)
+        meter = _limited_pass(src_path, dst_path, frames, channels, 10 ** (gain_db / 20),
+                              10 ** ((ceiling_dbtp - 0.5) / 20), rate)
         out = meter.integrated()
         if target - out < 0.4:
             break
     if abs(target - out) >= 0.05:
-        meter = _scale_pass(dst, 10 ** ((target - out) / 20))
+        meter = _scale_pass(dst_path, frames, channels, 10 ** ((target - out) / 20), rate)
         gain_db += target - out
         out = target
     tp = meter.true_peak()
     if tp > ceiling_dbtp:
-        _scale_pass(dst, 10 ** ((ceiling_dbtp - tp) / 20))
+        _scale_pass(dst_path, frames, channels, 10 ** ((ceiling_dbtp - tp) / 20), rate)
         out += ceiling_dbtp - tp
         tp = ceiling_dbtp
-    dst.flush()
-    del dst, src
     return {"input_lufs": round(measured, 2), "gain_db": round(gain_db, 2), "output_lufs": round(out, 2),
             "true_peak_dbtp": round(tp, 2)}

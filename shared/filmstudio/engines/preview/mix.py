@@ -64,26 +64,30 @@ def _duck(intervals: np.ndarray, a: int, b: int, total: int) -> np.ndarray:
     return MUSIC_GAIN * (1.0 - (1.0 - DUCK_GAIN) * np.clip(smooth, 0, 1))
 
 
+def _wav_samples(path: Path) -> int:
+    """Samples at SR that `_load_mono` will return for this WAV, from its header alone."""
+    import wave
+
+    with wave.open(str(path), "rb") as w:
+        n, rate = w.getnframes(), w.getframerate()
+    return n if rate == SR else int(round(n * SR / rate))
+
+
 def mix_audio(plan: Plan, timeline: list[TimedShot], music: dict[str, Path], total_samples: int, out: Path) -> None:
-    """The film's stereo mix, written to `out` as raw float32 (`total_samples` x 2).
+    """The film's stereo mix, written to `out` as raw float32 (`total_samples` x 2), in order.
 
     Dialogue is placed at its sample; each scene's music cue is fitted to the scene's
     measured length, crossfades 0.6 s into the next scene's, and is ducked under the
-    dialogue 150 ms before each line until 300 ms after it. Work is per line, per scene
-    cue and per block of the envelope, into a memory-mapped file: memory stays flat
-    however long the film is.
+    dialogue 150 ms before each line until 300 ms after it. The mix is made one block at a
+    time, holding only the lines and cues that sound in that block: memory stays flat
+    however long the film is, and the file is written front to back.
     """
     fps = plan.fps
-    mix = np.memmap(out, dtype="<f4", mode="w+", shape=(max(1, total_samples), 2))
-    intervals = []
-    for ts in timeline:
-        for pl in ts.lines:
-            s = int(round(pl.start * SR))
-            x = _load_mono(pl.wav)[: max(0, total_samples - s)]
-            mix[s: s + len(x)] += x[:, None]
-            intervals.append((max(0, s - int(0.15 * SR)), min(total_samples, s + len(x) + int(0.3 * SR))))
-    spans = np.array(sorted(intervals), dtype=np.int64).reshape(-1, 2)
-    # Ends must be sorted for the envelope's search; overlapping lines keep the larger end.
+    lines = sorted(((int(round(pl.start * SR)), pl.wav) for ts in timeline for pl in ts.lines), key=lambda t: t[0])
+    lengths = [min(_wav_samples(w), max(0, total_samples - s)) for s, w in lines]
+    spans = np.array(sorted((max(0, s - int(0.15 * SR)), min(total_samples, s + n + int(0.3 * SR)))
+                            for (s, _), n in zip(lines, lengths)), dtype=np.int64).reshape(-1, 2)
+    # The envelope's search needs sorted ends; overlapping lines keep the larger end (same union).
     if len(spans):
         spans[:, 1] = np.maximum.accumulate(spans[:, 1])
 
@@ -97,21 +101,52 @@ def mix_audio(plan: Plan, timeline: list[TimedShot], music: dict[str, Path], tot
             scene_spans.append((ts.scene, a, b))
     xf = int(MUSIC_XFADE * SR)
     ramp = np.sin(np.linspace(0, np.pi / 2, xf, dtype=np.float32))[:, None]
+    cues: list[tuple[int, int, Path | None]] = []  # (start, length, wav) per scene
     for i, (scene, a, b) in enumerate(scene_spans):
         if scene.id not in music:
             log.warning("no music cue for scene %s", scene.id)
-            continue
         last = i == len(scene_spans) - 1
-        length = (b - a) + (0 if last else xf)
-        cue = fit_length(_load_stereo(music[scene.id]), length, SR)
+        cues.append((a, (b - a) + (0 if last else xf), music.get(scene.id)))
+
+    def fitted(i: int) -> np.ndarray:
+        a, length, wav = cues[i]
+        cue = fit_length(_load_stereo(wav), length, SR)
         # Equal-power crossfade into the next scene's cue, over that scene's first xf samples.
-        if not last:
+        if i < len(cues) - 1:
             cue[-xf:] *= ramp[::-1]
         if i > 0:
             cue[:xf] *= ramp[: min(xf, len(cue))]
-        end = min(total_samples, a + len(cue))
-        for k in range(a, end, BLOCK):
-            kb = min(end, k + BLOCK)
-            mix[k:kb] += cue[k - a: kb - a] * _duck(spans, k, kb, total_samples)[:, None]
-    mix.flush()
-    del mix
+        return cue
+
+    held_cues: dict[int, np.ndarray] = {}
+    held_lines: dict[int, np.ndarray] = {}
+    next_line = 0
+    with open(out, "wb") as fh:
+        for k in range(0, max(1, total_samples), BLOCK):
+            kb = min(total_samples, k + BLOCK)
+            block = np.zeros((max(0, kb - k), 2), dtype=np.float32)
+            bed = np.zeros_like(block)
+            for i, (a, length, wav) in enumerate(cues):
+                if wav is None or a >= kb or a + length <= k:
+                    continue
+                if i not in held_cues:
+                    held_cues[i] = fitted(i)
+                cue = held_cues[i]
+                lo, hi = max(k, a), min(kb, a + len(cue))
+                if hi > lo:
+                    bed[lo - k: hi - k] += cue[lo - a: hi - a]
+            if len(block):
+                block += bed * _duck(spans, k, kb, total_samples)[:, None]
+            while next_line < len(lines) and lines[next_line][0] < kb:
+                held_lines[next_line] = _load_mono(lines[next_line][1])[: lengths[next_line]]
+                next_line += 1
+            for j, x in list(held_lines.items()):
+                s = lines[j][0]
+                lo, hi = max(k, s), min(kb, s + len(x))
+                if hi > lo:
+                    block[lo - k: hi - k] += x[lo - s: hi - s, None]
+                if s + len(x) <= kb:
+                    del held_lines[j]
+            for i in [i for i in held_cues if cues[i][0] + cues[i][1] <= kb]:
+                del held_cues[i]
+            fh.write(np.ascontiguousarray(block, dtype="<f4").tobytes())
