@@ -24,6 +24,7 @@ PEAK_TARGET_MB = 1536
 
 _CHILD = r"""
 import json, resource, sys, tempfile, time
+from pathlib import Path
 from filmstudio.analysis.generate import screenplay
 from filmstudio.pipeline.render import render_locally
 
