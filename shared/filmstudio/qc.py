@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import json
 import struct
-import subprocess
 import unicodedata
 from pathlib import Path
 from typing import Any
 
-from filmstudio.engines.preview import ffmpeg, fonts, subtitles
-from filmstudio.engines.preview.loudness import LoudnessMeter
+from filmstudio.engines.preview import fonts, subtitles
+from filmstudio.engines.preview.loudness import decoded_loudness
 from filmstudio.models.plan import Plan
 
 TARGET_LUFS = -14.0
@@ -40,30 +39,7 @@ META_SUBJECTS = "filmstudio:subjects"
 
 def audio_loudness(film: Path, rate: int = 48_000) -> dict[str, float]:
     """Integrated loudness and true peak of the film's audio as a player decodes it, streamed."""
-    proc = subprocess.Popen(
-        [ffmpeg.ffmpeg_exe(), "-hide_banner", "-v", "error", "-nostdin", "-i", str(film), "-map", "0:a:0",
-         "-ac", "2", "-ar", str(rate), "-f", "f32le", "-"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )
-    import numpy as np
-
-    meter = LoudnessMeter(rate, 2)
-    step = 8 * (1 << 18)  # bytes: 2^18 stereo float32 frames
-    assert proc.stdout is not None
-    left = b""
-    while True:
-        data = proc.stdout.read(step)
-        if not data:
-            break
-        data = left + data
-        cut = len(data) - len(data) % 8
-        left = data[cut:]
-        meter.feed(np.frombuffer(data[:cut], dtype="<f4").reshape(-1, 2))
-    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-    if proc.wait() != 0:
-        raise RuntimeError(f"could not decode the film's audio: {err[-500:]}")
-    return {"integrated_lufs": round(float(meter.integrated()), 2), "true_peak_dbtp": round(float(meter.true_peak()), 2),
-            "decoded_seconds": round(meter.samples / rate, 3)}
+    return decoded_loudness(film, rate)
 
 
 # --- the container's tracks ---------------------------------------------------------------------

@@ -16,7 +16,7 @@ import threading
 import time
 import traceback
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,9 +77,21 @@ class LocalLambdaRuntime:
             kind = _header(request_headers, "x-amz-invocation-type") or "RequestResponse"
             if kind == "Event":
                 payload = body
-                fut = runtime.pool.submit(runtime.call, fn.function_name, payload, True)
+                started = threading.Event()
+
+                def run() -> tuple[str, bool, str]:
+                    started.set()
+                    return runtime.call(fn.function_name, payload, True)
+                fut = runtime.pool.submit(run)
                 with runtime._lock:
                     runtime.pending.append(fut)
+                token = _task_token(payload)
+                if token:
+                    # On AWS an asynchronous invocation starts within moments; here it may wait for
+                    # a free worker behind a long film's other tasks. Until it starts, the task's
+                    # heartbeat is sent for it, so a queue is not mistaken for a stalled task.
+                    threading.Thread(target=_beat_until, args=(token, started), daemon=True,
+                                     name="queued-heartbeat").start()
                 return b""
             return runtime._saved["invoke"](fn, body, request_headers, response_headers)
 
@@ -134,7 +146,34 @@ class LocalLambdaRuntime:
                 self.pending = pending
             if not pending or time.monotonic() > deadline:
                 return
-            pending[0].result(timeout=max(0.0, deadline - time.monotonic()))
+            try:
+                pending[0].result(timeout=max(0.0, deadline - time.monotonic()))
+            except FutureTimeout:
+                return  # still running at the deadline: the caller goes on without it
+            except Exception:
+                continue  # its failure was reported through its task token (or logged)
+
+
+QUEUED_HEARTBEAT_S = 20.0
+
+
+def _task_token(payload: Any) -> str | None:
+    try:
+        event = json.loads(payload) if isinstance(payload, (str, bytes)) else payload
+    except ValueError:
+        return None
+    token = event.get("task_token") if isinstance(event, dict) else None
+    return token if isinstance(token, str) and token else None
+
+
+def _beat_until(token: str, started: threading.Event) -> None:
+    from filmstudio import aws
+
+    while not started.wait(QUEUED_HEARTBEAT_S):
+        try:
+            aws.client("stepfunctions").send_task_heartbeat(taskToken=token)
+        except Exception:  # the task ended (or the cloud closed) meanwhile
+            return
 
 
 def _header(headers: Any, name: str) -> str | None:

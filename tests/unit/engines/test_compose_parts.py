@@ -2,22 +2,28 @@
 
 from pathlib import Path
 
-from filmstudio.engines.preview.mux import MuxInputs, mux_args
+from filmstudio.engines.preview.mux import MuxInputs, aac_args, mux_args
 
 
 def _inputs(**kw) -> MuxInputs:
-    base = dict(video_list=Path("/w/video.txt"), audio_raw=Path("/w/mix.f32"), srt=Path("/o/film.srt"),
+    base = dict(video_list=Path("/w/video.txt"), audio=Path("/w/audio.m4a"), srt=Path("/o/film.srt"),
                 out=Path("/o/film.mp4"), fps=24, seconds=61.5, language="hi", title="\u202eनदी", sample_rate=48_000)
     return MuxInputs(**{**base, **kw})
 
 
 def test_mux_copies_video_and_tags_the_soft_subtitle_track():
     args = mux_args(_inputs())
-    assert args[args.index("-c:v") + 1] == "copy"
+    assert args[args.index("-c:v") + 1] == "copy" and args[args.index("-c:a") + 1] == "copy"
     assert ["-map", "2:s", "-c:s", "mov_text", "-metadata:s:s:0", "language=hin"] == args[args.index("2:s") - 1:][:6]
     assert "title=नदी" in args  # no direction override reaches the container's title
     assert args[args.index("-t") + 1] == "61.500000" and args[-1] == "/o/film.mp4"
     assert "-filter:v" not in args
+
+
+def test_the_soundtrack_is_encoded_on_its_own_to_the_film_length():
+    args = aac_args(Path("/w/mix.f32"), Path("/w/audio.m4a"), 61.5)
+    assert args[:8] == ["-f", "f32le", "-ar", "48000", "-ac", "2", "-i", "/w/mix.f32"]
+    assert args[args.index("-c:a") + 1] == "aac" and "160k" in args and args[args.index("-t") + 1] == "61.500000"
 
 
 def test_a_film_without_dialogue_has_no_subtitle_input():

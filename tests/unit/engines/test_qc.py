@@ -37,6 +37,8 @@ def test_a_composed_film_passes_and_the_numbers_agree_with_ffmpeg(film, media):
     assert c["av_drift"]["value"] == pytest.approx(abs(info["video"]["duration"] - info["audio"]["duration"]), abs=0.03)
     assert c["lines"] == {"planned": 4, "spoken": 4, "unspoken": [], "passed": True}
     assert c["glyphs"]["subtitles"]["coverage"] == 1.0 and c["glyphs"]["captions"]["characters"] > 10
+    # Compose measured its AAC track before the mux, as QC does after it.
+    assert result.extra["loudness"]["encoded_true_peak_dbtp"] == pytest.approx(c["true_peak"]["value"], abs=0.1)
     line = qc.summary_line(report)
     assert line.startswith("QC passed: ") and "lines 4/4" in line and "0 violations" in line
 

@@ -25,9 +25,9 @@ from filmstudio.models.plan import Plan
 
 from . import ffmpeg, fonts, subtitles
 from .audio import SAMPLE_RATE
-from .loudness import normalize_file
+from .loudness import decoded_loudness, normalize_file, scale_file
 from .mix import mix_audio
-from .mux import MuxInputs, mux_args
+from .mux import MuxInputs, aac_args, mux_args
 from .storyboard import contact_sheet
 from .timeline import LEAD_IN, PAUSE, TAIL, PlacedLine, TimedShot, build_timeline  # noqa: F401
 from .video import build_video
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 SR = SAMPLE_RATE
 TARGET_LUFS = -14.0
 TARGET_TP = -1.5  # leaves room for the AAC encoder's overshoot under the -1 dBTP ceiling
+CEILING_TP = -1.0  # what the encoded track may not pass (checked, and corrected, after encoding)
 
 # --- subtitles (the rules and the files: subtitles.py) ----------------------------------
 
@@ -133,8 +134,19 @@ class PreviewCompose:
         burn = options.burn_subtitles and bool(cues)
         style = (f"FontName={fonts.family_display_name(sub_family)},FontSize={burn_font_size(cues)},"
                  "Outline=2,Shadow=0,MarginV=24,WrapStyle=2") if burn else None
+        aac = work / "audio.m4a"
+        ffmpeg.run(aac_args(raw, aac, film_seconds, SR), stage="compose")
+        encoded = decoded_loudness(aac)
+        if encoded["true_peak_dbtp"] > CEILING_TP:
+            # AAC's overshoot took the peak over the ceiling: the whole track comes down by the excess.
+            scale_file(raw, total_samples, 2, CEILING_TP - 0.1 - encoded["true_peak_dbtp"], SR)
+            ffmpeg.run(aac_args(raw, aac, film_seconds, SR), stage="compose")
+            loud["aac_correction_db"] = round(CEILING_TP - 0.1 - encoded["true_peak_dbtp"], 2)
+            encoded = decoded_loudness(aac)
+        loud["encoded_true_peak_dbtp"] = encoded["true_peak_dbtp"]
+        clock.lap("audio_encode")
         ffmpeg.run(mux_args(MuxInputs(
-            video_list=video_list, audio_raw=raw, srt=srt if cues else None, out=film, fps=fps,
+            video_list=video_list, audio=aac, srt=srt if cues else None, out=film, fps=fps,
             seconds=film_seconds, language=plan.language.language, title=plan.title, sample_rate=SR,
             burn_style=style, fonts_dir=fonts.fonts_dir() if burn else None,
         )), stage="compose")

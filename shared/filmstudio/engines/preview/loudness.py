@@ -334,3 +334,38 @@ def normalize_file(src_path, dst_path, frames: int, channels: int = 2, rate: int
         tp = ceiling_dbtp
     return {"input_lufs": round(measured, 2), "gain_db": round(gain_db, 2), "output_lufs": round(out, 2),
             "true_peak_dbtp": round(tp, 2)}
+
+
+def decoded_loudness(media, rate: int = 48_000) -> dict[str, float]:
+    """Integrated loudness and true peak of a file's first audio track as a player decodes it,
+    streamed from ffmpeg in chunks (what QC and the AAC true-peak guard measure)."""
+    import subprocess
+
+    from . import ffmpeg
+
+    proc = subprocess.Popen(
+        [ffmpeg.ffmpeg_exe(), "-hide_banner", "-v", "error", "-nostdin", "-i", str(media), "-map", "0:a:0",
+         "-ac", "2", "-ar", str(rate), "-f", "f32le", "-"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    meter = LoudnessMeter(rate, 2)
+    assert proc.stdout is not None and proc.stderr is not None
+    left = b""
+    while True:
+        data = proc.stdout.read(8 << 18)  # 2^18 stereo float32 frames
+        if not data:
+            break
+        data = left + data
+        cut = len(data) - len(data) % 8
+        left = data[cut:]
+        meter.feed(np.frombuffer(data[:cut], dtype="<f4").reshape(-1, 2))
+    err = proc.stderr.read().decode("utf-8", "replace")
+    if proc.wait() != 0:
+        raise RuntimeError(f"could not decode the audio of {media}: {err[-500:]}")
+    return {"integrated_lufs": round(float(meter.integrated()), 2), "true_peak_dbtp": round(float(meter.true_peak()), 2),
+            "decoded_seconds": round(meter.samples / rate, 3)}
+
+
+def scale_file(path, frames: int, channels: int, gain_db: float, rate: int = 48_000) -> None:
+    """Raw float32 audio on disk scaled by gain_db in place, chunk by chunk."""
+    _scale_pass(path, frames, channels, 10 ** (gain_db / 20), rate)

@@ -1,8 +1,8 @@
 """The final mux's ffmpeg arguments: a pure function of what goes in, tested without ffmpeg.
 
-H.264 (stream-copied, or re-encoded through libass when subtitles are burned in) + AAC
-160 kb/s 48 kHz stereo + a mov_text subtitle track tagged with the plan's language,
-`+faststart`.
+H.264 (stream-copied, or re-encoded through libass when subtitles are burned in) + the AAC
+track encoded beforehand by `aac_args` (copied) + a mov_text subtitle track tagged with the
+plan's language, `+faststart`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ ISO639_2 = {"en": "eng", "hi": "hin", "ta": "tam", "te": "tel", "bn": "ben", "es
 @dataclass(frozen=True)
 class MuxInputs:
     video_list: Path  # concat-demuxer list
-    audio_raw: Path  # float32 interleaved stereo
+    audio: Path  # the AAC track (`aac_args`), copied
     srt: Path | None  # None: the film has no dialogue
     out: Path
     fps: int
@@ -37,11 +37,22 @@ def filter_path(p: Path) -> str:
     return str(p).replace("\\", "\\\\").replace(":", "\\:").replace("'", "\\'")
 
 
+def aac_args(raw: Path, out: Path, seconds: float, sample_rate: int = 48_000) -> list[str]:
+    """The soundtrack (raw float32 stereo) to AAC 160 kb/s, on its own: its true peak is
+    measured before the mux, and a film that AAC pushed over the ceiling is re-encoded quieter."""
+    return [
+        "-f", "f32le", "-ar", str(sample_rate), "-ac", "2", "-i", str(raw),
+        # the "fast" AAC coder: half the CPU of the default two-loop search, no audible difference at 160 kb/s
+        "-c:a", "aac", "-aac_coder", "fast", "-b:a", "160k", "-ar", str(sample_rate), "-ac", "2",
+        "-t", f"{seconds:.6f}", "-f", "mp4", str(out),
+    ]
+
+
 def mux_args(m: MuxInputs) -> list[str]:
     lang3 = ISO639_2.get(m.language, "und")
     args = [
         "-f", "concat", "-safe", "0", "-i", str(m.video_list),
-        "-f", "f32le", "-ar", str(m.sample_rate), "-ac", "2", "-i", str(m.audio_raw),
+        "-i", str(m.audio),
     ]
     if m.srt is not None:
         args += ["-i", str(m.srt)]
@@ -58,8 +69,7 @@ def mux_args(m: MuxInputs) -> list[str]:
     else:
         args += ["-c:v", "copy"]
     return args + [
-        # the "fast" AAC coder: half the CPU of the default two-loop search, no audible difference at 160 kb/s
-        "-c:a", "aac", "-aac_coder", "fast", "-b:a", "160k", "-ar", str(m.sample_rate), "-ac", "2",
+        "-c:a", "copy",
         "-metadata:s:a:0", f"language={lang3}",
         "-metadata", f"title={strip_bidi(m.title)}",
         "-t", f"{m.seconds:.6f}",
