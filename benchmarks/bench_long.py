@@ -6,9 +6,10 @@ own: the process's maximum resident set (the state machine, the handlers, moto's
 DynamoDB, compose), and its CPU time with its ffmpeg children's (wall time on a shared
 machine says little). Step Functions history events are printed beside the count the ASL
 predicts (`analysis.limits.history_events`). Targets: peak <= 1.5 GB and
-render time per film minute roughly constant. Each film's QC line is printed too.
+render time per film minute roughly constant. Each film's QC line is printed too, and a
+sample of the corpus (one script per writing system) is rendered for its QC lines.
 
-    python benchmarks/bench_long.py [SCENES ...]
+    python benchmarks/bench_long.py [SCENES ...] [--corpus]
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 SIZES = (5, 20, 60)
 PEAK_TARGET_MB = 1536
@@ -28,11 +30,14 @@ from pathlib import Path
 from filmstudio.analysis.generate import screenplay
 from filmstudio.pipeline.render import render_locally
 
-scenes = int(sys.argv[1])
-data = screenplay(scenes, title=f"Long {scenes}").encode()
+what = sys.argv[1]
+if what.isdigit():
+    data, name = screenplay(int(what), title=f"Long {what}").encode(), f"long_{what}.fountain"
+else:
+    data, name = Path(what).read_bytes(), Path(what).name
 with tempfile.TemporaryDirectory(prefix="bench-long-") as tmp:
     t0 = time.perf_counter()
-    result = render_locally(data, f"long_{scenes}.fountain", Path(tmp) / "out")
+    result = render_locally(data, name, Path(tmp) / "out")
     wall = time.perf_counter() - t0
     qc_path = Path(tmp) / "out" / "qc.json"
     qc = json.loads(qc_path.read_text()) if qc_path.exists() else None
@@ -50,7 +55,13 @@ print(json.dumps({
 """
 
 
-def render_one(scenes: int) -> dict:
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus"
+# One corpus script per writing system, rendered for their QC lines.
+CORPUS_SAMPLE = ("en_lighthouse.fountain", "hi_kite.txt", "ta_fisher.txt", "te_festival.txt", "bn_boat.txt",
+                 "es_faro.txt")
+
+
+def render_one(scenes: int | str) -> dict:
     proc = subprocess.run([sys.executable, "-c", _CHILD, str(scenes)], capture_output=True, text=True,
                           env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     if proc.returncode != 0:
@@ -58,7 +69,7 @@ def render_one(scenes: int) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def run(sizes: tuple[int, ...] = SIZES) -> dict:
+def run(sizes: tuple[int, ...] = SIZES, corpus: bool = True) -> dict:
     from filmstudio.qc import summary_line
 
     print("\n== long films: generated screenplays through the local pipeline, one process each")
@@ -85,8 +96,20 @@ def run(sizes: tuple[int, ...] = SIZES) -> dict:
           + ", ".join(f"{n} scenes {r['seconds_per_film_minute']:.1f} s ({r['cpu_seconds_per_film_minute']:.1f} CPU s)"
                       for n, r in rows.items())
           + f"  (1-min load average now {os.getloadavg()[0]:.1f})")
-    return {"films": {n: {k: v for k, v in r.items() if k != "qc"} for n, r in rows.items()}}
+    films = {n: {k: v for k, v in r.items() if k != "qc"} for n, r in rows.items()}
+    if not corpus:
+        return {"films": films}
+    print("corpus sample (QC of each film):")
+    passed = {}
+    for name in CORPUS_SAMPLE:
+        r = render_one(str(CORPUS / name))
+        passed[name] = r["qc"]["passed"] if r["qc"] else False
+        line = summary_line(r["qc"]) if r["qc"] else f"{r['status']}: {r['error']}"
+        print(f"  {name:<24} {r['film_seconds']:6.1f} s film  {line}")
+    print(f"corpus sample: {sum(passed.values())}/{len(passed)} pass QC")
+    return {"films": films, "corpus_qc": passed}
 
 
 if __name__ == "__main__":
-    run(tuple(int(a) for a in sys.argv[1:]) or SIZES)
+    args = [a for a in sys.argv[1:] if a != "--corpus"]
+    run(tuple(int(a) for a in args) or SIZES, corpus="--corpus" in sys.argv or not args)

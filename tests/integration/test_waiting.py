@@ -105,3 +105,28 @@ def test_the_cli_reports_a_stalled_render_as_one_line_with_its_stage(monkeypatch
     assert cli.main(["render", str(script), "--out", str(tmp_path / "out"), "--quiet"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["filmstudio: render failed at stage compose: no progress for 10.0 minutes"]
+
+
+def test_a_queued_media_task_keeps_its_heartbeat_until_a_worker_starts_it(monkeypatch):
+    from filmstudio import aws
+    from filmstudio.localcloud import runtime
+
+    beats = []
+
+    class FakeSfn:
+        def send_task_heartbeat(self, taskToken):
+            beats.append(taskToken)
+
+    monkeypatch.setattr(runtime, "QUEUED_HEARTBEAT_S", 0.05)
+    monkeypatch.setattr(aws, "client", lambda name, *a, **k: FakeSfn())
+    started = threading.Event()
+    t = threading.Thread(target=runtime._beat_until, args=("tok", started))
+    t.start()
+    time.sleep(0.4)
+    started.set()
+    t.join(2)
+    n = len(beats)
+    time.sleep(0.2)
+    assert not t.is_alive() and n >= 3 and len(beats) == n and set(beats) == {"tok"}
+    assert runtime._task_token('{"stage": "speech", "task_token": "abc"}') == "abc"
+    assert runtime._task_token(b'{"stage": "speech"}') is None
