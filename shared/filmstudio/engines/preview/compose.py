@@ -97,7 +97,7 @@ class _Clock:
 
 class PreviewCompose:
     name = "preview-compose"
-    version = "1.2.0"
+    version = "1.3.0"
 
     def compose(self, plan: Plan, inputs: ComposeInputs, out_dir: Path, options: ComposeOptions) -> ComposeResult:
         out_dir = Path(out_dir)
