@@ -130,3 +130,26 @@ def test_a_queued_media_task_keeps_its_heartbeat_until_a_worker_starts_it(monkey
     assert not t.is_alive() and n >= 3 and len(beats) == n and set(beats) == {"tok"}
     assert runtime._task_token('{"stage": "speech", "task_token": "abc"}') == "abc"
     assert runtime._task_token(b'{"stage": "speech"}') is None
+
+
+def test_the_api_client_reads_the_job_again_after_a_dropped_connection(monkeypatch):
+    import httpx
+
+    import filmstudio.api.client as mod
+    from filmstudio.api.client import ApiClient
+
+    client = ApiClient.__new__(ApiClient)
+    answers = [httpx.ReadError("Connection reset by peer"), httpx.RemoteProtocolError("closed"),
+               {"status": "SUCCEEDED", "stage": "publish", "progress": 100, "updated_at": "t"}]
+
+    def job(job_id):
+        a = answers.pop(0)
+        if isinstance(a, Exception):
+            raise a
+        return a
+    client.job = job
+    monkeypatch.setattr(mod.time, "sleep", lambda s: None)
+    assert client.wait("j")["status"] == "SUCCEEDED"
+    client.job = lambda job_id: (_ for _ in ()).throw(httpx.ReadError("down"))
+    with pytest.raises(httpx.ReadError):
+        client.wait("j")

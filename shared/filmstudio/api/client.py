@@ -177,7 +177,7 @@ class ApiClient:
         deadline = None if timeout is None else time.monotonic() + timeout
         watch = ProgressWatch(stall_seconds)
         while True:
-            job = self.job(job_id)
+            job = self._poll(job_id)
             if on_progress:
                 on_progress(job)
             if job["status"] in TERMINAL:
@@ -186,6 +186,18 @@ class ApiClient:
             if deadline is not None and time.monotonic() > deadline:
                 raise FilmStudioError(f"job {job_id} still {job['status']} after {timeout:.0f} s", code="TIMEOUT")
             time.sleep(poll)
+
+    def _poll(self, job_id: str, attempts: int = 3) -> dict:
+        """The job, read again after a dropped connection: a wait of hours over a network sees
+        resets (a server closing an idle keep-alive connection as the next poll goes out)."""
+        for attempt in range(attempts):
+            try:
+                return self.job(job_id)
+            except (httpx.ReadError, httpx.RemoteProtocolError, httpx.ConnectError, httpx.WriteError):
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.5 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def upload_asset(self, project_id: str, data: bytes, filename: str, content_type: str = "text/plain") -> dict:
         """Upload through the presigned POST (straight to S3) and return the asset record."""
