@@ -8,7 +8,8 @@ import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["bench_pipeline", "bench_engines", "bench_analysis", "bench_api", "bench_web", "bench_sizing"]
+ORDER = ["bench_pipeline", "bench_engines", "bench_analysis", "bench_api", "bench_web", "bench_sizing",
+         "bench_long"]
 
 
 def load(name: str):

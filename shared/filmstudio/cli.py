@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from filmstudio.errors import BadInputError, FilmStudioError
+from filmstudio.jobs.watch import RenderFailedError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -100,11 +101,24 @@ def cmd_render(args: argparse.Namespace) -> int:
                                 burn_subtitles=args.burn_subtitles, data_dir=_data_dir(args))
     except BadInputError as exc:
         return _say_bad_input(exc)
+    except RenderFailedError as exc:  # stalled, or the execution ended without the job
+        return _say_failed(exc.stage, exc.reason)
     if result.job.status.value != "SUCCEEDED":
         err = result.job.error
         return _say_failed(err.stage if err else None, err.reason if err else None)
     print(f"{result.out_dir / 'film.mp4'}  ({result.job.duration:.1f} s film, rendered in {result.wall_seconds:.1f} s)")
+    _say_qc(result.out_dir / "qc.json")
     return EXIT_OK
+
+
+def _say_qc(path: Path) -> None:
+    """The QC summary line, from the qc.json published beside the film."""
+    import json
+
+    from filmstudio.qc import summary_line
+
+    if path.is_file():
+        print(summary_line(json.loads(path.read_text(encoding="utf-8"))))
 
 
 def _say_failed(stage: str | None, reason: str | None) -> int:
@@ -137,10 +151,12 @@ def _render_through_api(args: argparse.Namespace) -> int:
         return _say_failed(None, f"the API answered {exc.http_status} {exc.code}: {exc.message}")
     except BadInputError as exc:
         return _say_bad_input(exc)
+    except RenderFailedError as exc:
+        return _say_failed(exc.stage, exc.reason)
     except FilmStudioError as exc:
         if exc.code == "MISSING_CREDENTIALS":
             return _say_bad_input(BadInputError(exc.message, code=exc.code))
-        return _say_failed(None, exc.message)  # e.g. the job outlived the client's patience
+        return _say_failed(None, exc.message)
     except httpx.HTTPError as exc:
         return _say_failed(None, f"could not reach {args.api}: {exc}")
     finally:
@@ -153,6 +169,8 @@ def _render_through_api(args: argparse.Namespace) -> int:
         error = job.get("error") or {}
         return _say_failed(error.get("stage"), error.get("reason") or job["status"].lower())
     print(f"{result.files['film']}  ({job['duration']:.1f} s film, rendered in {time.monotonic() - t0:.1f} s)")
+    if "qc" in result.files:
+        _say_qc(Path(result.files["qc"]))
     return EXIT_OK
 
 

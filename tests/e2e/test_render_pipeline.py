@@ -44,6 +44,8 @@ def test_render_succeeds_with_streams_of_the_planned_length(cloud, short_screenp
     assert len(list((out / "storyboard").glob("*.png"))) == len(plan.shots())
     for name in ("contact_sheet.png", "thumbnail.jpg"):
         assert (out / name).stat().st_size > 1000
+    qc = json.loads((out / "qc.json").read_text(encoding="utf-8"))  # published beside the film
+    assert qc["passed"] is True and qc["checks"]["lines"]["spoken"] == 3
 
     record = json.loads((out / "job.json").read_text())
     assert record["status"] == "SUCCEEDED" and record["history_events"] > 20

@@ -54,7 +54,7 @@ def _language_text(text: str, fmt: str) -> str:
 def analyze(text: str, *, language: str | None = None) -> ScriptAnalysis:
     """Analyse a screenplay, a prose story or a bare topic in any supported language.
 
-    Raises BadInputError: SCRIPT_TOO_LARGE (413), EMPTY_SCRIPT, TOO_MANY_SCENES.
+    Raises BadInputError: SCRIPT_TOO_LARGE (413), EMPTY_SCRIPT, TOO_MANY_SCENES, TOO_MANY_LINES.
     """
     limits.check_size(text)
     text = strip_comments(normalize(text))
@@ -79,6 +79,7 @@ def analyze(text: str, *, language: str | None = None) -> ScriptAnalysis:
 
     region = script_region(text[:50_000], guess.language)
     scenes = [_scene(k, draft, guess, region) for k, draft in enumerate(drafts)]
+    limits.check_line_count(sum(len(scene.lines) for scene in scenes))
 
     characters = cast.characters(region=region[0])
     spoken_languages: dict[str, dict[str, int]] = {}

@@ -21,7 +21,6 @@ from filmstudio.analysis.markup import squash, strip_emphasis
 from filmstudio.analysis.name_patterns import (
     HI_AGENT,
     INDEFINITE_PERSON,
-    INDIC_NOT_NAMES,
     INDIC_PAIR,
     LATIN_NAME_RUN,
     LOWERCASE_TITLES,

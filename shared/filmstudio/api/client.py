@@ -26,7 +26,7 @@ from filmstudio.errors import FilmStudioError
 TERMINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
 # name -> file name for the outputs a finished job lists
 OUTPUT_FILES = {"film": "film.mp4", "srt": "film.srt", "vtt": "film.vtt", "thumbnail": "thumbnail.jpg",
-                "contact_sheet": "contact_sheet.png", "plan": "plan.json"}
+                "contact_sheet": "contact_sheet.png", "plan": "plan.json", "qc": "qc.json"}
 
 
 class ApiError(FilmStudioError):
@@ -167,18 +167,37 @@ class ApiClient:
     def cancel(self, job_id: str) -> dict:
         return self.request("POST", f"/v1/jobs/{job_id}/cancel")
 
-    def wait(self, job_id: str, *, timeout: float = 1800, poll: float = 1.0,
-             on_progress: Callable[[dict], None] | None = None) -> dict:
-        deadline = time.monotonic() + timeout
+    def wait(self, job_id: str, *, timeout: float | None = None, poll: float = 1.0,
+             on_progress: Callable[[dict], None] | None = None, stall_seconds: float | None = None) -> dict:
+        """The job once terminal. No overall limit unless `timeout` is given: the job is waited
+        for while it progresses, and RenderStalledError names its stage once it has not moved
+        for `stall_seconds` (filmstudio.jobs.watch)."""
+        from filmstudio.jobs.watch import ProgressWatch, job_signature
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        watch = ProgressWatch(stall_seconds)
         while True:
-            job = self.job(job_id)
+            job = self._poll(job_id)
             if on_progress:
                 on_progress(job)
             if job["status"] in TERMINAL:
                 return job
-            if time.monotonic() > deadline:
+            watch.check(job_signature(job), job.get("stage"))
+            if deadline is not None and time.monotonic() > deadline:
                 raise FilmStudioError(f"job {job_id} still {job['status']} after {timeout:.0f} s", code="TIMEOUT")
             time.sleep(poll)
+
+    def _poll(self, job_id: str, attempts: int = 3) -> dict:
+        """The job, read again after a dropped connection: a wait of hours over a network sees
+        resets (a server closing an idle keep-alive connection as the next poll goes out)."""
+        for attempt in range(attempts):
+            try:
+                return self.job(job_id)
+            except (httpx.ReadError, httpx.RemoteProtocolError, httpx.ConnectError, httpx.WriteError):
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.5 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def upload_asset(self, project_id: str, data: bytes, filename: str, content_type: str = "text/plain") -> dict:
         """Upload through the presigned POST (straight to S3) and return the asset record."""
@@ -208,7 +227,7 @@ class ApiClient:
     def render(self, script: Path, out_dir: Path, *, tier: str = "preview", language: str | None = None,
                burn_subtitles: bool = False, project_name: str | None = None,
                on_progress: Callable[[dict], None] | None = None, poll: float = 1.0,
-               timeout: float = 1800) -> RenderResult:
+               timeout: float | None = None, stall_seconds: float | None = None) -> RenderResult:
         """Render `script` and download its outputs into `out_dir`. A job that ends FAILED or
         CANCELLED is returned (with no files) for the caller to report; API refusals raise ApiError."""
         from filmstudio.script_input import decode_script
@@ -217,7 +236,7 @@ class ApiClient:
         project = self.create_project(project_name or script.stem[:200] or "film")
         job = self.start_job(project["project_id"], script=text, tier=tier, language=language,
                              burn_subtitles=burn_subtitles)
-        job = self.wait(job["job_id"], poll=poll, timeout=timeout, on_progress=on_progress)
+        job = self.wait(job["job_id"], poll=poll, timeout=timeout, on_progress=on_progress, stall_seconds=stall_seconds)
         result = RenderResult(job=job)
         if job["status"] == "SUCCEEDED":
             for name, url in job["outputs"].items():

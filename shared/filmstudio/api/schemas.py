@@ -178,6 +178,7 @@ class JobView(BaseModel):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    updated_at: datetime | None = Field(None, description="the last sign of progress: a client waits while it moves")
     duration: float | None
     credits: CreditsView
     error: JobErrorView | None = None

@@ -44,13 +44,20 @@ def _conditional_failed(exc: Exception) -> bool:
     return cause == "ConditionalCheckFailedException"
 
 
+def _timing(stage: str, value: Any) -> StageTiming | None:
+    if isinstance(value, list):  # a record written before spans were aggregated
+        return StageTiming.from_spans(stage, [StageSpan(**s) for s in value]) if value else None
+    if not value or not int(value.get("tasks", 0)):
+        return None
+    return StageTiming(stage=stage, tasks=int(value["tasks"]),
+                       wall_seconds=round(float(value["end"]) - float(value["start"]), 4),
+                       busy_seconds=round(float(value["busy"]), 4),
+                       rendered=int(value.get("rendered", 0)), reused=int(value.get("reused", 0)))
+
+
 def to_job(rec: JobRecord) -> Job:
     spans = rec.spans.as_dict() if hasattr(rec.spans, "as_dict") else dict(rec.spans or {})
-    timings = {
-        stage: StageTiming.from_spans(stage, [StageSpan(**s) for s in spans[stage]])
-        for stage in STAGES
-        if spans.get(stage)
-    }
+    timings = {stage: t for stage in STAGES if (t := _timing(stage, spans.get(stage))) is not None}
     as_dict = lambda m: (m.as_dict() if hasattr(m, "as_dict") else dict(m or {}))  # noqa: E731
     error = as_dict(rec.error) if rec.error else None
     return Job(
@@ -229,15 +236,49 @@ class JobStore:
 
     def record_span(self, job_id: str, stage: str, start: float, end: float, *, rendered: int = 0,
                     reused: int = 0, of_total: int = 1) -> None:
-        """Append one task's span to the stage and advance progress by its share."""
-        span = StageSpan(start=start, end=end, rendered=rendered, reused=reused).model_dump()
+        """Add one task's span to its stage's totals and advance progress by its share.
+
+        A stage keeps {tasks, start, end, busy, rendered, reused}, not a list of spans, so
+        the record stays the same small size however many scenes and lines the film has
+        (a DynamoDB item may not pass 400 KB, and a list of 500 spans made every read slow).
+        Counters are atomic increments; the earliest start and the latest end are kept by
+        conditional writes, so concurrent Map iterations cannot lose one another's times.
+        """
         share = STAGE_WEIGHTS.get(stage, 0) / max(of_total, 1)
-        path = JobRecord.spans[stage]
-        JobRecord(job_id=job_id).update(actions=[
-            path.set((path | []).append([span])),
+        agg = JobRecord.spans[stage]
+        actions = [
+            agg["tasks"].set((agg["tasks"] | 0) + 1),
+            agg["busy"].set((agg["busy"] | 0) + round(max(0.0, end - start), 4)),
+            agg["rendered"].set((agg["rendered"] | 0) + rendered),
+            agg["reused"].set((agg["reused"] | 0) + reused),
+            agg["start"].set(agg["start"] | start),
+            agg["end"].set(agg["end"] | end),
             JobRecord.progress.add(round(share, 3)),
             JobRecord.updated_at.set(utcnow()),
-        ])
+        ]
+        rec = JobRecord(job_id=job_id)
+        try:
+            rec.update(actions=actions)
+        except UpdateError as exc:
+            if _conditional_failed(exc):
+                raise
+            # The stage's map does not exist yet (a nested path needs its parent): make it, once.
+            try:
+                JobRecord(job_id=job_id).update(actions=[agg.set(agg | {})])
+            except UpdateError:
+                JobRecord(job_id=job_id).update(actions=[JobRecord.spans.set(JobRecord.spans | {})])
+                JobRecord(job_id=job_id).update(actions=[agg.set(agg | {})])
+            rec = JobRecord(job_id=job_id)
+            rec.update(actions=actions)
+        stored = rec.spans.as_dict() if hasattr(rec.spans, "as_dict") else dict(rec.spans or {})
+        mine = stored.get(stage) or {}
+        for key, earlier, condition in (("start", start, agg["start"] > start), ("end", end, agg["end"] < end)):
+            if (key == "start" and float(mine.get(key, start)) > start) or (key == "end" and float(mine.get(key, end)) < end):
+                try:
+                    JobRecord(job_id=job_id).update(actions=[agg[key].set(earlier)], condition=condition)
+                except UpdateError as exc:
+                    if not _conditional_failed(exc):
+                        raise  # another task already stored an earlier start (or a later end)
 
     def note_retry(self, job_id: str, stage: str, item: str, reason: str) -> None:
         """Record that a media task timed out (Step Functions retries it once); no version

@@ -72,6 +72,10 @@ class LocalCloud:
             "FILMSTUDIO_REGION": self.region, "FILMSTUDIO_STATE_MACHINE_ARN": self.state_machine_arn,
             # EMF metrics go to stdout for CloudWatch to pick up; locally there is no CloudWatch.
             "POWERTOOLS_TRACE_DISABLED": "1", "POWERTOOLS_METRICS_DISABLED": "true",
+            # moto keeps an S3 object under this size in memory and a larger one in a temporary
+            # file; at its 5 MB default a long film's hundreds of panels, clips and WAVs held
+            # the process's memory in proportion to the film's length.
+            "MOTO_S3_DEFAULT_KEY_BUFFER_SIZE": str(256 * 1024),
         }
         for spec in topology.FUNCTIONS:
             env.update(self.function_environment(spec))
@@ -242,14 +246,20 @@ class LocalCloud:
         return failed
 
     # -- waiting ------------------------------------------------------------------------
-    def wait(self, job_id: str, *, timeout: float = 600, poll: float = 0.1, on_progress=None) -> Job:
+    def wait(self, job_id: str, *, timeout: float | None = None, poll: float = 0.1, on_progress=None,
+             stall_seconds: float | None = None) -> Job:
         """Poll the job record until it is terminal and its execution has ended.
 
-        An execution that ends while the job is still open (its fail path could not record the
-        failure either) is reported at once rather than waited out to the timeout."""
+        No overall limit unless `timeout` is given: a render is waited for as long as its
+        record moves (`jobs.watch`); one that has not moved for `stall_seconds` raises
+        RenderStalledError naming its stage. An execution that ends while the job is still
+        open (its fail path could not record the failure either) is reported at once."""
+        from filmstudio.jobs.watch import ProgressWatch, RenderFailedError, job_signature
+
         jobs = JobStore()
         sfn = aws.client("stepfunctions")
-        deadline = time.monotonic() + timeout
+        deadline = None if timeout is None else time.monotonic() + timeout
+        watch = ProgressWatch(stall_seconds)
         next_check = time.monotonic() + 1.0
         while True:
             job = jobs.get(job_id)
@@ -264,11 +274,13 @@ class LocalCloud:
                     job = jobs.get(job_id)
                     if job.terminal:
                         return job
-                    raise RuntimeError(f"job {job_id}: execution {execution['status']} but the job is still "
-                                       f"{job.status.value}: {execution.get('error', '')} {execution.get('cause', '')}"[:2000])
+                    raise RenderFailedError(job.stage, f"the execution ended {execution['status']} but the job is "
+                                            f"still {job.status.value}: {execution.get('error', '')} "
+                                            f"{execution.get('cause', '')}"[:2000])
             elif job.terminal:
                 return job
-            if time.monotonic() > deadline:
+            watch.check(job_signature(job), job.stage)
+            if deadline is not None and time.monotonic() > deadline:
                 raise TimeoutError(f"job {job_id} still {job.status.value} after {timeout:.0f} s")
             time.sleep(poll)
 

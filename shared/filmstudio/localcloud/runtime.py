@@ -23,7 +23,7 @@ import threading
 import time
 import traceback
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,7 +87,7 @@ class LocalLambdaRuntime:
         def invoke(fn: LambdaFunction, body: Any, request_headers: Any, response_headers: Any) -> str | bytes:
             kind = _header(request_headers, "x-amz-invocation-type") or "RequestResponse"
             if kind == "Event":
-                fut = runtime.submit(fn.function_name, body)
+                fut = runtime.submit(fn.function_name, body)  # queued tasks get heartbeats until they start
                 with runtime._lock:
                     runtime.pending.append(fut)
                 return b""
@@ -185,7 +185,12 @@ class LocalLambdaRuntime:
                 self.pending = pending
             if not pending or time.monotonic() > deadline:
                 return
-            pending[0].result(timeout=max(0.0, deadline - time.monotonic()))
+            try:
+                pending[0].result(timeout=max(0.0, deadline - time.monotonic()))
+            except FutureTimeout:
+                return  # still running at the deadline: the caller goes on without it
+            except Exception:
+                continue  # its failure was reported through its task token (or logged)
 
 
 def _header(headers: Any, name: str) -> str | None:

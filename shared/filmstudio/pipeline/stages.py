@@ -16,6 +16,7 @@ from filmstudio.engines.base import ComposeInputs, ComposeOptions
 from filmstudio.engines.registry import get_engine
 from filmstudio.errors import IllegalTransitionError, StageFailedError
 from filmstudio.jobs.store import JobStore, StageClock
+from filmstudio.jobs.watch import JobPulse
 from filmstudio.models.job import JobError, JobStatus
 from filmstudio.models.plan import Plan, ScriptAnalysis
 from filmstudio.pipeline import analysis_cache
@@ -34,6 +35,7 @@ FINAL_FILES = {
     "vtt": ("film.vtt", "text/vtt"),
     "thumbnail": ("thumbnail.jpg", "image/jpeg"),
     "contact_sheet": ("contact_sheet.png", "image/png"),
+    "qc": ("qc.json", "application/json"),
 }
 
 
@@ -203,15 +205,37 @@ def compose_stage(ctx: StageContext, job_id: str, manifest_key: str) -> dict[str
                 inputs.speech[line.id] = (path, float(ctx.artifacts.get_metadata(key)["duration"]))
             for scene in plan.scenes:
                 inputs.music[scene.id] = ctx.artifacts.download(manifest.music[scene.id], root / "music" / f"{scene.id}.wav")
-            result = composer.compose(plan, inputs, root / "out",
-                                      ComposeOptions(burn_subtitles=manifest.burn_subtitles))
-            outputs: dict[str, Any] = {"duration": result.duration}
+            # One long task: its pulse shows a waiting client that the render still moves.
+            with JobPulse(lambda: ctx.jobs.set_fields(job_id)):
+                result = composer.compose(plan, inputs, root / "out",
+                                          ComposeOptions(burn_subtitles=manifest.burn_subtitles))
+            report = quality_control(plan, result, inputs)
+            qc_path = root / "out" / "qc.json"
+            qc_path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            if not report["passed"]:
+                # Kept for whoever looks into the failure; the film itself is not published.
+                ctx.artifacts.put_file(manifest.compose_prefix + "qc.json", qc_path, "application/json")
+                from filmstudio.qc import failure_reason
+
+                raise StageFailedError("compose", failure_reason(report))
+            outputs: dict[str, Any] = {"duration": result.duration, "qc_passed": True}
             for name, (filename, content_type) in FINAL_FILES.items():
-                path = getattr(result, name)
+                path = qc_path if name == "qc" else getattr(result, name)
                 outputs[name] = ctx.artifacts.put_file(manifest.compose_prefix + filename, path, content_type)
         ctx.artifacts.put_json(outputs_key, outputs)
         clock.rendered += 1
     return {"outputs_key": outputs_key}
+
+
+def quality_control(plan: Plan, result, inputs: ComposeInputs) -> dict[str, Any]:
+    """qc.json's content for a composed film (filmstudio.qc), from the files themselves."""
+    from filmstudio import qc  # numpy, fonts: only the media functions ship them
+    from filmstudio.engines.preview import fonts
+
+    placed = result.extra.get("line_starts")
+    return qc.measure(plan, film=result.film, srt=result.srt, vtt=result.vtt, panels=inputs.panels,
+                      placed_lines=list(placed) if placed is not None else [ln.id for ln in plan.lines()],
+                      subtitle_family=str(result.extra.get("subtitle_family") or fonts.FALLBACK_FAMILY))
 
 
 def publish_stage(ctx: StageContext, job_id: str, outputs_key: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ same plan, so content-addressed artifacts downstream are reused.
 
 from __future__ import annotations
 
+from filmstudio.analysis import limits
 from filmstudio.models.plan import Plan, ScriptAnalysis, Transition
 from filmstudio.planning.bible import stable_seed, with_bible
 from filmstudio.planning.shots import build_shots, line_duration
@@ -50,6 +51,8 @@ def make_plan(analysis: ScriptAnalysis, *, width: int = 1280, height: int = 720,
         clock += scene.duration
         previous_out = scene.transition_out
         scenes.append(scene)
+    # Refused here, before any job exists: the plan is the first to know the film's length.
+    limits.check_film_duration(clock)
     return Plan(
         title=analysis.title, format=analysis.format, language=analysis.language, characters=characters,
         scenes=scenes, width=width, height=height, fps=fps, duration=round(sum(s.duration for s in scenes), 3),

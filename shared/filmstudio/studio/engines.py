@@ -27,7 +27,7 @@ from filmstudio.engines.preview.audio import SAMPLE_RATE, fade, fit_length, resa
 from filmstudio.engines.preview.motion import frame_count, head_keyframe
 from filmstudio.engines.preview.seeds import stable_seed
 from filmstudio.errors import StageFailedError
-from filmstudio.models.plan import Character, Line, Plan, Scene, Shot
+from filmstudio.models.plan import Character, Plan, Scene, Shot
 from filmstudio.studio import prompts
 from filmstudio.studio.device import generator
 from filmstudio.studio.loading import Loaded, get_loaded

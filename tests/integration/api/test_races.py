@@ -234,7 +234,7 @@ def test_cancel_that_reaches_publish_first_wins(studio, account):
     from filmstudio.aws import client
     from filmstudio.settings import get_settings
 
-    listed = client("s3").list_objects_v2(Bucket=get_settings().bucket, Prefix=f"users/")
+    listed = client("s3").list_objects_v2(Bucket=get_settings().bucket, Prefix="users/")
     assert not [o["Key"] for o in listed.get("Contents", []) if f"/final/{job_id}/" in o["Key"]]
 
 

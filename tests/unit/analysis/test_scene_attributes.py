@@ -102,7 +102,7 @@ def test_short_indic_stems_do_not_fire_inside_other_words():
 
 # --- negation and drawable subjects (issue 14) ---------------------------------------------
 
-from filmstudio.analysis.scene_attributes import mood_of, subjects_in, weather_in  # noqa: E402
+from filmstudio.analysis.scene_attributes import subjects_in, weather_in  # noqa: E402
 
 
 @pytest.mark.parametrize("said,named", [

@@ -86,6 +86,16 @@ def test_every_subtitle_starts_with_its_speech(films, media):
     assert media.parse_cues(result.vtt) == cues
 
 
+@pytest.mark.parametrize("name", ["en", "ta"])
+def test_rendered_subtitle_files_keep_every_timed_text_rule(films, name):
+    from filmstudio.engines.preview import subtitles
+
+    plan, result, _ = films[name]
+    for path in (result.srt, result.vtt):
+        cues = subtitles.read(path)
+        assert cues and subtitles.check(cues, plan.fps, plan.language.language) == []
+
+
 def test_music_is_ducked_under_dialogue(films, media):
     plan, result, _ = films["en"]
     x = media.decode_audio(result.film)

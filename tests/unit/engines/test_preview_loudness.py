@@ -46,3 +46,21 @@ def test_normalize_hits_the_target_under_the_ceiling_as_ffmpeg_measures_it(media
     assert i == pytest.approx(-14.0, abs=0.3)
     assert tp <= -1.4
     assert report["output_lufs"] == pytest.approx(i, abs=0.2)
+
+
+def test_measured_in_chunks_as_in_one_pass(tmp_path, monkeypatch):
+    """The film's loudness is measured and corrected in chunks (memory flat in length): same numbers, same samples."""
+    x = np.concatenate([_bursty(seed=7), _bursty(seed=8)])
+    meter = loudness.LoudnessMeter()
+    for a in range(0, len(x), 77_777):  # chunks that fall anywhere, not on 100 ms blocks
+        meter.feed(x[a:a + 77_777])
+    assert meter.integrated() == pytest.approx(loudness.integrated_lufs(x), abs=1e-4)
+    assert meter.true_peak() == pytest.approx(loudness.true_peak_dbtp(x), abs=1e-3)
+
+    monkeypatch.setattr(loudness, "CHUNK", 1 << 16)
+    x.astype("<f4").tofile(tmp_path / "in.f32")
+    report = loudness.normalize_file(tmp_path / "in.f32", tmp_path / "out.f32", len(x))
+    y, expected = loudness.normalize(x)
+    out = np.fromfile(tmp_path / "out.f32", dtype="<f4").reshape(-1, 2)
+    assert report == expected
+    assert np.max(np.abs(out - y)) < 1e-4  # float32 rounding of running sums; -80 dB

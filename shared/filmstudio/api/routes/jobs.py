@@ -51,7 +51,8 @@ def view(job, with_urls: bool = True, base_url: str | None = None) -> JobView:
         job_id=job.job_id, project_id=job.project_id, status=job.status.value, stage=job.stage,
         progress=round(min(100.0, job.progress), 1), eta_seconds=eta_seconds(job), tier=job.tier,
         language=job.language, title=job.title, created_at=job.created_at, started_at=job.started_at,
-        finished_at=job.finished_at, duration=job.duration, credits=job.credits.model_dump(),
+        finished_at=job.finished_at, updated_at=job.updated_at, duration=job.duration,
+        credits=job.credits.model_dump(),
         error={"stage": job.error.stage, "reason": job.error.reason, "code": job.error.error_type}
         if job.error else None, outputs=outputs,
     )

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from PIL import ImageDraw, ImageFont, features
 
+from .text import strip_bidi
+
 log = logging.getLogger(__name__)
 
 # Families in order of preference per script. Bengali: there is no
@@ -184,7 +186,12 @@ def _family_for(ch: str, current: str | None) -> str:
 
 
 def runs(text: str) -> list[Run]:
-    """Split text into runs of one font each; combining marks never start a new run."""
+    """Split text into runs of one font each; combining marks never start a new run.
+
+    Bidirectional controls are dropped first: nothing drawn may be reordered by
+    characters the reader cannot see.
+    """
+    text = strip_bidi(text)
     out: list[Run] = []
     current: str | None = None
     buf: list[str] = []

@@ -1,0 +1,76 @@
+"""Compose's pure parts, without running ffmpeg: the mux arguments."""
+
+from pathlib import Path
+
+from filmstudio.engines.preview.mux import MuxInputs, aac_args, mux_args
+
+
+def _inputs(**kw) -> MuxInputs:
+    base = dict(video_list=Path("/w/video.txt"), audio=Path("/w/audio.m4a"), srt=Path("/o/film.srt"),
+                out=Path("/o/film.mp4"), fps=24, seconds=61.5, language="hi", title="\u202eनदी", sample_rate=48_000)
+    return MuxInputs(**{**base, **kw})
+
+
+def test_mux_copies_video_and_tags_the_soft_subtitle_track():
+    args = mux_args(_inputs())
+    assert args[args.index("-c:v") + 1] == "copy" and args[args.index("-c:a") + 1] == "copy"
+    assert ["-map", "2:s", "-c:s", "mov_text", "-metadata:s:s:0", "language=hin"] == args[args.index("2:s") - 1:][:6]
+    assert "title=नदी" in args  # no direction override reaches the container's title
+    assert args[args.index("-t") + 1] == "61.500000" and args[-1] == "/o/film.mp4"
+    assert "-filter:v" not in args
+
+
+def test_the_soundtrack_is_encoded_on_its_own_to_the_film_length():
+    args = aac_args(Path("/w/mix.f32"), Path("/w/audio.m4a"), 61.5)
+    assert args[:8] == ["-f", "f32le", "-ar", "48000", "-ac", "2", "-i", "/w/mix.f32"]
+    assert args[args.index("-c:a") + 1] == "aac" and "160k" in args and args[args.index("-t") + 1] == "61.500000"
+
+
+def test_a_film_without_dialogue_has_no_subtitle_input():
+    args = mux_args(_inputs(srt=None, burn_style="FontName=X"))
+    assert args.count("-i") == 2 and "mov_text" not in args and "-filter:v" not in args
+
+
+def test_burned_subtitles_re_encode_through_libass_without_wrapping():
+    args = mux_args(_inputs(burn_style="FontName=Noto Sans Devanagari,FontSize=15,WrapStyle=2",
+                            fonts_dir=Path("/f:o'nts")))
+    vf = args[args.index("-filter:v") + 1]
+    assert vf.startswith("subtitles=filename='/o/film.srt':fontsdir='/f\\:o\\'nts':force_style='FontName=Noto Sans")
+    assert "WrapStyle=2" in vf and args[args.index("-c:v") + 1] == "libx264"
+
+
+def test_the_soundtrack_is_mixed_and_normalised_in_memory_that_does_not_grow_with_length(plan_factory, tmp_path):
+    """Peak Python/numpy memory of mixing and normalising 1 and 3 minutes of film is the same: the
+    working buffers are a few chunks long, whatever the length (one pass held several full-length
+    buffers: a 30-minute film's stereo float32 mix alone is 691 MB)."""
+    import tracemalloc
+
+    import numpy as np
+
+    from filmstudio.engines.base import ComposeInputs
+    from filmstudio.engines.preview.audio import write_wav
+    from filmstudio.engines.preview.loudness import normalize_file
+    from filmstudio.engines.preview.mix import mix_audio
+    from filmstudio.engines.preview.timeline import build_timeline
+
+    r = np.random.default_rng(1)
+    voice = tmp_path / "voice.wav"
+    write_wav(voice, (r.standard_normal(22050 * 2) * 0.1).astype(np.float32), 22050)
+    peaks = {}
+    for minutes in (1, 3):
+        plan = plan_factory(scenes=minutes * 2, shots=2, shot_duration=15.0)
+        music = {}
+        for sc in plan.scenes:
+            music[sc.id] = tmp_path / f"{sc.id}.wav"
+            write_wav(music[sc.id], (r.standard_normal((48000 * 30, 2)) * 0.05).astype(np.float32), 48000)
+        speech = {ln.id: (voice, 2.0) for ln in plan.lines()}
+        timeline = build_timeline(plan, ComposeInputs(clips={}, panels={}, speech=speech, music=music))
+        total = int(round(sum(ts.total for ts in timeline) / plan.fps * 48000))
+        tracemalloc.start()
+        mix_audio(plan, timeline, music, total, tmp_path / "mix.f32")
+        report = normalize_file(tmp_path / "mix.f32", tmp_path / "out.f32", total)
+        peaks[minutes] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert (tmp_path / "out.f32").stat().st_size == total * 8 and abs(report["output_lufs"] + 14.0) < 0.5
+    assert peaks[3] < 1.1 * peaks[1] + 4e6, peaks  # three times the film, the same peak
+    assert peaks[3] < 128e6, peaks  # a few chunks (about 11 s each) of working buffers
