@@ -45,8 +45,10 @@ def time_120_scenes(repeats: int = 5) -> dict[str, float]:
         started = time.perf_counter()
         analysis = analyze(text)
         runs.append(time.perf_counter() - started)
+    # 120 generated scenes run past the film limit (analysis/limits.py), so the plan is timed on 60.
+    short = analyze(screenplay(60))
     started = time.perf_counter()
-    plan = make_plan(analysis)
+    plan = make_plan(short)
     plan_seconds = time.perf_counter() - started
     assert len(analysis.scenes) == 120 and plan.duration > 0
     return {
@@ -73,7 +75,7 @@ def run() -> dict:
     print("Public domain (real literature; see tests/corpus/README.md for the untuned score):")
     print(format_report(public_domain))
     print(f"120-scene screenplay ({timing['characters']:,} chars): first call {timing['first_call_s']:.3f} s, "
-          f"median {timing['median_s']:.3f} s, max {timing['max_s']:.3f} s; plan {timing['plan_s']:.3f} s")
+          f"median {timing['median_s']:.3f} s, max {timing['max_s']:.3f} s; plan (60 scenes) {timing['plan_s']:.3f} s")
     failures = [f"{k} {report[k]} < {v}" for k, v in TARGETS.items() if report[k] is None or report[k] < v]
     if max(timing["first_call_s"], timing["max_s"]) >= MAX_SECONDS_120_SCENES:
         failures.append(f"120 scenes took {max(timing['first_call_s'], timing['max_s']):.3f} s")

@@ -51,7 +51,9 @@ def test_a_second_render_reuses_the_first_ones_artifacts_from_the_data_directory
         return json.loads((out / "job.json").read_text(encoding="utf-8"))["timings"]
 
     def total(timings, what):
-        return sum(t[what] for t in timings.values())
+        # Analyze and Plan always reuse what intake analysed and stored for this job (one analysis per
+        # job), so they say nothing about the data directory: count the work the render itself does.
+        return sum(t[what] for stage, t in timings.items() if stage not in ("analyze", "plan"))
 
     first = render(TWO_SCENES, "first")
     assert total(first, "reused") == 0

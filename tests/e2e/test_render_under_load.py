@@ -66,7 +66,9 @@ def test_a_render_survives_tasks_slower_than_their_heartbeat_on_a_busy_machine(b
     # The render really had tasks that needed their heartbeats: the slowest outlasted several
     # beats, and the media stages together (tasks waiting for a worker included) outlasted
     # HeartbeatSeconds, which no single silent wait could have survived.
-    media = [s for stage in ("storyboard", "motion", "speech", "music") for s in spans.get(stage, [])]
-    assert max(s["end"] - s["start"] for s in media) > 5 * BEAT_S
-    assert max(s["end"] for s in media) - min(s["start"] for s in media) > HEARTBEAT_S
+    # The job keeps one total per stage ({tasks, start, end, busy, ...}): the slowest stage's mean task
+    # stands in for the slowest task.
+    media = [spans[stage] for stage in ("storyboard", "motion", "speech", "music") if stage in spans]
+    assert max(float(a["busy"]) / int(a["tasks"]) for a in media) > 5 * BEAT_S
+    assert max(float(a["end"]) for a in media) - min(float(a["start"]) for a in media) > HEARTBEAT_S
     assert events > 0

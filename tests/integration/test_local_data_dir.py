@@ -95,7 +95,8 @@ def test_the_cache_scope_keeps_only_artifacts_and_reads_them_back_on_use(tmp_pat
     with LocalCloud(data_dir=tmp_path, data_scope="cache") as cloud:
         artifacts = ArtifactStore()
         artifacts.put_bytes("cache/speech/abc.wav", b"RIFF", "audio/wav", metadata={"duration": "1.5"})
-        artifacts.put_bytes("users/u/projects/p/raw/s.txt", b"not kept")
+        # Not an upload (raw/ would start the trigger): a job's own output, which the cache scope drops.
+        artifacts.put_bytes("users/u/projects/p/final/j/film.srt", b"not kept")
         assert cloud.store.counts() == {"items": 0, "objects": 1, "secrets": 0}
 
     with LocalCloud(data_dir=tmp_path, data_scope="cache"):
@@ -104,7 +105,7 @@ def test_the_cache_scope_keeps_only_artifacts_and_reads_them_back_on_use(tmp_pat
         assert artifacts.exists("cache/speech/abc.wav")
         assert artifacts.get_bytes("cache/speech/abc.wav") == b"RIFF"
         assert artifacts.get_metadata("cache/speech/abc.wav") == {"duration": "1.5"}
-        assert not artifacts.exists("users/u/projects/p/raw/s.txt")
+        assert not artifacts.exists("users/u/projects/p/final/j/film.srt")
 
 
 def test_a_file_that_is_not_a_data_store_is_refused_in_one_line(tmp_path):

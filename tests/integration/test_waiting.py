@@ -116,8 +116,11 @@ def test_the_cli_reports_a_stalled_render_as_one_line_with_its_stage(monkeypatch
 
 
 def test_a_queued_media_task_keeps_its_heartbeat_until_a_worker_starts_it(monkeypatch):
+    import json
+
     from filmstudio import aws
-    from filmstudio.localcloud import runtime
+    from filmstudio.localcloud.runtime import LocalLambdaRuntime
+    from filmstudio.settings import reset_settings
 
     beats = []
 
@@ -125,19 +128,29 @@ def test_a_queued_media_task_keeps_its_heartbeat_until_a_worker_starts_it(monkey
         def send_task_heartbeat(self, taskToken):
             beats.append(taskToken)
 
-    monkeypatch.setattr(runtime, "QUEUED_HEARTBEAT_S", 0.05)
+    monkeypatch.setenv("FILMSTUDIO_TASK_HEARTBEAT_S", "0.05")
+    reset_settings()
     monkeypatch.setattr(aws, "client", lambda name, *a, **k: FakeSfn())
-    started = threading.Event()
-    t = threading.Thread(target=runtime._beat_until, args=("tok", started))
-    t.start()
-    time.sleep(0.4)
-    started.set()
-    t.join(2)
-    n = len(beats)
-    time.sleep(0.2)
-    assert not t.is_alive() and n >= 3 and len(beats) == n and set(beats) == {"tok"}
-    assert runtime._task_token('{"stage": "speech", "task_token": "abc"}') == "abc"
-    assert runtime._task_token(b'{"stage": "speech"}') is None
+    runtime = LocalLambdaRuntime(workers=1)
+    monkeypatch.setattr(runtime, "call", lambda name, body, asynchronous: ("", False, ""))
+    release = threading.Event()
+    try:
+        runtime.pool.submit(release.wait)  # the only worker is busy: the next task waits in the queue
+        task = runtime.submit("filmstudio-speech", json.dumps({"stage": "speech", "task_token": "tok"}))
+        time.sleep(0.4)
+        while_queued = len(beats)
+        release.set()
+        task.result(timeout=2)
+        time.sleep(0.1)  # a beat already under way may land
+        after_start = len(beats)
+        time.sleep(0.3)
+        assert while_queued >= 3 and set(beats) == {"tok"}
+        assert len(beats) == after_start  # once a worker runs it, the task's own heartbeat takes over
+    finally:
+        release.set()
+        runtime._stopping.set()
+        runtime.pool.shutdown(wait=True)
+        reset_settings()
 
 
 def test_the_api_client_reads_the_job_again_after_a_dropped_connection(monkeypatch):

@@ -293,6 +293,11 @@ class JobStore:
         """Record one note on the job; concurrent tasks each set their own topic."""
         JobRecord(job_id=job_id).update(actions=[JobRecord.notes[topic].set(text)])
 
+    def touch(self, job_id: str) -> None:
+        """A sign of progress (`updated_at`) on an existing job; never creates a record."""
+        JobRecord(job_id=job_id).update(actions=[JobRecord.updated_at.set(utcnow())],
+                                        condition=JobRecord.job_id.exists())
+
     def set_fields(self, job_id: str, **fields: Any) -> None:
         actions = [getattr(JobRecord, k).set(v) for k, v in fields.items()]
         actions.append(JobRecord.updated_at.set(utcnow()))

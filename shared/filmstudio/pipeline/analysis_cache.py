@@ -23,6 +23,10 @@ from filmstudio.settings import Settings, get_settings
 from filmstudio.storage.artifacts import ArtifactStore, artifact_key
 
 _MEMO_SIZE = 4
+# The code an analysis or a plan depends on: a change to any of it must not reuse a stored one
+# (the vocabulary and the plan model are read by both).
+ANALYSIS_CODE = ("filmstudio.analysis", "filmstudio.vocabulary", "filmstudio.models.plan")
+PLAN_CODE = ("filmstudio.planning", "filmstudio.vocabulary", "filmstudio.models.plan")
 _memo: "OrderedDict[str, ScriptAnalysis]" = OrderedDict()
 _memo_lock = threading.Lock()
 
@@ -30,14 +34,14 @@ _memo_lock = threading.Lock()
 def analysis_key(text: str, language: str | None) -> str:
     from filmstudio.pipeline.versions import code_version
 
-    return artifact_key("analyze", code_version("filmstudio.analysis"), {"text": text, "language": language},
+    return artifact_key("analyze", code_version(*ANALYSIS_CODE), {"text": text, "language": language},
                         ".json")
 
 
 def plan_key(analysis_key_: str) -> str:
     from filmstudio.pipeline.versions import code_version
 
-    return artifact_key("plan", code_version("filmstudio.planning"), {"analysis": analysis_key_}, ".json")
+    return artifact_key("plan", code_version(*PLAN_CODE), {"analysis": analysis_key_}, ".json")
 
 
 def analyze_here(text: str, language: str | None, key: str | None = None) -> ScriptAnalysis:

@@ -125,6 +125,20 @@ def _note_timeout(stage: str, event: dict[str, Any] | None, code: str, settings:
         log.warning("could not note the timeout on the job", exc_info=True)
 
 
+def _job_pulse(event: dict[str, Any] | None, settings: Settings | None):
+    """While a media task works, the job's `updated_at` moves: a long shot is progress, not a stall,
+    to whoever waits on the job (jobs/watch.py), as compose's own pulse is."""
+    import contextlib
+
+    job_id = (event or {}).get("job_id")
+    if not job_id:
+        return contextlib.nullcontext()
+    from filmstudio.jobs.store import JobStore
+    from filmstudio.jobs.watch import JobPulse
+
+    return JobPulse(lambda: JobStore(settings).touch(job_id))
+
+
 def run_and_report(stage: str, token: str, work: Callable[[], dict[str, Any]],
                    settings: Settings | None = None, event: dict[str, Any] | None = None) -> dict[str, Any]:
     """Run a task's work with heartbeats and report its outcome on the token. `event` (the
@@ -132,7 +146,7 @@ def run_and_report(stage: str, token: str, work: Callable[[], dict[str, Any]],
     heartbeat = Heartbeat(token, settings=settings)
     try:
         try:
-            with heartbeat:
+            with heartbeat, _job_pulse(event, settings):
                 output = work()
         except (StageFailedError, BadInputError, IllegalTransitionError) as exc:
             log.error("stage %s failed permanently: %s", stage, exc)

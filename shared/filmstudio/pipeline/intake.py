@@ -16,8 +16,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from filmstudio.analysis.language import normalize_hint
-from filmstudio.analysis.limits import (check_film_duration, check_scene_durations, check_size,
-                                       check_writing_systems)
+from filmstudio.analysis.limits import check_scene_durations, check_size, check_writing_systems
 from filmstudio.aws import client
 from filmstudio.errors import BadInputError, ConflictError
 from filmstudio.jobs.store import JobStore
@@ -69,7 +68,6 @@ def validate_script(data: bytes, filename: str | None, language: str | None, tie
     normalize_hint(language)
     plan = analysis_cache.plan_for_intake(text, language)
     # What the functions' timeouts and /tmp admit (benchmarks/bench_sizing.py): refused now, not in compose.
-    check_film_duration(plan.duration)
     check_scene_durations({scene.id: scene.duration for scene in plan.scenes})
     # Before anything is written: a script the fonts cannot draw would render as empty boxes.
     check_writing_systems(text, [line.text for line in plan.lines()])
