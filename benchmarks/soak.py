@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -22,10 +23,16 @@ TIMES = ["MORNING", "DAY", "EVENING", "NIGHT"]
 LINES = [("ASHA", "We have to leave before the tide turns."), ("VIKRAM", "Then help me carry the nets."),
          ("ASHA", "Did you hear that? Someone is on the stairs."), ("VIKRAM", "It is only the wind, again."),
          ("MEERA", "I kept the letter you never sent."), ("ASHA", "Read it to me, slowly.")]
-BURN = ("import multiprocessing as m, sys\n"
-        "def spin():\n    while True: pass\n"
+# Each spinner stops when the soak that started it is gone, or after LOAD_LIMIT_S: an interrupted
+# soak leaves no load behind.
+LOAD_LIMIT_S = 3600
+BURN = ("import multiprocessing as m, os, sys, time\n"
+        "def spin(parent, until):\n"
+        "    while os.getppid() == parent and time.monotonic() < until:\n"
+        "        for _ in range(100000): pass\n"
         "if __name__ == '__main__':\n"
-        "    ps = [m.Process(target=spin, daemon=True) for _ in range(int(sys.argv[1]))]\n"
+        "    until = time.monotonic() + float(sys.argv[2])\n"
+        "    ps = [m.Process(target=spin, args=(os.getpid(), until), daemon=True) for _ in range(int(sys.argv[1]))]\n"
         "    [p.start() for p in ps]; [p.join() for p in ps]\n")
 
 
@@ -43,7 +50,7 @@ def run() -> int:
     from filmstudio.pipeline.render import render_locally
 
     cores = max(2, os.cpu_count() or 2)
-    load = subprocess.Popen([sys.executable, "-c", BURN, str(cores)])
+    load = subprocess.Popen([sys.executable, "-c", BURN, str(cores), str(LOAD_LIMIT_S)], start_new_session=True)
     try:
         with tempfile.TemporaryDirectory(prefix="filmstudio-soak-") as tmp:
             t0 = time.monotonic()
@@ -51,7 +58,7 @@ def run() -> int:
             wall = time.monotonic() - t0
             loaded = load.poll() is None
     finally:
-        load.kill()
+        os.killpg(load.pid, signal.SIGKILL)
         load.wait()
     job = result.job
     report = {"scenes": SCENES, "status": job.status.value, "wall_seconds": round(wall, 1),
