@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from served_api import free_port
 
 from sample_scripts import ONE_SCENE
 
@@ -28,15 +29,10 @@ SCRIPT = ONE_SCENE.encode()
 TERMINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 class Server:
     def __init__(self, data: Path, log: Path):
-        self.data, self.log, self.port, self.proc = data, log, _free_port(), None
+        self.data, self.log, self.port, self.proc = data, log, free_port(), None
         self.url = f"http://127.0.0.1:{self.port}"
 
     def start(self) -> "Server":

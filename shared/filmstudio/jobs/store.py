@@ -293,6 +293,11 @@ class JobStore:
         """Record one note on the job; concurrent tasks each set their own topic."""
         JobRecord(job_id=job_id).update(actions=[JobRecord.notes[topic].set(text)])
 
+    def unfinished(self) -> list[Job]:
+        """Every job not yet SUCCEEDED, FAILED or CANCELLED (a scan: for recovery after a restart)."""
+        return [to_job(rec) for rec in JobRecord.scan(consistent_read=True)
+                if rec.status not in {s.value for s in TERMINAL_STATUSES}]
+
     def touch(self, job_id: str) -> None:
         """A sign of progress (`updated_at`) on an existing job; never creates a record."""
         JobRecord(job_id=job_id).update(actions=[JobRecord.updated_at.set(utcnow())],

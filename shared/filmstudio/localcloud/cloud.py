@@ -225,24 +225,19 @@ class LocalCloud:
     def recover_interrupted_jobs(self) -> list[str]:
         """Jobs that were QUEUED or RUNNING when the last process stopped have no execution any
         more (executions live in memory): each is failed, saying why, and refunded."""
-        from filmstudio.db.records import JobRecord
         from filmstudio.errors import IllegalTransitionError
-        from filmstudio.models.job import TERMINAL, JobError, JobStatus
+        from filmstudio.models.job import JobError, JobStatus
         from filmstudio.pipeline import accounting
 
-        jobs = JobStore()
         failed = []
-        for rec in JobRecord.scan(consistent_read=True):
-            if rec.status in {s.value for s in TERMINAL}:
-                continue
-            job = jobs.get(rec.job_id)
+        for job in JobStore().unfinished():
             stage = job.stage or "queued"
             error = JobError(stage=stage, reason=SERVER_STOPPED, error_type="ServerStopped")
             try:  # the status and the refund in one transaction, as the fail path does
                 accounting.finish(job, JobStatus.FAILED, error=error.model_dump(), stage=stage)
             except IllegalTransitionError:
                 continue
-            failed.append(rec.job_id)
+            failed.append(job.job_id)
         return failed
 
     # -- waiting ------------------------------------------------------------------------

@@ -193,3 +193,16 @@ def output_fn(response: StudioResponse, accept: str | None) -> tuple[bytes, str]
 
 def error_body(exc: RequestError) -> dict[str, Any]:
     return {"error": {"code": exc.code, "message": exc.message}}
+
+
+def contract_for(family: str):
+    """(model_fn, input_fn, predict_fn, output_fn) of one family, with SageMaker's signatures:
+    each gpu_containers/<family>/inference.py is these four and nothing else."""
+    if family not in set(FAMILY.values()):
+        raise ValueError(f"unknown GPU family {family!r}; known: {sorted(set(FAMILY.values()))}")
+
+    def family_model_fn(model_dir):
+        """Put this family's pipelines on the device; /ping answers 200 only after this returns."""
+        return model_fn(model_dir, family)
+
+    return family_model_fn, input_fn, predict_fn, output_fn

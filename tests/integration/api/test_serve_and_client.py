@@ -3,42 +3,20 @@ a real HTTP server, a real render through the local state machine, the outputs d
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 
 import pytest
+
+from served_api import served_api
 
 from sample_scripts import ONE_SCENE as SCRIPT
 
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def served():
-    from filmstudio.api.serve import serve
-    from filmstudio.auth.keys import reset_key_cache
-
-    reset_key_cache()
-    port = _free_port()
-    servers = []
-    thread = threading.Thread(target=serve, kwargs={"port": port, "log_level": "warning",
-                                                    "on_ready": servers.append}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not (servers and servers[0].started):
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    servers[0].should_exit = True
-    thread.join(timeout=60)
-    reset_key_cache()
+    with served_api() as url:
+        yield url
 
 
 def test_render_through_the_served_api(served, tmp_path, monkeypatch):
