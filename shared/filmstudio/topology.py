@@ -98,6 +98,65 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
 )
 
 
+GpuBackend = Literal["endpoint", "batch"]
+
+
+@dataclass(frozen=True)
+class GpuFamilySpec:
+    """One GPU container family (`gpu_containers/<family>/`): the studio stages it serves and where it runs.
+
+    Each family is one SageMaker asynchronous endpoint that scales to zero, and one Batch job
+    definition on the shared GPU queue. A stage goes to the endpoint unless its work is longer
+    than `batch_over_s` seconds of media (a long clip or cue would outlive the endpoint's
+    invocation limit) or the job asks for bulk rendering; then it goes to Batch.
+    """
+
+    family: str
+    stages: tuple[str, ...]
+    instance_type: str = "ml.g5.xlarge"  # g4dn and g6e selectable in cdk config `gpu_instance_type`
+    min_capacity: int = 0  # scale to zero: an idle GPU costs about $1/hour
+    max_capacity: int = 2
+    max_concurrent_invocations: int = 1  # per instance: one diffusion pipeline fills a 24 GB GPU
+    batch_instance_types: tuple[str, ...] = ("g5.xlarge", "g4dn.xlarge")
+    batch_vcpus: int = 4
+    batch_memory_mb: int = 15000
+    batch_over_s: float = 60.0
+    # the model directory's folders this family loads (filmstudio.studio.modeldir.MODELS names)
+    model_folders: tuple[str, ...] = ()
+    invocation_timeout_s: int = 3600  # SageMaker async: the most one request may run
+
+    @property
+    def local_name(self) -> str:
+        return f"{NAME_PREFIX}-{self.family}"
+
+    @property
+    def endpoint_name(self) -> str:
+        return f"{NAME_PREFIX}-{self.family}"
+
+    @property
+    def job_definition_name(self) -> str:
+        return f"{NAME_PREFIX}-{self.family}"
+
+
+GPU_FAMILIES: tuple[GpuFamilySpec, ...] = (
+    GpuFamilySpec("visual", ("storyboard", "motion"), model_folders=("storyboard", "ip_adapter", "motion")),
+    GpuFamilySpec("music", ("music",), model_folders=("music",)),
+    GpuFamilySpec("voice", ("speech",), instance_type="ml.g4dn.xlarge", model_folders=("speech",)),
+)
+GPU_QUEUE = f"{NAME_PREFIX}-gpu"  # the one Batch job queue every family's job definition runs on
+MODEL_WEIGHTS_PREFIX = "models/"  # the model directory in the media bucket, read-only to the containers
+GPU_REQUESTS_PREFIX = "gpu/requests/"  # request objects gpu_submit writes (one per task)
+GPU_OUTPUTS_PREFIX = "gpu/outputs/"  # AsyncInferenceConfig S3OutputPath
+GPU_FAILURES_PREFIX = "gpu/failures/"  # AsyncInferenceConfig S3FailurePath
+
+
+def gpu_family(stage: str) -> GpuFamilySpec:
+    for spec in GPU_FAMILIES:
+        if stage in spec.stages:
+            return spec
+    raise KeyError(stage)
+
+
 def function(name: str) -> FunctionSpec:
     for spec in FUNCTIONS:
         if spec.name == name:
