@@ -16,6 +16,7 @@ const ROUTES = [
 ];
 
 let leave = null; // the current screen's clean-up (stops polling)
+let current = null; // the view the latest navigation draws into
 
 function nav() {
   const el = document.getElementById("nav");
@@ -36,6 +37,7 @@ async function route() {
   const hash = location.hash || "#/projects";
   const match = ROUTES.find(([re]) => re.test(hash));
   const main = document.getElementById("main");
+  current = null;
   if (!match) {
     clear(main, h("h1", {}, "Not found"), h("p", {}, "There is no such page. ", h("a", { href: "#/projects" }, "Your projects")));
     return;
@@ -47,8 +49,14 @@ async function route() {
     return;
   }
   if (!needsAuth && api.signedIn()) { location.hash = "#/projects"; return; }
-  clear(main);
-  leave = (await screen(main, ...hash.match(re).slice(1))) || null;
+  // Each navigation draws into its own view: a screen still awaiting the API when the user (or
+  // start()) navigates again finishes into a detached node, so a page is never drawn twice.
+  const view = h("div", { class: "view" });
+  clear(main, view);
+  current = view;
+  const cleanup = (await screen(view, ...hash.match(re).slice(1))) || null;
+  if (current !== view) { if (cleanup) cleanup(); return; }
+  leave = cleanup;
   main.focus({ preventScroll: true });
 }
 

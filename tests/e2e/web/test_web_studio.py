@@ -196,7 +196,7 @@ def test_director_session(served, browser, shots):
     _register(stranger, served, "stranger@example.com")
     stranger.goto(project_url)
     stranger.wait_for_selector("#not-found")
-    assert stranger.get_by_role("heading", level=1).first.inner_text() == "Not found"
+    assert stranger.get_by_role("heading", level=1).inner_text() == "Not found"
     assert "The Lighthouse Keeper" not in stranger.content()
     shots(stranger, "11-not-found")
     stranger_context.close()
