@@ -130,7 +130,8 @@ def test_a_queued_media_task_keeps_its_heartbeat_until_a_worker_starts_it(monkey
 
     monkeypatch.setenv("FILMSTUDIO_TASK_HEARTBEAT_S", "0.05")
     reset_settings()
-    monkeypatch.setattr(aws, "client", lambda name, *a, **k: FakeSfn())
+    replaced = aws.replaced("stepfunctions", FakeSfn())  # what the task's heartbeats are sent to
+    replaced.__enter__()
     runtime = LocalLambdaRuntime(workers=1)
     monkeypatch.setattr(runtime, "call", lambda name, body, asynchronous: ("", False, ""))
     release = threading.Event()
@@ -150,6 +151,7 @@ def test_a_queued_media_task_keeps_its_heartbeat_until_a_worker_starts_it(monkey
         release.set()
         runtime._stopping.set()
         runtime.pool.shutdown(wait=True)
+        replaced.__exit__(None, None, None)
         reset_settings()
 
 

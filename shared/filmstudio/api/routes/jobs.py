@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from datetime import datetime, timezone
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
@@ -67,32 +66,25 @@ def _fingerprint(project_id: str, body: JobCreate) -> str:
 
 def _claim(user_id: str, key: str, job_id: str, fingerprint: str):
     """Claim the Idempotency-Key for a new job; or return (existing job id, its fingerprint)."""
-    from pynamodb.exceptions import PutError
-
-    from filmstudio.db.records import IdempotencyRecord
+    from filmstudio.jobs.idempotency import IdempotencyStore
 
     if not (1 <= len(key) <= 200) or not key.isprintable():
         raise BadInputError("Idempotency-Key must be 1 to 200 printable characters", code="INVALID_IDEMPOTENCY_KEY",
                             http_status=400)
-    record_key = f"api#{user_id}#{key}"
-    rec = IdempotencyRecord(key=record_key, result=job_id, refs=[f"job:{job_id}", f"request:{fingerprint}"],
-                            expires_at=datetime.fromtimestamp(time.time() + IDEMPOTENCY_SECONDS, timezone.utc))
-    try:
-        rec.save(condition=IdempotencyRecord.key.does_not_exist())
-        return None
-    except PutError as exc:
-        if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
-            raise
-    existing = IdempotencyRecord.get(record_key, consistent_read=True)
-    prior = next((r.split(":", 1)[1] for r in existing.refs if r.startswith("request:")), "")
-    return existing.result, prior
+    existing = IdempotencyStore().claim(_record_key(user_id, key), job_id,
+                                        [f"job:{job_id}", f"request:{fingerprint}"], ttl_s=IDEMPOTENCY_SECONDS)
+    return None if existing is None else (existing.result, existing.ref("request"))
+
+
+def _record_key(user_id: str, key: str) -> str:
+    return f"api#{user_id}#{key}"
 
 
 def _unclaim(user_id: str, key: str, job_id: str) -> None:
-    from filmstudio.db.records import IdempotencyRecord
+    from filmstudio.jobs.idempotency import IdempotencyStore
 
     try:
-        IdempotencyRecord(key=f"api#{user_id}#{key}").delete(condition=IdempotencyRecord.result == job_id)
+        IdempotencyStore().release(_record_key(user_id, key), job_id)
     except Exception:  # noqa: BLE001  (expiry removes it anyway; the original error matters more)
         pass
 
@@ -199,16 +191,12 @@ def list_jobs(project_id: str = ProjectId, principal=Depends(deps.current_princi
               projects=Depends(deps.projects), jobs=Depends(deps.jobs),
               limit: int = Query(20, ge=1, le=100),
               cursor_: str | None = Query(None, alias="cursor", max_length=2048)):
-    from filmstudio.db.records import JobRecord
-    from filmstudio.jobs.store import to_job
-
     projects.get(principal.user_id, project_id)
     scope = f"jobs:{project_id}"
     after = cursor.decode(cursor_, user_id=principal.user_id, scope=scope)
-    result = JobRecord.by_project.query(project_id, scan_index_forward=False, limit=limit, last_evaluated_key=after)
-    items = [view(to_job(rec), with_urls=False) for rec in result if rec.user_id == principal.user_id]
-    return JobPage(items=items, next_cursor=cursor.encode(result.last_evaluated_key, user_id=principal.user_id,
-                                                          scope=scope))
+    page, last = jobs.page_by_project(project_id, principal.user_id, limit=limit, after=after)
+    return JobPage(items=[view(job, with_urls=False) for job in page],
+                   next_cursor=cursor.encode(last, user_id=principal.user_id, scope=scope))
 
 
 @router.post("/v1/jobs/{job_id}/cancel", response_model=JobView, responses=errors(400, 401, 404, 409, 413, 422))

@@ -101,15 +101,8 @@ def _manifest_and_plan(job):
 
 def _maker(store, key: str) -> str | None:
     """The job that made the artifact ('' for one made before makers were recorded), None if missing."""
-    from botocore.exceptions import ClientError
-
-    try:
-        head = store.s3.head_object(Bucket=store.bucket, Key=key)
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
-            return None
-        raise
-    return head.get("Metadata", {}).get("job-id", "")
+    metadata = store.metadata_if_exists(key)
+    return None if metadata is None else metadata.get("job-id", "")
 
 
 def _scene_state(makers: list[str | None], job_id: str, terminal: bool) -> tuple[str, int, int]:
