@@ -103,7 +103,7 @@ def test_progress_watch_measures_idle_time_from_the_last_change():
 
 def test_the_cli_reports_a_stalled_render_as_one_line_with_its_stage(monkeypatch, tmp_path, capsys):
     from filmstudio import cli
-    from filmstudio.pipeline import render
+    from filmstudio.localcloud import render
 
     def stalled(*a, **k):
         raise RenderStalledError("compose", "no progress for 10.0 minutes")
