@@ -115,11 +115,9 @@ class AssetStore:
         ]
         post = self.s3.generate_presigned_post(Bucket=self.settings.bucket, Key=rec.key, Fields=fields,
                                                Conditions=conditions, ExpiresIn=UPLOAD_URL_SECONDS)
-        url = post["url"]
-        if self.settings.serve_media and base_url:
-            from filmstudio.localcloud.s3_post import upload_url
+        from filmstudio.storage.media_links import media_links
 
-            url = upload_url(base_url, self.settings.bucket)
+        url = media_links(self.settings, self._s3).upload_url(post["url"], base_url=base_url)
         return {"url": url, "fields": post["fields"], "expires_in": UPLOAD_URL_SECONDS,
                 "max_bytes": kind.max_bytes}
 
@@ -155,11 +153,13 @@ class AssetStore:
                                               last_evaluated_key=after)
         return [to_asset(rec) for rec in result], result.last_evaluated_key
 
-    def download_url(self, asset: Asset) -> str | None:
+    def download_url(self, asset: Asset, base_url: str | None = None) -> str | None:
+        """Where a READY asset is fetched (the API's `base_url` for links that point there)."""
         if asset.status != AssetStatus.READY:
             return None
-        return self.s3.generate_presigned_url("get_object", Params={"Bucket": self.settings.bucket, "Key": asset.key},
-                                              ExpiresIn=DOWNLOAD_URL_SECONDS)
+        from filmstudio.storage.media_links import media_links
+
+        return media_links(self.settings, self._s3).download_url(asset.key, expires_s=DOWNLOAD_URL_SECONDS, base_url=base_url)
 
     def read(self, asset: Asset) -> bytes:
         return self.s3.get_object(Bucket=self.settings.bucket, Key=asset.key)["Body"].read()

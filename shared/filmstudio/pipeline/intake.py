@@ -1,6 +1,7 @@
 """Job intake: validate a script, create the job, start the state machine — or write nothing.
 
-Used by the CLI, the API and the S3 trigger alike. Validation (decoding, analysis
+Used by the CLI, the API and the S3 trigger (`ingest.py`, which turns an uploaded object
+into a call of `start_job`) alike. Validation (decoding, analysis
 limits, the estimate) happens before the first write; if a later write fails, what
 was written is removed again, so a refused or failed intake leaves no job, no object
 and no credit change behind.

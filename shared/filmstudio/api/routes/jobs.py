@@ -30,21 +30,16 @@ def eta_seconds(job) -> float | None:
     return round(max(0.0, elapsed * (100.0 - job.progress) / job.progress), 1)
 
 
-def _output_url(job, name: str, key: str, base_url: str | None) -> str:
-    from filmstudio.aws import client
-    from filmstudio.settings import get_settings
+def _output_url(key: str, base_url: str | None) -> str:
+    from filmstudio.storage.media_links import media_links
 
-    settings = get_settings()
-    if settings.serve_media and base_url:
-        return f"{base_url.rstrip('/')}/v1/jobs/{job.job_id}/outputs/{name}"
-    return client("s3", settings).generate_presigned_url(
-        "get_object", Params={"Bucket": settings.bucket, "Key": key}, ExpiresIn=OUTPUT_URL_SECONDS)
+    return media_links().download_url(key, expires_s=OUTPUT_URL_SECONDS, base_url=base_url)
 
 
 def view(job, with_urls: bool = True, base_url: str | None = None) -> JobView:
     outputs: dict[str, str] = {}
     if with_urls and job.status.value == "SUCCEEDED" and job.outputs:
-        outputs = {name: _output_url(job, name, key, base_url)
+        outputs = {name: _output_url(key, base_url)
                    for name, key in sorted(job.outputs.items()) if not key.endswith("/")}
     return JobView(
         job_id=job.job_id, project_id=job.project_id, status=job.status.value, stage=job.stage,
@@ -165,25 +160,17 @@ async def get(request: Request, job_id: str = JobId, principal=Depends(deps.curr
 
 @router.get("/v1/jobs/{job_id}/outputs/{name}", status_code=307, response_class=Response,
             responses={307: {"description": "redirect to the output's download URL"}, **errors(401, 404, 422)})
-def output(job_id: str = JobId, name: str = Path(pattern=r"^[a-z_]{1,32}$"),
+def output(request: Request, job_id: str = JobId, name: str = Path(pattern=r"^[a-z_]{1,32}$"),
            principal=Depends(deps.current_principal), jobs=Depends(deps.jobs)):
-    """One output of a SUCCEEDED job: a redirect to a short-lived S3 URL (served directly by `filmstudio serve`)."""
-    from fastapi.responses import RedirectResponse, StreamingResponse
-
-    from filmstudio.settings import get_settings
+    """One output of a SUCCEEDED job: a redirect to a short-lived download URL (S3's, or the
+    local server's under `filmstudio serve`)."""
+    from fastapi.responses import RedirectResponse
 
     job = jobs.get_owned(job_id, principal.user_id)
     key = job.outputs.get(name) if job.status.value == "SUCCEEDED" else None
     if not key or key.endswith("/"):
         raise NotFoundError(f"job {job_id} has no output {name!r}", code="OUTPUT_NOT_FOUND")
-    settings = get_settings()
-    if not settings.serve_media:
-        return RedirectResponse(_output_url(job, name, key, None), status_code=307)
-    from filmstudio.aws import client
-
-    obj = client("s3", settings).get_object(Bucket=settings.bucket, Key=key)
-    return StreamingResponse(obj["Body"].iter_chunks(1 << 16), media_type=obj.get("ContentType"),
-                             headers={"Content-Length": str(obj["ContentLength"])})
+    return RedirectResponse(_output_url(key, str(request.base_url)), status_code=307)
 
 
 @router.get("/v1/projects/{project_id}/jobs", response_model=JobPage, responses=errors(400, 401, 404, 422))
