@@ -30,9 +30,9 @@ CLIENT_USERS = {
     "filmstudio/assets.py": "AssetStore: presigned uploads of assets",
     "filmstudio/workflow.py": "Workflow: Step Functions",
     "filmstudio/auth/keys.py": "the key ring in Secrets Manager",
-    "filmstudio/pipeline/analysis_cache.py": "invokes the analyze function (Lambda)",
-    # Owned by the media-stage table work (issue 9, `stages`); its one asynchronous Lambda
-    # invoke is the media tasks' dispatch adapter.
+    "filmstudio/lambdas.py": "Lambdas: invoking the project's functions",
+    # Owned by the media-stage table work (issue 9, `stages`): its one asynchronous invoke
+    # becomes Lambdas.invoke_async after the merge, and this line goes.
     "filmstudio/pipeline/dispatch.py": "dispatches media tasks to their Lambda functions",
 }
 SDK_IMPORTERS = {"filmstudio/aws.py"}
