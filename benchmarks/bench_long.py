@@ -28,7 +28,7 @@ _CHILD = r"""
 import json, resource, sys, tempfile, time
 from pathlib import Path
 from filmstudio.analysis.generate import screenplay
-from filmstudio.pipeline.render import render_locally
+from filmstudio.localcloud.render import render_locally
 
 what = sys.argv[1]
 if what.isdigit():

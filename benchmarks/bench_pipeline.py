@@ -19,7 +19,7 @@ EXAMPLE = REPO / "examples" / "the_lighthouse_keeper.fountain"
 
 def run(script: Path = EXAMPLE) -> dict:
     from filmstudio.localcloud import LocalCloud
-    from filmstudio.pipeline.render import render_locally
+    from filmstudio.localcloud.render import render_locally
 
     t0 = time.perf_counter()
     with LocalCloud() as cloud:

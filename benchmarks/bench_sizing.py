@@ -77,7 +77,7 @@ def _measured(fn, tmp_root: Path) -> tuple[float, int]:
 
 def measure(script: Path = EXAMPLE) -> dict:
     from filmstudio.localcloud import LocalCloud
-    from filmstudio.pipeline.render import render_locally
+    from filmstudio.localcloud.render import render_locally
     from filmstudio.pipeline.stages import StageContext, compose_stage, run_media_task
     from filmstudio.storage.keys import generated_key
 

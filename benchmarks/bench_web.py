@@ -34,7 +34,7 @@ def _free_port() -> int:
 
 
 def _serve() -> tuple[str, object]:
-    from filmstudio.api.serve import serve
+    from filmstudio.localcloud.serve import serve
 
     port, servers = _free_port(), []
     threading.Thread(target=serve, kwargs={"port": port, "log_level": "warning", "on_ready": servers.append},

@@ -47,7 +47,7 @@ def script(scenes: int = SCENES) -> str:
 
 
 def run() -> int:
-    from filmstudio.pipeline.render import render_locally
+    from filmstudio.localcloud.render import render_locally
 
     cores = max(2, os.cpu_count() or 2)
     load = subprocess.Popen([sys.executable, "-c", BURN, str(cores), str(LOAD_LIMIT_S)], start_new_session=True)

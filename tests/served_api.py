@@ -18,7 +18,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def served_api() -> Iterator[str]:
     """The server's base URL while it runs; stopped (and the key cache forgotten) on exit."""
-    from filmstudio.api.serve import serve
+    from filmstudio.localcloud.serve import serve
     from filmstudio.auth.keys import reset_key_cache
 
     reset_key_cache()

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
 from filmstudio.db.base import bind_tables, first_time, get_owned
 from filmstudio.db.records import AssetRecord
 from filmstudio.errors import BadInputError
@@ -113,11 +115,9 @@ class AssetStore:
         ]
         post = self.s3.generate_presigned_post(Bucket=self.settings.bucket, Key=rec.key, Fields=fields,
                                                Conditions=conditions, ExpiresIn=UPLOAD_URL_SECONDS)
-        url = post["url"]
-        if self.settings.serve_media and base_url:
-            from filmstudio.localcloud.s3_post import upload_url
+        from filmstudio.storage.media_links import media_links
 
-            url = upload_url(base_url, self.settings.bucket)
+        url = media_links(self.settings, self._s3).upload_url(post["url"], base_url=base_url)
         return {"url": url, "fields": post["fields"], "expires_in": UPLOAD_URL_SECONDS,
                 "max_bytes": kind.max_bytes}
 
@@ -127,20 +127,47 @@ class AssetStore:
     def get(self, user_id: str, asset_id: str) -> Asset:
         return to_asset(self._owned(user_id, asset_id))
 
+    def find(self, asset_id: str) -> Asset | None:
+        """The asset whoever owns it (for the S3 trigger, which learns the owner from the key)."""
+        try:
+            return to_asset(AssetRecord.get(asset_id, consistent_read=True))
+        except DoesNotExist:
+            return None
+
+    def mark(self, asset_id: str, status: AssetStatus, *, size: int, reason: str | None = None) -> bool:
+        """Record the verdict on the stored bytes; False if the asset was deleted meanwhile."""
+        actions = [AssetRecord.status.set(status.value), AssetRecord.size.set(size), AssetRecord.updated_at.set(_now())]
+        if reason:
+            actions.append(AssetRecord.reason.set(reason[:500]))
+        try:
+            AssetRecord(asset_id=asset_id).update(actions=actions, condition=AssetRecord.asset_id.exists())
+        except UpdateError as exc:
+            if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
     def list(self, project_id: str, *, limit: int = 20, after: dict | None = None) -> tuple[list[Asset], dict | None]:
         """The project's assets (the caller has checked the project is the user's)."""
         result = AssetRecord.by_project.query(project_id, scan_index_forward=False, limit=limit,
                                               last_evaluated_key=after)
         return [to_asset(rec) for rec in result], result.last_evaluated_key
 
-    def download_url(self, asset: Asset) -> str | None:
+    def download_url(self, asset: Asset, base_url: str | None = None) -> str | None:
+        """Where a READY asset is fetched (the API's `base_url` for links that point there)."""
         if asset.status != AssetStatus.READY:
             return None
-        return self.s3.generate_presigned_url("get_object", Params={"Bucket": self.settings.bucket, "Key": asset.key},
-                                              ExpiresIn=DOWNLOAD_URL_SECONDS)
+        from filmstudio.storage.media_links import media_links
+
+        return media_links(self.settings, self._s3).download_url(asset.key, expires_s=DOWNLOAD_URL_SECONDS, base_url=base_url)
 
     def read(self, asset: Asset) -> bytes:
         return self.s3.get_object(Bucket=self.settings.bucket, Key=asset.key)["Body"].read()
+
+    def forget_project(self, project_id: str) -> None:
+        """Delete every asset record of the project (its objects go with the project's prefix)."""
+        for rec in AssetRecord.by_project.query(project_id):
+            rec.delete()
 
     def delete(self, user_id: str, asset_id: str) -> None:
         rec = self._owned(user_id, asset_id)

@@ -9,14 +9,9 @@ with a reason (and deletes the rejected object: nothing unchecked stays in raw/)
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
-
-from filmstudio.assets import CONTENT_TYPES, kind_for
-from filmstudio.db.base import bind_tables
-from filmstudio.db.records import AssetRecord
+from filmstudio.assets import CONTENT_TYPES, AssetStore, kind_for
 from filmstudio.errors import BadInputError
 from filmstudio.models.job import AssetStatus
 from filmstudio.script_input import decode_script
@@ -68,35 +63,25 @@ def check(data: bytes, declared: str, stored_type: str) -> str | None:
 
 
 def validate_uploaded_asset(asset_id: str, upload: UploadKey, data: bytes, content_type: str) -> dict[str, Any]:
-    bind_tables()
-    try:
-        rec = AssetRecord.get(asset_id, consistent_read=True)
-    except DoesNotExist:
+    store = AssetStore()
+    asset = store.find(asset_id)
+    if asset is None:
         log.warning("upload names unknown asset %s", ascii(asset_id), extra={"key": upload.key})
         return {"key": upload.key, "outcome": "ignored", "code": "UNKNOWN_ASSET"}
     # The metadata is only a claim: it must name this very object of this user's project.
-    if (rec.key, rec.user_id, rec.project_id) != (upload.key, upload.user_id, upload.project_id):
+    if (asset.key, asset.user_id, asset.project_id) != (upload.key, upload.user_id, upload.project_id):
         log.warning("upload %s claims asset %s of another key", upload.key, asset_id)
         return {"key": upload.key, "outcome": "ignored", "code": "ASSET_KEY_MISMATCH"}
-    reason = check(data, rec.content_type, content_type) if rec.content_type in CONTENT_TYPES else \
-        f"content type {rec.content_type!r} is not accepted"
+    reason = check(data, asset.content_type, content_type) if asset.content_type in CONTENT_TYPES else \
+        f"content type {asset.content_type!r} is not accepted"
     status = AssetStatus.REJECTED if reason else AssetStatus.READY
-    actions = [AssetRecord.status.set(status.value), AssetRecord.size.set(len(data)),
-               AssetRecord.updated_at.set(datetime.now(timezone.utc))]
-    if reason:
-        actions.append(AssetRecord.reason.set(reason[:500]))
     # Every new object version is judged again (an upload URL can be used more than once
     # before it expires), so the status always describes the bytes now stored.
-    try:
-        rec.update(actions=actions, condition=AssetRecord.asset_id.exists())
-    except UpdateError as exc:
-        if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
-            raise
+    if not store.mark(asset_id, status, size=len(data), reason=reason):
         return {"key": upload.key, "outcome": "ignored", "code": "ASSET_DELETED"}
     if reason:
         from filmstudio.storage.artifacts import ArtifactStore
 
-        artifacts = ArtifactStore()
-        artifacts.s3.delete_object(Bucket=artifacts.bucket, Key=upload.key)
+        ArtifactStore().delete(upload.key)
         log.info("asset %s rejected: %s", asset_id, reason)
     return {"key": upload.key, "outcome": status.value.lower(), "asset_id": asset_id, "reason": reason}

@@ -89,7 +89,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         return _say_bad_input(exc)
     if args.api:
         return _render_through_api(args)
-    from filmstudio.pipeline.render import render_locally
+    from filmstudio.localcloud.render import render_locally
 
     try:
         data = _read_script(args.script)
@@ -202,7 +202,7 @@ def _data_dir(args: argparse.Namespace) -> Path | None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from filmstudio.api.serve import serve
+    from filmstudio.localcloud.serve import serve
 
     serve(host=args.host, port=args.port, data_dir=_data_dir(args), log_level=args.log_level)
     return EXIT_OK

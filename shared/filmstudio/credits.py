@@ -28,7 +28,6 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from filmstudio.db.accounts import LedgerRecord, UserRecord, transact_write
 from filmstudio.db.base import bind_tables
-from filmstudio.db.records import JobRecord
 from filmstudio.errors import BadInputError, FilmStudioError, NotFoundError
 from filmstudio.settings import Settings
 
@@ -218,35 +217,27 @@ class CreditStore:
             UserRecord.active_jobs.add(-1),
         ])
 
-    def _close(self, job_id: str, user_id: str, kind: str, credits: int, *, job_not_cancelled: bool = False) -> bool:
-        """Close the job's reservation one way (settle/refund/release). True if this call did it,
-        False if it was already closed this same way; a different close raises nothing and returns False."""
+    def _close(self, job_id: str, user_id: str, kind: str, credits: int) -> bool:
+        """Close the job's reservation one way (on its own: a job's end closes it inside its
+        own transaction, `accounting.finish`). True if this call did it, False if it was already
+        closed; a different close raises nothing and returns False."""
         try:
             with transact_write() as tx:
                 self.close_in(tx, job_id, user_id, kind, credits)
-                if job_not_cancelled:
-                    # A job cancelled while publishing is refunded, not charged (the two race).
-                    tx.condition_check(JobRecord, job_id, condition=JobRecord.status != "CANCELLED")
         except TransactWriteError as exc:
             reasons = _reasons(exc)
             if "ConditionalCheckFailed" not in reasons:
                 raise
-            # PynamoDB sends condition checks, then puts, then updates: [reserve exists, (job not
-            # cancelled), close absent, held covers it]. A closed entry (a retry) and a cancelled
-            # job (a cancel racing publish) are expected; a missing reservation or a held balance
-            # too small means the books disagree with the job, which someone must look at.
+            # PynamoDB sends condition checks, then puts, then updates: [reserve exists, close
+            # absent, held covers it]. A closed entry (a retry) is expected; a missing reservation
+            # or a held balance too small means the books disagree with the job, which someone
+            # must look at.
             failed = [r == "ConditionalCheckFailed" for r in reasons]
             if failed[0] or (len(failed) > 1 and failed[-1] and not failed[-2]):
                 log.error("credits: cannot %s job %s for user %s (%s credits): %s", kind, job_id, user_id, credits,
                           reasons)
             return False
         return True
-
-    def settle(self, job_id: str, user_id: str, credits: int) -> bool:
-        return self._close(job_id, user_id, "settle", credits, job_not_cancelled=True)
-
-    def refund(self, job_id: str, user_id: str, credits: int) -> bool:
-        return self._close(job_id, user_id, "refund", credits)
 
     def release(self, job_id: str, user_id: str, credits: int) -> bool:
         return self._close(job_id, user_id, "release", credits)

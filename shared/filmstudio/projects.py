@@ -11,9 +11,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from filmstudio.db.base import bind_tables, first_time, get_owned
-from filmstudio.db.records import AssetRecord, JobRecord, ProjectRecord
+from filmstudio.db.records import ProjectRecord
 from filmstudio.errors import BadInputError, ConflictError
-from filmstudio.models.job import TERMINAL, JobStatus, Project
+from filmstudio.models.job import Project
 from filmstudio.settings import Settings
 
 
@@ -71,18 +71,20 @@ class ProjectStore:
     def delete(self, user_id: str, project_id: str) -> None:
         """Delete the project, its assets, its jobs' records and every object under its prefix.
         Refused while one of its jobs is still running (its credits are still held)."""
+        from filmstudio.assets import AssetStore
+        from filmstudio.jobs.store import JobStore
         from filmstudio.storage.artifacts import ArtifactStore
         from filmstudio.storage.keys import project_prefix
 
         rec = self._owned(user_id, project_id)
-        jobs = list(JobRecord.by_project.query(project_id))
-        busy = [j.job_id for j in jobs if JobStatus(j.status) not in TERMINAL]
+        job_store, asset_store = JobStore(), AssetStore()
+        jobs = list(job_store.list_by_project(project_id))
+        busy = [j.job_id for j in jobs if not j.terminal]
         if busy:
             raise ConflictError("the project has jobs in progress; cancel them first", code="PROJECT_BUSY",
                                 details={"jobs": busy})
         ArtifactStore().delete_prefix(project_prefix(user_id, project_id) + "/")
-        for asset in AssetRecord.by_project.query(project_id):
-            asset.delete()
+        asset_store.forget_project(project_id)
         for job in jobs:
-            job.delete()
+            job_store.delete(job.job_id)
         rec.delete(condition=ProjectRecord.user_id == user_id)

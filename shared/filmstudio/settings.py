@@ -42,9 +42,6 @@ class Settings(BaseSettings):
     # A waiting media task's heartbeat interval; the state machine's HeartbeatSeconds (120) is
     # several of these, so a late or failed beat is retried in time.
     task_heartbeat_s: float = 20.0
-    # `filmstudio serve` only: moto's S3 has no HTTP endpoint, so the API streams job outputs
-    # itself instead of handing out presigned S3 URLs.
-    serve_media: bool = False
 
 
 @lru_cache(maxsize=1)

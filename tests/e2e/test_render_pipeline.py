@@ -10,7 +10,7 @@ from filmstudio import aws
 from filmstudio.errors import StageFailedError
 from filmstudio.models.job import STAGES, JobStatus
 from filmstudio.models.plan import Plan
-from filmstudio.pipeline.render import render_locally
+from filmstudio.localcloud.render import render_locally
 from probe import kinds, parse_srt_starts, probe
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("render")]

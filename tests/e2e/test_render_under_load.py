@@ -51,7 +51,7 @@ def busy_cores():
 def test_a_render_survives_tasks_slower_than_their_heartbeat_on_a_busy_machine(busy_cores, tmp_path, monkeypatch):
     from filmstudio.db.records import JobRecord
     from filmstudio.localcloud import LocalCloud
-    from filmstudio.pipeline.render import render_locally
+    from filmstudio.localcloud.render import render_locally
 
     monkeypatch.setenv("FILMSTUDIO_TASK_HEARTBEAT_S", str(BEAT_S))
     with LocalCloud(workers=2, task_timing={"heartbeat_s": HEARTBEAT_S, "timeout_s": 300}) as cloud:

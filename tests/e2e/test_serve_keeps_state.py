@@ -150,6 +150,12 @@ def test_upload_render_sigkill_restart_keeps_everything(server, account):
     assert _post(created["upload"], SCRIPT).status_code == 204
     asset = http.get(f"/v1/assets/{created['asset']['asset_id']}", headers=auth).json()
     assert asset["status"] == "READY", asset  # the trigger saw the POST's metadata
+    # Its download_url is a signed link on this server, as a presigned URL is on S3: no token needed,
+    # and an altered link reaches nothing.
+    assert asset["download_url"].startswith(f"{server.url}/local-s3/")
+    assert httpx.get(asset["download_url"], timeout=30).content == SCRIPT
+    altered = httpx.get(asset["download_url"].replace("signature=", "signature=0"), timeout=30)
+    assert altered.status_code == 403 and b"SignatureDoesNotMatch" in altered.content
 
     r = http.post(f"/v1/projects/{pid}/jobs", headers=auth, json={"asset_id": asset["asset_id"]})
     assert r.status_code == 202, r.text
@@ -157,8 +163,9 @@ def test_upload_render_sigkill_restart_keeps_everything(server, account):
     assert first["credits"]["reserved"] == first["credits"]["estimate"] > 0
     first = _wait(http, auth, first["job_id"])
     assert first["status"] == "SUCCEEDED", first["error"]
-    film = http.get(f"/v1/jobs/{first['job_id']}/outputs/film", headers=auth).content
+    film = http.get(f"/v1/jobs/{first['job_id']}/outputs/film", headers=auth, follow_redirects=True).content
     assert film[4:8] == b"ftyp"
+    assert httpx.get(first["outputs"]["film"], timeout=60).content == film  # the job's own link
 
     r = http.post(f"/v1/projects/{pid}/jobs", headers=auth, json={"script": ONE_SCENE.replace("tea", "coffee")})
     assert r.status_code == 202, r.text
@@ -169,7 +176,8 @@ def test_upload_render_sigkill_restart_keeps_everything(server, account):
     with httpx.Client(base_url=server.url, timeout=60) as again:
         auth = _login(again)  # the account and the signing keys survived
         assert again.post("/v1/auth/register", json={"email": EMAIL, "password": PASSWORD}).status_code == 409
-        assert again.get(f"/v1/jobs/{first['job_id']}/outputs/film", headers=auth).content == film
+        assert again.get(f"/v1/jobs/{first['job_id']}/outputs/film", headers=auth,
+                         follow_redirects=True).content == film
         assert again.get(f"/v1/assets/{asset['asset_id']}", headers=auth).json()["status"] == "READY"
         job = again.get(f"/v1/jobs/{second['job_id']}", headers=auth).json()
         credits = again.get("/v1/me/credits", headers=auth).json()

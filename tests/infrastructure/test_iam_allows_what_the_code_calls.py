@@ -208,7 +208,7 @@ def run_the_work(cloud, tmp_path, monkeypatch) -> None:
     from filmstudio import aws
     from filmstudio.auth.keys import reset_key_cache
     from filmstudio.errors import StageFailedError
-    from filmstudio.pipeline.render import render_locally
+    from filmstudio.localcloud.render import render_locally
     from filmstudio.settings import get_settings
 
     bucket = get_settings().bucket

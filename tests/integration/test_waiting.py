@@ -103,7 +103,7 @@ def test_progress_watch_measures_idle_time_from_the_last_change():
 
 def test_the_cli_reports_a_stalled_render_as_one_line_with_its_stage(monkeypatch, tmp_path, capsys):
     from filmstudio import cli
-    from filmstudio.pipeline import render
+    from filmstudio.localcloud import render
 
     def stalled(*a, **k):
         raise RenderStalledError("compose", "no progress for 10.0 minutes")
@@ -130,7 +130,8 @@ def test_a_queued_media_task_keeps_its_heartbeat_until_a_worker_starts_it(monkey
 
     monkeypatch.setenv("FILMSTUDIO_TASK_HEARTBEAT_S", "0.05")
     reset_settings()
-    monkeypatch.setattr(aws, "client", lambda name, *a, **k: FakeSfn())
+    replaced = aws.replaced("stepfunctions", FakeSfn())  # what the task's heartbeats are sent to
+    replaced.__enter__()
     runtime = LocalLambdaRuntime(workers=1)
     monkeypatch.setattr(runtime, "call", lambda name, body, asynchronous: ("", False, ""))
     release = threading.Event()
@@ -150,6 +151,7 @@ def test_a_queued_media_task_keeps_its_heartbeat_until_a_worker_starts_it(monkey
         release.set()
         runtime._stopping.set()
         runtime.pool.shutdown(wait=True)
+        replaced.__exit__(None, None, None)
         reset_settings()
 
 

@@ -1,6 +1,6 @@
 """The web studio's files (web/) for `filmstudio serve`, and the headers every copy of it is served with.
 
-Only the local server mounts these (api/serve.py); the Lambda API never serves the app. On
+Only the local server mounts these (localcloud/serve.py); the Lambda API never serves the app. On
 AWS the same files sit in the media bucket under `web/` behind CloudFront (cdk/edge.py),
 which sends `security_headers()` through a response-headers policy; locally this module
 sends the same ones, so the browser tests run under the policy that production has.

@@ -78,6 +78,15 @@ def clear_cache() -> None:
         _cache.clear()
 
 
+def _register_reset() -> None:
+    from filmstudio import aws
+
+    aws.on_reset(clear_cache)  # a verified token is only good in the key ring's world
+
+
+_register_reset()
+
+
 def authorize(event: dict[str, Any]) -> dict[str, Any]:
     token = _token(event)
     try:

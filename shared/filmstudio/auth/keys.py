@@ -143,3 +143,12 @@ def reset_key_cache() -> None:
     """Forget cached keys (tests start each moto account empty; the local cloud restarts)."""
     with _lock:
         _cache.clear()
+
+
+def _register_reset() -> None:
+    from filmstudio import aws
+
+    aws.on_reset(reset_key_cache)  # the keys belong to the AWS world a reset swaps out
+
+
+_register_reset()

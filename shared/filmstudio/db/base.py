@@ -15,6 +15,7 @@ import pynamodb.connection.base as pynamodb_connection
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
 
+from filmstudio import aws
 from filmstudio.aws import botocore_session
 from filmstudio.errors import NotFoundError
 from filmstudio.settings import Settings, get_settings
@@ -62,6 +63,9 @@ def bind_tables(settings: Settings | None = None) -> None:
 def unbind_tables() -> None:
     global _bound
     _bound = None
+
+
+aws.on_reset(unbind_tables)
 
 
 M = TypeVar("M", bound=Model)

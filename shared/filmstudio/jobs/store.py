@@ -22,6 +22,7 @@ from filmstudio.models.job import (
     ALLOWED_TRANSITIONS,
     STAGE_WEIGHTS,
     STAGES,
+    TERMINAL,
     Credits,
     Job,
     JobError,
@@ -31,8 +32,6 @@ from filmstudio.models.job import (
     TaskRetry,
 )
 from filmstudio.settings import Settings
-
-TERMINAL_STATUSES = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 
 
 def utcnow() -> datetime:
@@ -137,9 +136,16 @@ class JobStore:
         """The job if `user_id` owns it; another user's job is JOB_NOT_FOUND, as a missing one."""
         return to_job(get_owned(JobRecord, job_id, user_id, what="job"))
 
-    def list_by_project(self, project_id: str, *, limit: int = 50, newest_first: bool = True) -> Iterator[Job]:
+    def list_by_project(self, project_id: str, *, limit: int | None = None, newest_first: bool = True) -> Iterator[Job]:
+        """Every job of the project (the first `limit` of them), newest first unless told otherwise."""
         for rec in JobRecord.by_project.query(project_id, scan_index_forward=not newest_first, limit=limit):
             yield to_job(rec)
+
+    def page_by_project(self, project_id: str, user_id: str, *, limit: int = 20,
+                        after: dict | None = None) -> tuple[list[Job], dict | None]:
+        """One page of the project's jobs that `user_id` owns, newest first, and where the next begins."""
+        result = JobRecord.by_project.query(project_id, scan_index_forward=False, limit=limit, last_evaluated_key=after)
+        return [to_job(rec) for rec in result if rec.user_id == user_id], result.last_evaluated_key
 
     def delete(self, job_id: str) -> None:
         JobRecord(job_id=job_id).delete()
@@ -192,7 +198,7 @@ class JobStore:
         The condition is on the status alone (not the version): progress writes from tasks
         still reporting must not make a cancel or a publish lose, and the status is what
         decides who wins. The caller puts this first in `tx` (cancellation reason 0)."""
-        if to not in TERMINAL_STATUSES:
+        if to not in TERMINAL:
             raise ValueError(f"{to} is not a terminal status")
         allowed_from = [s.value for s, targets in ALLOWED_TRANSITIONS.items() if to in targets]
         now = utcnow()
@@ -296,7 +302,7 @@ class JobStore:
     def unfinished(self) -> list[Job]:
         """Every job not yet SUCCEEDED, FAILED or CANCELLED (a scan: for recovery after a restart)."""
         return [to_job(rec) for rec in JobRecord.scan(consistent_read=True)
-                if rec.status not in {s.value for s in TERMINAL_STATUSES}]
+                if rec.status not in {s.value for s in TERMINAL}]
 
     def touch(self, job_id: str) -> None:
         """A sign of progress (`updated_at`) on an existing job; never creates a record."""

@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from filmstudio import aws, topology
-from filmstudio.db.base import bind_tables, unbind_tables
+from filmstudio.db.base import bind_tables
 from filmstudio.jobs.store import JobStore
 from filmstudio.localcloud import moto_fixes
 from filmstudio.localcloud.datastore import DataStore, WriteThrough
 from filmstudio.localcloud.runtime import LocalLambdaRuntime
 from filmstudio.models.job import Job
-from filmstudio.settings import get_settings, reset_settings
+from filmstudio.settings import get_settings
 
 ACCOUNT = "123456789012"  # moto's default account
 SERVER_STOPPED = "the server stopped while the job was running"
@@ -104,9 +104,7 @@ class LocalCloud:
         for key, value in self.environment().items():
             self._saved_env[key] = os.environ.get(key)
             os.environ[key] = value
-        reset_settings()
-        aws.reset()
-        unbind_tables()
+        aws.reset()  # every per-process cache (settings, clients, tables, keys) now reads this cloud
         self._mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
         self._mock.start()
         self._fixes = ExitStack()
@@ -149,9 +147,7 @@ class LocalCloud:
                     os.environ.pop(key, None)
                 else:
                     os.environ[key] = value
-            reset_settings()
             aws.reset()
-            unbind_tables()
 
     # -- provisioning -------------------------------------------------------------------
     def provision(self) -> None:

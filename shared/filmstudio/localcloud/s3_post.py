@@ -153,8 +153,9 @@ def store(bucket: str, fields: dict[str, str], original: dict[str, str], body: b
     return client("s3").put_object(Bucket=bucket, Key=fields["key"], Body=body, **extra).get("ETag", "")
 
 
-def create_app():
-    """The Starlette app behind PREFIX (no API middleware: S3's own limits and errors apply)."""
+def create_app(*more_routes):
+    """The Starlette app behind PREFIX (no API middleware: S3's own limits and errors apply);
+    `more_routes`: the bucket's other operations served beside POST (`media.download_route`)."""
     from starlette.applications import Starlette
     from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
@@ -211,4 +212,4 @@ def create_app():
             return Response(xml, status_code=201, media_type="application/xml", headers={"ETag": etag})
         return Response(status_code=200 if status == "200" else 204, headers={"ETag": etag, "Location": location})
 
-    return Starlette(routes=[Route(PREFIX + "{bucket}", post_object, methods=["POST"])])
+    return Starlette(routes=[Route(PREFIX + "{bucket}", post_object, methods=["POST"]), *more_routes])

@@ -73,35 +73,6 @@ def _from_ledger(job: Job) -> Credits:
                    job.credits.reserved - entry.amount if entry.kind == "settle" else None)
 
 
-def settle(job: Job) -> Credits:
-    """Spend the job's reservation. Idempotent: a retried publish finds it settled and changes nothing.
-    A job cancelled meanwhile comes back refunded instead, never both."""
-    credits = job.credits.model_copy()
-    if not credits.reserved:
-        return credits
-    from filmstudio.credits import CreditStore
-
-    store = CreditStore()
-    store.settle(job.job_id, job.user_id, credits.reserved)
-    return _closed(job, credits, store.closed_as(job.job_id, job.user_id))
-
-
-def refund(job: Job) -> Credits:
-    """Return the job's reservation to the user's balance and record it on the job. Idempotent."""
-    credits = job.credits.model_copy()
-    if not credits.reserved or credits.settled:
-        return credits
-    from filmstudio.credits import CreditStore
-    from filmstudio.jobs.store import JobStore
-
-    store = CreditStore()
-    store.refund(job.job_id, job.user_id, credits.reserved)
-    credits = _closed(job, credits, store.closed_as(job.job_id, job.user_id))
-    if credits != job.credits:
-        JobStore().set_fields(job.job_id, credits=credits.model_dump())
-    return credits
-
-
 def finish(job: Job, to: JobStatus, *, charged: int | None = None, **fields: Any) -> Job:
     """End the job as `to` and close its reservation, in one transaction: SUCCEEDED settles
     `charged` credits (all of the reservation if None) and returns the rest; FAILED and

@@ -13,7 +13,6 @@ set it). Without it (a plain `validate_script` on a developer's machine) the ana
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 
@@ -84,13 +83,11 @@ def store(text: str, language: str | None, artifacts: ArtifactStore) -> tuple[st
 
 def analyze_remotely(text: str, language: str | None, settings: Settings) -> Plan:
     """Ask the analyze function to analyse, plan and store the script; read back the plan."""
-    from filmstudio.aws import client
+    from filmstudio.lambdas import Lambdas
 
-    response = client("lambda", settings).invoke(
-        FunctionName=settings.analyze_function, InvocationType="RequestResponse",
-        Payload=json.dumps({"preflight": {"text": text, "language": language}}).encode("utf-8"))
-    answer = json.loads(response["Payload"].read() or b"null")
-    if response.get("FunctionError") or not isinstance(answer, dict):
+    answer, failed = Lambdas(settings).invoke(settings.analyze_function,
+                                              {"preflight": {"text": text, "language": language}})
+    if failed or not isinstance(answer, dict):
         raise StageFailedError("analyze", f"the analyze function failed: {str(answer)[:500]}")
     if "error" in answer:
         error = answer["error"]

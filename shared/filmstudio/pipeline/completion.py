@@ -13,9 +13,9 @@ import threading
 import time
 from typing import Any, Callable
 
-from filmstudio.aws import client
 from filmstudio.errors import BadInputError, IllegalTransitionError, StageFailedError
 from filmstudio.settings import Settings, get_settings
+from filmstudio.workflow import Workflow
 
 log = logging.getLogger(__name__)
 
@@ -61,15 +61,14 @@ def _send(call: Callable[[], Any], *, attempts: int = REPORT_ATTEMPTS, first_del
 
 
 def report_success(token: str, output: dict[str, Any], settings: Settings | None = None) -> None:
-    sfn = client("stepfunctions", settings)
-    _send(lambda: sfn.send_task_success(taskToken=token, output=json.dumps(output)))
+    workflow = Workflow(settings)
+    _send(lambda: workflow.task_success(token, output))
 
 
 def report_failure(token: str, stage: str, reason: str, *, permanent: bool, settings: Settings | None = None) -> None:
     cause = json.dumps({"stage": stage, "reason": reason[:4000]}, ensure_ascii=True)
-    sfn = client("stepfunctions", settings)
-    _send(lambda: sfn.send_task_failure(taskToken=token, error=PERMANENT_ERROR if permanent else TRANSIENT_ERROR,
-                                        cause=cause))
+    workflow = Workflow(settings)
+    _send(lambda: workflow.task_failure(token, error=PERMANENT_ERROR if permanent else TRANSIENT_ERROR, cause=cause))
 
 
 class Heartbeat:
@@ -87,11 +86,11 @@ class Heartbeat:
         self._thread = threading.Thread(target=self._run, daemon=True, name="task-heartbeat")
 
     def _run(self) -> None:
-        sfn = client("stepfunctions", self.settings)
+        workflow = Workflow(self.settings)
         wait = self.every_s
         while not self._stop.wait(wait):
             try:
-                sfn.send_task_heartbeat(taskToken=self.token)
+                workflow.heartbeat(self.token)
                 wait = self.every_s
             except Exception as exc:  # noqa: BLE001
                 code = error_code(exc)

@@ -26,17 +26,14 @@ def execution_arn(job_id: str, settings: Settings | None = None) -> str | None:
 
 def stop_execution(job: Job, settings: Settings | None = None) -> bool:
     """Stop the job's execution if it is running. True if a stop was sent."""
-    from filmstudio.aws import client
+    from filmstudio.workflow import Workflow
 
     arn = job.execution_arn or execution_arn(job.job_id, settings)
     if not arn:
         return False
-    sfn = client("stepfunctions", settings)
     try:
-        sfn.stop_execution(executionArn=arn, error="Cancelled", cause="cancelled by the user")
-        return True
-    except sfn.exceptions.ExecutionDoesNotExist:
-        return False  # not started yet: intake stops it once it sees the job CANCELLED
+        # False when not started yet: intake stops it once it sees the job CANCELLED
+        return Workflow(settings).stop(arn, error="Cancelled", cause="cancelled by the user")
     except Exception:  # noqa: BLE001  (see the module docstring)
         log.warning("could not stop the execution of cancelled job %s", job.job_id, exc_info=True)
         return False

@@ -41,15 +41,12 @@ def handle_record(record: dict[str, Any]) -> dict[str, Any]:
         # Keys outside the upload layout (or hostile ones) never start anything.
         log.warning("ignored object: %s", exc.message, extra={"key": ascii(raw_key)})
         return {"key": ascii(raw_key), "outcome": "ignored", "code": exc.code}
-    artifacts = ArtifactStore(settings)
-    kwargs = {"VersionId": version} if record["s3"]["object"].get("versionId") else {}
-    obj = artifacts.s3.get_object(Bucket=bucket, Key=upload.key, **kwargs)
-    data = obj["Body"].read()
-    metadata = obj.get("Metadata", {})
+    obj = ArtifactStore(settings, bucket=bucket).get_object(upload.key, record["s3"]["object"].get("versionId"))
+    data, metadata = obj.data, obj.metadata
     if metadata.get("asset-id"):
         from filmstudio.assets_validation import validate_uploaded_asset
 
-        return validate_uploaded_asset(metadata["asset-id"], upload, data, obj.get("ContentType", ""))
+        return validate_uploaded_asset(metadata["asset-id"], upload, data, obj.content_type)
     job_id = job_id_for_object(bucket, upload.key, version)
     try:
         job = start_job(user_id=upload.user_id, project_id=upload.project_id, data=data, filename=upload.filename,

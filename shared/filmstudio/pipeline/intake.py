@@ -1,6 +1,7 @@
 """Job intake: validate a script, create the job, start the state machine — or write nothing.
 
-Used by the CLI, the API and the S3 trigger alike. Validation (decoding, analysis
+Used by the CLI, the API and the S3 trigger (`ingest.py`, which turns an uploaded object
+into a call of `start_job`) alike. Validation (decoding, analysis
 limits, the estimate) happens before the first write; if a later write fails, what
 was written is removed again, so a refused or failed intake leaves no job, no object
 and no credit change behind.
@@ -9,7 +10,6 @@ and no credit change behind.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import uuid
 from datetime import datetime, timezone
@@ -17,7 +17,6 @@ from typing import Callable
 
 from filmstudio.analysis.language import normalize_hint
 from filmstudio.analysis.limits import check_scene_durations, check_size, check_writing_systems
-from filmstudio.aws import client
 from filmstudio.errors import BadInputError, ConflictError
 from filmstudio.jobs.store import JobStore
 from filmstudio.models.job import Credits, Job, JobStatus
@@ -27,6 +26,7 @@ from filmstudio.script_input import decode_script
 from filmstudio.settings import Settings, get_settings
 from filmstudio.storage.artifacts import ArtifactStore
 from filmstudio.storage.keys import generated_key
+from filmstudio.workflow import Workflow
 
 log = logging.getLogger(__name__)
 
@@ -101,14 +101,9 @@ def start_job(*, user_id: str, project_id: str, data: bytes, filename: str | Non
         written.append("job")
         artifacts.put_bytes(script_key, text.encode("utf-8"), "text/plain; charset=utf-8")
         written.append("script")
-        sfn = client("stepfunctions", settings)
-        execution = sfn.start_execution(
-            stateMachineArn=settings.state_machine_arn,
-            name=job_id,
-            input=json.dumps({"job_id": job_id, "script_key": script_key, "tier": tier, "language": language,
-                              "options": {"burn_subtitles": burn_subtitles}}),
-        )
-        jobs.set_fields(job_id, execution_arn=execution["executionArn"])
+        arn = Workflow(settings).start(job_id, {"job_id": job_id, "script_key": script_key, "tier": tier,
+                                                "language": language, "options": {"burn_subtitles": burn_subtitles}})
+        jobs.set_fields(job_id, execution_arn=arn)
         started = jobs.get(job_id)
         if started.status == JobStatus.CANCELLED:
             # Cancelled between the job's creation and its execution's start: the cancel found
@@ -121,7 +116,7 @@ def start_job(*, user_id: str, project_id: str, data: bytes, filename: str | Non
         if not isinstance(exc, ConflictError):
             log.exception("intake of job %s failed after %s; undoing", job_id, written)
         if "script" in written:
-            artifacts.s3.delete_object(Bucket=artifacts.bucket, Key=script_key)
+            artifacts.delete(script_key)
         if "job" in written:
             jobs.delete(job_id)
         if reserved and release:

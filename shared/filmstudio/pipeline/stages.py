@@ -246,17 +246,13 @@ def publish_stage(ctx: StageContext, job_id: str, outputs_key: str) -> dict[str,
     with StageClock(ctx.jobs, job_id, "publish"):
         produced = ctx.artifacts.get_json(outputs_key)
         manifest = ctx.manifest(generated_key(job.user_id, job.project_id, job_id, "manifest.json"))
-        s3, bucket = ctx.artifacts.s3, ctx.artifacts.bucket
         outputs: dict[str, str] = {}
         for name, (filename, _) in FINAL_FILES.items():
-            dest = final_key(job.user_id, job.project_id, job_id, filename)
-            s3.copy_object(Bucket=bucket, Key=dest, CopySource={"Bucket": bucket, "Key": produced[name]})
-            outputs[name] = dest
-        outputs["plan"] = final_key(job.user_id, job.project_id, job_id, "plan.json")
-        s3.copy_object(Bucket=bucket, Key=outputs["plan"], CopySource={"Bucket": bucket, "Key": manifest.plan_key})
+            outputs[name] = ctx.artifacts.copy(produced[name], final_key(job.user_id, job.project_id, job_id, filename))
+        outputs["plan"] = ctx.artifacts.copy(manifest.plan_key,
+                                             final_key(job.user_id, job.project_id, job_id, "plan.json"))
         for shot_id, key in manifest.panels.items():
-            s3.copy_object(Bucket=bucket, CopySource={"Bucket": bucket, "Key": key},
-                           Key=final_key(job.user_id, job.project_id, job_id, f"storyboard/{shot_id}.png"))
+            ctx.artifacts.copy(key, final_key(job.user_id, job.project_id, job_id, f"storyboard/{shot_id}.png"))
         outputs["storyboard"] = final_key(job.user_id, job.project_id, job_id, "storyboard/")
     # The charge and SUCCEEDED are one transaction: a cancel that got in first leaves the job
     # CANCELLED and refunded, and this publish charges nothing.

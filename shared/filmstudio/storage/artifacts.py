@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from botocore.exceptions import ClientError
 
-from filmstudio.aws import client
+from filmstudio import aws
 from filmstudio.settings import Settings, get_settings
 from filmstudio.storage.keys import cache_key
 
@@ -28,18 +29,29 @@ def artifact_key(stage: str, engine_version: str, inputs: Any, ext: str) -> str:
     return cache_key(stage, digest(stage, engine_version, inputs), ext)
 
 
-class ArtifactStore:
-    """Reads and writes the media bucket; takes an optional boto3 client (no clients at import time)."""
+@dataclass(frozen=True)
+class StoredObject:
+    """One object as read back: its bytes and what S3 stored beside them."""
 
-    def __init__(self, settings: Settings | None = None, s3=None):
+    data: bytes
+    content_type: str = ""
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+class ArtifactStore:
+    """Reads and writes the media bucket (or `bucket`, for a request that names its own); takes
+    an optional boto3 client (no clients at import time). The only module that speaks S3's
+    object API for the pipeline, the API and the GPU containers."""
+
+    def __init__(self, settings: Settings | None = None, s3=None, bucket: str | None = None):
         self.settings = settings or get_settings()
-        self.bucket = self.settings.bucket
+        self.bucket = bucket or self.settings.bucket
         self._s3 = s3
 
     @property
     def s3(self):
         if self._s3 is None:
-            self._s3 = client("s3", self.settings)
+            self._s3 = aws.client("s3", self.settings)
         return self._s3
 
     def exists(self, key: str) -> bool:
@@ -72,16 +84,52 @@ class ArtifactStore:
     def get_bytes(self, key: str) -> bytes:
         return self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
 
+    def get_object(self, key: str, version: str | None = None) -> StoredObject:
+        """The object (that version of it, if given) with its content type and metadata."""
+        kwargs = {"VersionId": version} if version else {}
+        obj = self.s3.get_object(Bucket=self.bucket, Key=key, **kwargs)
+        return StoredObject(obj["Body"].read(), obj.get("ContentType", ""), obj.get("Metadata", {}))
+
+    def stream(self, key: str, chunk: int = 1 << 16) -> tuple[Iterator[bytes], str, int]:
+        """(chunks, content type, length): for serving an object without holding it in memory."""
+        obj = self.s3.get_object(Bucket=self.bucket, Key=key)
+        return obj["Body"].iter_chunks(chunk), obj.get("ContentType", ""), int(obj["ContentLength"])
+
     def get_json(self, key: str) -> Any:
         return json.loads(self.get_bytes(key))
 
     def get_metadata(self, key: str) -> dict[str, str]:
         return self.s3.head_object(Bucket=self.bucket, Key=key).get("Metadata", {})
 
+    def metadata_if_exists(self, key: str) -> dict[str, str] | None:
+        """The object's metadata, or None if there is no such object (one request, not two)."""
+        try:
+            return self.get_metadata(key)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise
+
     def download(self, key: str, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.s3.download_file(self.bucket, key, str(path))
         return path
+
+    def copy(self, source: str, dest: str) -> str:
+        self.s3.copy_object(Bucket=self.bucket, Key=dest, CopySource={"Bucket": self.bucket, "Key": source})
+        return dest
+
+    def delete(self, key: str) -> None:
+        self.s3.delete_object(Bucket=self.bucket, Key=key)
+
+    def keys(self, prefix: str) -> Iterator[str]:
+        for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
+            for obj in page.get("Contents", []):
+                yield obj["Key"]
+
+    def presigned_get(self, key: str, expires_s: int) -> str:
+        return self.s3.generate_presigned_url("get_object", Params={"Bucket": self.bucket, "Key": key},
+                                              ExpiresIn=expires_s)
 
     def delete_prefix(self, prefix: str) -> int:
         n = 0

@@ -105,16 +105,15 @@ def create_app(server: ModelServer, *, load_on_startup: bool = True):
 
 def run_batch(inference: ModuleType, request_uri: str, model_dir: str) -> int:
     """One request from S3, as an AWS Batch job: the response JSON on stdout and beside the output."""
-    from filmstudio.aws import client
+    from filmstudio.storage.artifacts import ArtifactStore
 
     if not request_uri.startswith("s3://") or "/" not in request_uri[5:]:
         print(f"filmstudio-gpu: error: --request must be s3://bucket/key, not {request_uri!r} [INVALID_REQUEST]",
               file=sys.stderr)
         return 2
     bucket, key = request_uri[5:].split("/", 1)
-    s3 = client("s3")
     try:
-        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        body = ArtifactStore(bucket=bucket).get_bytes(key)
         request = inference.input_fn(body, "application/json")
         model = inference.model_fn(model_dir)
         response = inference.predict_fn(request, model)
@@ -122,8 +121,7 @@ def run_batch(inference: ModuleType, request_uri: str, model_dir: str) -> int:
     except RequestError as exc:
         print(f"filmstudio-gpu: error: {exc.message} [{exc.code}]", file=sys.stderr)
         return 2
-    s3.put_object(Bucket=request.bucket, Key=request.output_key + ".response.json", Body=payload,
-                  ContentType="application/json")
+    ArtifactStore(bucket=request.bucket).put_bytes(request.output_key + ".response.json", payload, "application/json")
     print(payload.decode("utf-8"))
     return 0
 

@@ -9,7 +9,6 @@ started, publish's final transaction) while the racing requests are fired, then 
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -58,11 +57,12 @@ def studio():
     from filmstudio.auth.keys import reset_key_cache
     from filmstudio.jobs.store import JobStore
     from filmstudio.localcloud import LocalCloud
-    from filmstudio.pipeline import accounting, intake
+    from filmstudio.pipeline import accounting
+    from filmstudio.workflow import Workflow
 
     gate = Gate()
     mp = pytest.MonkeyPatch()
-    original_start_stage, original_finish, original_client = JobStore.start_stage, accounting.finish, intake.client
+    original_start_stage, original_finish, original_start = JobStore.start_stage, accounting.finish, Workflow.start
 
     def start_stage(store, job_id, stage):
         original_start_stage(store, job_id, stage)
@@ -73,24 +73,13 @@ def studio():
             gate.hold("publish-commit", job.job_id)
         return original_finish(job, to, **fields)
 
-    class HeldStepFunctions:
-        def __init__(self, real):
-            self.real = real
-
-        def __getattr__(self, name):
-            return getattr(self.real, name)
-
-        def start_execution(self, **kw):
-            gate.hold("start-execution", json.loads(kw["input"])["job_id"])
-            return self.real.start_execution(**kw)
-
-    def client(service, *a, **kw):
-        real = original_client(service, *a, **kw)
-        return HeldStepFunctions(real) if service == "stepfunctions" else real
+    def start_execution(workflow, name, payload):
+        gate.hold("start-execution", payload["job_id"])
+        return original_start(workflow, name, payload)
 
     mp.setattr(JobStore, "start_stage", start_stage)
     mp.setattr(accounting, "finish", finish)
-    mp.setattr(intake, "client", client)
+    mp.setattr(Workflow, "start", start_execution)
     try:
         with LocalCloud() as cloud:
             reset_key_cache()

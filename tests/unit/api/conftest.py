@@ -30,16 +30,8 @@ PASS_MACHINE = json.dumps({"StartAt": "Wait", "States": {"Wait": {"Type": "Pass"
 
 def reset_process_state() -> None:
     from filmstudio import aws
-    from filmstudio.auth.authorizer import clear_cache
-    from filmstudio.auth.keys import reset_key_cache
-    from filmstudio.db.base import unbind_tables
-    from filmstudio.settings import reset_settings
 
-    reset_settings()
-    aws.reset()
-    unbind_tables()
-    reset_key_cache()
-    clear_cache()
+    aws.reset()  # settings, clients, table bindings, signing keys, verified tokens
 
 
 @pytest.fixture

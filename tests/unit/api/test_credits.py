@@ -73,40 +73,54 @@ def _job(store_user_id: str, job_id: str, reserved: int):
                                  updated_at=now, credits=Credits(estimate=reserved, reserved=reserved)))
 
 
-def test_settle_spends_the_reservation_once_however_often_publish_retries(api_aws, make_user):
+def _running(job):
+    from filmstudio.jobs.store import JobStore
+    from filmstudio.models.job import JobStatus
+
+    return JobStore().transition(job.job_id, JobStatus.RUNNING)
+
+
+def test_finish_settles_the_reservation_once_however_often_publish_retries(api_aws, make_user):
     from filmstudio.credits import CreditStore
+    from filmstudio.errors import IllegalTransitionError
+    from filmstudio.models.job import JobStatus
     from filmstudio.pipeline import accounting
 
     user = make_user(credits=20)
     CreditStore().reserve("j1", user.user_id, 7)
-    job = _job(user.user_id, "j1", 7)
-    for _ in range(3):
-        credits = accounting.settle(job)
-        assert (credits.settled, credits.refunded) == (7, 0)
-    assert accounting.refund(job.model_copy(update={"credits": credits})).refunded == 0
+    job = _running(_job(user.user_id, "j1", 7))
+    done = accounting.finish(job, JobStatus.SUCCEEDED)
+    assert (done.credits.settled, done.credits.refunded) == (7, 0)
+    for to in (JobStatus.SUCCEEDED, JobStatus.SUCCEEDED, JobStatus.FAILED):  # retried publishes, a late failure
+        with pytest.raises(IllegalTransitionError):
+            accounting.finish(job, to)
     after = balance(user.user_id)
     assert (after.available, after.held, after.active_jobs) == (13, 0, 0)
+    assert CreditStore().closed_as("j1", user.user_id) == "settle"
 
 
-def test_refund_returns_the_reservation_once_and_records_it_on_the_job(api_aws, make_user):
+def test_finish_refunds_a_failed_job_once_and_records_it_on_the_job(api_aws, make_user):
     from filmstudio.credits import CreditStore
+    from filmstudio.errors import IllegalTransitionError
     from filmstudio.jobs.store import JobStore
+    from filmstudio.models.job import JobStatus
     from filmstudio.pipeline import accounting
 
     user = make_user(credits=20)
     CreditStore().reserve("j2", user.user_id, 7)
-    job = _job(user.user_id, "j2", 7)
-    for _ in range(3):
-        assert accounting.refund(job).refunded == 7
+    job = _running(_job(user.user_id, "j2", 7))
+    assert accounting.finish(job, JobStatus.FAILED).credits.refunded == 7
+    # A publish racing the failure loses and charges nothing.
+    with pytest.raises(IllegalTransitionError):
+        accounting.finish(job, JobStatus.SUCCEEDED, charged=7)
     assert balance(user.user_id).available == 20
-    assert JobStore().get("j2").credits.refunded == 7
-    # A settle after the refund (publish racing a failure) charges nothing.
-    assert accounting.settle(job).settled == 0
-    assert balance(user.user_id).available == 20
+    stored = JobStore().get("j2")
+    assert stored.status == JobStatus.FAILED and (stored.credits.refunded, stored.credits.settled) == (7, 0)
 
 
 def test_a_job_cancelled_before_publish_is_never_charged(api_aws, make_user):
     from filmstudio.credits import CreditStore
+    from filmstudio.errors import IllegalTransitionError
     from filmstudio.jobs.store import JobStore
     from filmstudio.models.job import JobStatus
     from filmstudio.pipeline import accounting
@@ -114,17 +128,22 @@ def test_a_job_cancelled_before_publish_is_never_charged(api_aws, make_user):
     user = make_user(credits=20)
     CreditStore().reserve("j3", user.user_id, 5)
     job = _job(user.user_id, "j3", 5)
-    JobStore().transition("j3", JobStatus.CANCELLED)
-    assert accounting.settle(job).settled == 0
-    assert accounting.refund(job).refunded == 5
+    assert accounting.finish(job, JobStatus.CANCELLED).credits.refunded == 5
+    with pytest.raises(IllegalTransitionError):
+        accounting.finish(job, JobStatus.SUCCEEDED, charged=5)
     assert balance(user.user_id).available == 20
+    assert JobStore().get("j3").credits.settled == 0
 
 
 def test_jobs_without_a_reservation_touch_no_account(api_aws):
+    from filmstudio.credits import CreditStore
+    from filmstudio.models.job import JobStatus
     from filmstudio.pipeline import accounting
 
-    job = _job("cli-user", "j4", 0)
-    assert accounting.settle(job) == job.credits and accounting.refund(job) == job.credits
+    job = _running(_job("cli-user", "j4", 0))
+    done = accounting.finish(job, JobStatus.SUCCEEDED, charged=3)
+    assert done.status == JobStatus.SUCCEEDED and done.credits == job.credits
+    assert CreditStore().closed_as("j4", "cli-user") is None and CreditStore().entry("cli-user", "grant#signup") is None
 
 
 def test_me_credits_shows_balance_and_the_ledger(client, alice):

@@ -40,9 +40,10 @@ def list_assets(project_id: str = ProjectId, principal=Depends(deps.current_prin
 
 
 @router.get("/v1/assets/{asset_id}", response_model=AssetView, responses=errors(401, 404, 422))
-def get(asset_id: str = AssetId, principal=Depends(deps.current_principal), assets=Depends(deps.assets)):
+def get(request: Request, asset_id: str = AssetId, principal=Depends(deps.current_principal),
+        assets=Depends(deps.assets)):
     asset = assets.get(principal.user_id, asset_id)
-    return view(asset, assets.download_url(asset))
+    return view(asset, assets.download_url(asset, base_url=str(request.base_url)))
 
 
 @router.delete("/v1/assets/{asset_id}", status_code=204, responses=errors(401, 404, 409, 422))

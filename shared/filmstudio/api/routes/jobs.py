@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from datetime import datetime, timezone
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
@@ -31,21 +30,16 @@ def eta_seconds(job) -> float | None:
     return round(max(0.0, elapsed * (100.0 - job.progress) / job.progress), 1)
 
 
-def _output_url(job, name: str, key: str, base_url: str | None) -> str:
-    from filmstudio.aws import client
-    from filmstudio.settings import get_settings
+def _output_url(key: str, base_url: str | None) -> str:
+    from filmstudio.storage.media_links import media_links
 
-    settings = get_settings()
-    if settings.serve_media and base_url:
-        return f"{base_url.rstrip('/')}/v1/jobs/{job.job_id}/outputs/{name}"
-    return client("s3", settings).generate_presigned_url(
-        "get_object", Params={"Bucket": settings.bucket, "Key": key}, ExpiresIn=OUTPUT_URL_SECONDS)
+    return media_links().download_url(key, expires_s=OUTPUT_URL_SECONDS, base_url=base_url)
 
 
 def view(job, with_urls: bool = True, base_url: str | None = None) -> JobView:
     outputs: dict[str, str] = {}
     if with_urls and job.status.value == "SUCCEEDED" and job.outputs:
-        outputs = {name: _output_url(job, name, key, base_url)
+        outputs = {name: _output_url(key, base_url)
                    for name, key in sorted(job.outputs.items()) if not key.endswith("/")}
     return JobView(
         job_id=job.job_id, project_id=job.project_id, status=job.status.value, stage=job.stage,
@@ -67,32 +61,25 @@ def _fingerprint(project_id: str, body: JobCreate) -> str:
 
 def _claim(user_id: str, key: str, job_id: str, fingerprint: str):
     """Claim the Idempotency-Key for a new job; or return (existing job id, its fingerprint)."""
-    from pynamodb.exceptions import PutError
-
-    from filmstudio.db.records import IdempotencyRecord
+    from filmstudio.jobs.idempotency import IdempotencyStore
 
     if not (1 <= len(key) <= 200) or not key.isprintable():
         raise BadInputError("Idempotency-Key must be 1 to 200 printable characters", code="INVALID_IDEMPOTENCY_KEY",
                             http_status=400)
-    record_key = f"api#{user_id}#{key}"
-    rec = IdempotencyRecord(key=record_key, result=job_id, refs=[f"job:{job_id}", f"request:{fingerprint}"],
-                            expires_at=datetime.fromtimestamp(time.time() + IDEMPOTENCY_SECONDS, timezone.utc))
-    try:
-        rec.save(condition=IdempotencyRecord.key.does_not_exist())
-        return None
-    except PutError as exc:
-        if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
-            raise
-    existing = IdempotencyRecord.get(record_key, consistent_read=True)
-    prior = next((r.split(":", 1)[1] for r in existing.refs if r.startswith("request:")), "")
-    return existing.result, prior
+    existing = IdempotencyStore().claim(_record_key(user_id, key), job_id,
+                                        [f"job:{job_id}", f"request:{fingerprint}"], ttl_s=IDEMPOTENCY_SECONDS)
+    return None if existing is None else (existing.result, existing.ref("request"))
+
+
+def _record_key(user_id: str, key: str) -> str:
+    return f"api#{user_id}#{key}"
 
 
 def _unclaim(user_id: str, key: str, job_id: str) -> None:
-    from filmstudio.db.records import IdempotencyRecord
+    from filmstudio.jobs.idempotency import IdempotencyStore
 
     try:
-        IdempotencyRecord(key=f"api#{user_id}#{key}").delete(condition=IdempotencyRecord.result == job_id)
+        IdempotencyStore().release(_record_key(user_id, key), job_id)
     except Exception:  # noqa: BLE001  (expiry removes it anyway; the original error matters more)
         pass
 
@@ -173,25 +160,17 @@ async def get(request: Request, job_id: str = JobId, principal=Depends(deps.curr
 
 @router.get("/v1/jobs/{job_id}/outputs/{name}", status_code=307, response_class=Response,
             responses={307: {"description": "redirect to the output's download URL"}, **errors(401, 404, 422)})
-def output(job_id: str = JobId, name: str = Path(pattern=r"^[a-z_]{1,32}$"),
+def output(request: Request, job_id: str = JobId, name: str = Path(pattern=r"^[a-z_]{1,32}$"),
            principal=Depends(deps.current_principal), jobs=Depends(deps.jobs)):
-    """One output of a SUCCEEDED job: a redirect to a short-lived S3 URL (served directly by `filmstudio serve`)."""
-    from fastapi.responses import RedirectResponse, StreamingResponse
-
-    from filmstudio.settings import get_settings
+    """One output of a SUCCEEDED job: a redirect to a short-lived download URL (S3's, or the
+    local server's under `filmstudio serve`)."""
+    from fastapi.responses import RedirectResponse
 
     job = jobs.get_owned(job_id, principal.user_id)
     key = job.outputs.get(name) if job.status.value == "SUCCEEDED" else None
     if not key or key.endswith("/"):
         raise NotFoundError(f"job {job_id} has no output {name!r}", code="OUTPUT_NOT_FOUND")
-    settings = get_settings()
-    if not settings.serve_media:
-        return RedirectResponse(_output_url(job, name, key, None), status_code=307)
-    from filmstudio.aws import client
-
-    obj = client("s3", settings).get_object(Bucket=settings.bucket, Key=key)
-    return StreamingResponse(obj["Body"].iter_chunks(1 << 16), media_type=obj.get("ContentType"),
-                             headers={"Content-Length": str(obj["ContentLength"])})
+    return RedirectResponse(_output_url(key, str(request.base_url)), status_code=307)
 
 
 @router.get("/v1/projects/{project_id}/jobs", response_model=JobPage, responses=errors(400, 401, 404, 422))
@@ -199,16 +178,12 @@ def list_jobs(project_id: str = ProjectId, principal=Depends(deps.current_princi
               projects=Depends(deps.projects), jobs=Depends(deps.jobs),
               limit: int = Query(20, ge=1, le=100),
               cursor_: str | None = Query(None, alias="cursor", max_length=2048)):
-    from filmstudio.db.records import JobRecord
-    from filmstudio.jobs.store import to_job
-
     projects.get(principal.user_id, project_id)
     scope = f"jobs:{project_id}"
     after = cursor.decode(cursor_, user_id=principal.user_id, scope=scope)
-    result = JobRecord.by_project.query(project_id, scan_index_forward=False, limit=limit, last_evaluated_key=after)
-    items = [view(to_job(rec), with_urls=False) for rec in result if rec.user_id == principal.user_id]
-    return JobPage(items=items, next_cursor=cursor.encode(result.last_evaluated_key, user_id=principal.user_id,
-                                                          scope=scope))
+    page, last = jobs.page_by_project(project_id, principal.user_id, limit=limit, after=after)
+    return JobPage(items=[view(job, with_urls=False) for job in page],
+                   next_cursor=cursor.encode(last, user_id=principal.user_id, scope=scope))
 
 
 @router.post("/v1/jobs/{job_id}/cancel", response_model=JobView, responses=errors(400, 401, 404, 409, 413, 422))

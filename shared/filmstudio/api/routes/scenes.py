@@ -101,15 +101,8 @@ def _manifest_and_plan(job):
 
 def _maker(store, key: str) -> str | None:
     """The job that made the artifact ('' for one made before makers were recorded), None if missing."""
-    from botocore.exceptions import ClientError
-
-    try:
-        head = store.s3.head_object(Bucket=store.bucket, Key=key)
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
-            return None
-        raise
-    return head.get("Metadata", {}).get("job-id", "")
+    metadata = store.metadata_if_exists(key)
+    return None if metadata is None else metadata.get("job-id", "")
 
 
 def _scene_state(makers: list[str | None], job_id: str, terminal: bool) -> tuple[str, int, int]:
@@ -156,23 +149,17 @@ def job_scenes(request: Request, job_id: str = JobId, principal=Depends(deps.cur
 
 @router.get("/v1/jobs/{job_id}/panels/{shot_id}", status_code=307, response_class=Response,
             responses={307: {"description": "redirect to the panel's download URL"}, **errors(401, 404, 422)})
-def panel(job_id: str = JobId, shot_id: str = ShotId, principal=Depends(deps.current_principal),
+def panel(request: Request, job_id: str = JobId, shot_id: str = ShotId, principal=Depends(deps.current_principal),
           jobs=Depends(deps.jobs)):
-    """One storyboard panel as soon as it is drawn (streamed by `filmstudio serve`, else a short-lived URL)."""
-    from fastapi.responses import RedirectResponse, StreamingResponse
+    """One storyboard panel as soon as it is drawn: a redirect to a short-lived download URL."""
+    from fastapi.responses import RedirectResponse
 
-    from filmstudio.settings import get_settings
+    from filmstudio.storage.media_links import media_links
 
     job = jobs.get_owned(job_id, principal.user_id)
     store, manifest, _ = _manifest_and_plan(job)
     key = manifest.panels.get(shot_id) if manifest else None
     if key is None or not store.exists(key):
         raise NotFoundError(f"job {job_id} has no drawn panel {shot_id!r}", code="PANEL_NOT_FOUND")
-    settings = get_settings()
-    if not settings.serve_media:
-        url = store.s3.generate_presigned_url("get_object", Params={"Bucket": store.bucket, "Key": key},
-                                              ExpiresIn=PANEL_URL_SECONDS)
-        return RedirectResponse(url, status_code=307)
-    obj = store.s3.get_object(Bucket=store.bucket, Key=key)
-    return StreamingResponse(obj["Body"].iter_chunks(1 << 16), media_type=obj.get("ContentType") or "image/png",
-                             headers={"Content-Length": str(obj["ContentLength"])})
+    url = media_links().download_url(key, expires_s=PANEL_URL_SECONDS, base_url=str(request.base_url))
+    return RedirectResponse(url, status_code=307)

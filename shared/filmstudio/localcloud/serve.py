@@ -5,8 +5,10 @@ does; the same app runs on Lambda behind API Gateway (functions/api).
 
 With a data directory (the default; `--ephemeral` for none) the local cloud keeps its
 state in SQLite there (`localcloud/datastore.py`), so accounts, keys, projects, assets,
-jobs, credits and media survive a restart; see docs/local.md. S3's upload endpoint for
-presigned POSTs is served under /local-s3/ (`localcloud/s3_post.py`).
+jobs, credits and media survive a restart; see docs/local.md. moto's S3 has no HTTP
+endpoint, so this server is the media bucket's: S3's upload endpoint for presigned POSTs
+(`s3_post.py`) and signed downloads (`media.py`) under /local-s3/, with the links the API
+hands out installed for the server's lifetime (`storage/media_links.py`).
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, log_level: str = "info",
           on_ready: Callable[[object], None] | None = None) -> None:
     """Run the API on http://host:port until interrupted. `on_ready(server)` is called with the
     uvicorn server before it starts (set `server.should_exit = True` to stop it)."""
-    import os
     import sys
 
     import uvicorn
@@ -41,12 +42,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, log_level: str = "info",
     from filmstudio.api import web_static
     from filmstudio.api.app import create_app
     from filmstudio.auth.keys import reset_key_cache
-    from filmstudio.localcloud import LocalCloud
-    from filmstudio.localcloud import s3_post
+    from filmstudio.localcloud import LocalCloud, s3_post
+    from filmstudio.localcloud.media import LocalMediaLinks, download_route
+    from filmstudio.storage import media_links
 
-    # moto's S3 is not reachable over HTTP, so locally the API streams job outputs itself
-    # and hands out upload URLs on this server.
-    os.environ["FILMSTUDIO_SERVE_MEDIA"] = "1"
     try:
         # Its moto fixes give the API DynamoDB's atomic writes and S3's event order.
         with LocalCloud(data_dir=data_dir) as cloud:
@@ -59,10 +58,12 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, log_level: str = "info",
             api = create_app()
             if not web_static.mount(api):  # the web studio at /, beside the API (never on Lambda)
                 print(f"filmstudio serve: no web studio at {web_static.WEB_DIR}; serving the API only", file=sys.stderr)
-            app = with_local_s3(api, s3_post.create_app())
+            links = LocalMediaLinks()
+            media_links.install(links)
+            app = with_local_s3(api, s3_post.create_app(download_route(links)))
             server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="off"))
             if on_ready:
                 on_ready(server)
             server.run()
     finally:
-        os.environ.pop("FILMSTUDIO_SERVE_MEDIA", None)
+        media_links.install(None)

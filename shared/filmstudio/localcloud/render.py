@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from filmstudio import aws
 from filmstudio.localcloud import LocalCloud
 from filmstudio.models.job import Job, JobStatus
 from filmstudio.pipeline.intake import start_job, validate_script
-from filmstudio.settings import get_settings
+from filmstudio.storage.artifacts import ArtifactStore
 from filmstudio.storage.keys import safe_filename
 
 LOCAL_USER = "local"
@@ -66,15 +65,10 @@ def render_locally(data: bytes, filename: str, out_dir: Path, *, tier: str = "pr
 
 
 def download_outputs(job: Job, out_dir: Path) -> None:
-    s3 = aws.client("s3")
-    bucket = get_settings().bucket
+    artifacts = ArtifactStore()
     prefix = job.outputs["film"].rsplit("/", 1)[0] + "/"
     storyboard = out_dir / "storyboard"
     if storyboard.exists():
         shutil.rmtree(storyboard)  # panels of an earlier render of another script must not linger
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-        for obj in page.get("Contents", []):
-            rel = obj["Key"][len(prefix):]
-            target = out_dir / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            s3.download_file(bucket, obj["Key"], str(target))
+    for key in artifacts.keys(prefix):
+        artifacts.download(key, out_dir / key[len(prefix):])
