@@ -140,3 +140,14 @@ def test_a_manifest_holds_every_rows_keys_and_compose_key_covers_them():
     again = build_manifest(plan, "cache/plan/x.json", job_id="j2", user_id="u", project_id="p", tier="preview",
                            final_prefix="final/", burn_subtitles=True)
     assert again.artifacts == m.artifacts and again.compose_prefix != m.compose_prefix
+
+
+def test_a_manifest_written_before_the_table_still_reads():
+    from filmstudio.pipeline.manifest import Manifest
+
+    old = {"job_id": "j", "user_id": "u", "project_id": "p", "tier": "preview", "plan_key": "k", "final_prefix": "f",
+           "engines": {}, "panels": {"s1-sh1": "a.png"}, "clips": {"s1-sh1": "a.mp4"}, "speech": {"l1": "a.wav"},
+           "music": {"s1": "m.wav"}}
+    m = Manifest.model_validate(old)
+    assert (m.panels, m.clips, m.speech, m.music) == ({"s1-sh1": "a.png"}, {"s1-sh1": "a.mp4"}, {"l1": "a.wav"},
+                                                      {"s1": "m.wav"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from filmstudio import media_stages
 from filmstudio.engines.registry import get_engine, stages
@@ -30,6 +30,16 @@ class Manifest(BaseModel):
     artifacts: dict[str, dict[str, str]] = Field(default_factory=dict)
     compose_prefix: str = ""  # cache/compose/{hash}/ holds the film and its companions
     burn_subtitles: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_field_per_stage(cls, data: Any) -> Any:
+        # Manifests written before the table of media stages (a kept data directory, a job's page)
+        # held each stage's keys in a field of its own, named as the row's manifest_field.
+        if isinstance(data, dict) and "artifacts" not in data:
+            fields = {row.manifest_field: row.name for row in media_stages.STAGES}
+            data = {**data, "artifacts": {stage: data[f] for f, stage in fields.items() if f in data}}
+        return data
 
     def keys(self, stage: str) -> dict[str, str]:
         return self.artifacts.setdefault(stage, {})

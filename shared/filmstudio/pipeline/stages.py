@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from filmstudio import media_stages
-from filmstudio.engines.base import ComposeInputs, ComposeOptions
+from filmstudio.engines.base import ClipFormat, ComposeInputs, ComposeOptions, check_clip
 from filmstudio.engines.registry import get_engine
 from filmstudio.errors import IllegalTransitionError, StageFailedError
 from filmstudio.jobs.store import JobStore, StageClock
@@ -127,7 +127,7 @@ def storyboard_task(ctx: StageContext, manifest: Manifest, plan: Plan, scene_id:
     scene = plan.scene(scene_id)
     for shot in scene.shots:
         render_missing(ctx, clock, manifest.panels[shot.id],
-                        lambda out, tmp, shot=shot: engine.render_panel(plan, scene, shot, out), ".png", "image/png")
+                       lambda out, tmp, shot=shot: engine.render_panel(plan, scene, shot, out), ".png", "image/png")
 
 
 def motion_task(ctx: StageContext, manifest: Manifest, plan: Plan, scene_id: str, clock: StageClock) -> None:
@@ -137,6 +137,8 @@ def motion_task(ctx: StageContext, manifest: Manifest, plan: Plan, scene_id: str
         def render(out: Path, tmp: Path, shot=shot) -> None:
             panel = ctx.artifacts.download(manifest.panels[shot.id], tmp / "panel.png")
             engine.render_clip(plan, scene, shot, panel, out)
+            if out.exists():  # checked before it is stored: a cached clip is one compose can join
+                check_clip(out, ClipFormat.for_shot(plan, shot), f"the {engine.name} clip for shot {shot.id}")
         render_missing(ctx, clock, manifest.clips[shot.id], render, ".mp4", "video/mp4")
 
 
@@ -158,7 +160,7 @@ def music_task(ctx: StageContext, manifest: Manifest, plan: Plan, item: None, cl
     engine = get_engine("music", manifest.tier)
     for scene in plan.scenes:
         render_missing(ctx, clock, manifest.music[scene.id],
-                        lambda out, tmp, scene=scene: engine.render_cue(plan, scene, out), ".wav", "audio/wav")
+                       lambda out, tmp, scene=scene: engine.render_cue(plan, scene, out), ".wav", "audio/wav")
 
 
 def run_media_task(ctx: StageContext, event: dict[str, Any]) -> dict[str, Any]:
