@@ -123,9 +123,9 @@ def test_each_media_handler_runs_its_own_stage():
 
 
 def test_a_manifest_holds_every_rows_keys_and_compose_key_covers_them():
-    from filmstudio.planning import make_plan
     from filmstudio.analysis import analyze
     from filmstudio.pipeline.manifest import build_manifest
+    from filmstudio.planning import make_plan
     from sample_scripts import ONE_SCENE
 
     plan = make_plan(analyze(ONE_SCENE))
