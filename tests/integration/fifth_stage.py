@@ -52,7 +52,7 @@ def still_task(ctx, manifest, plan, scene_id: str, clock) -> None:  # step 3: on
         def render(out: Path, tmp: Path, shot=shot) -> None:
             clip = ctx.artifacts.download(manifest.clips[shot.id], tmp / "clip.mp4")
             engine.render_still(clip, shot.duration / 2, out)
-        render_missing(ctx, clock, manifest.keys(NAME)[shot.id], render, ".jpg", "image/jpeg")
+        render_missing(ctx, clock, manifest.keys(NAME)[shot.id], render)
 
 
 def add_the_row() -> None:  # step 4: the row

@@ -79,6 +79,10 @@ def _shot_visual(plan: Plan, shot: Shot) -> dict[str, Any]:
     return data
 
 
+def _ext(stage: str) -> str:
+    return media_stages.stage(stage).ext
+
+
 # -- each media stage's keys: exactly the inputs its engine reads (media_stages.py names these) --
 
 def panel_keys(plan: Plan, m: Manifest, version: str) -> dict[str, str]:
@@ -87,7 +91,7 @@ def panel_keys(plan: Plan, m: Manifest, version: str) -> dict[str, str]:
         scene_ctx = _scene_context(plan, scene)
         for shot in scene.shots:
             panel_inputs = {"scene": scene_ctx, "shot": _shot_visual(plan, shot)}
-            keys[shot.id] = artifact_key("storyboard", version, panel_inputs, ".png")
+            keys[shot.id] = artifact_key("storyboard", version, panel_inputs, _ext("storyboard"))
     return keys
 
 
@@ -103,7 +107,7 @@ def clip_keys(plan: Plan, m: Manifest, version: str) -> dict[str, str]:
                                       if ln.id in shot.line_ids],
                            "index": shot.index,
                            "title": plan.title if shot is plan.scenes[0].shots[0] else None}
-            keys[shot.id] = artifact_key("motion", version, clip_inputs, ".mp4")
+            keys[shot.id] = artifact_key("motion", version, clip_inputs, _ext("motion"))
     return keys
 
 
@@ -113,7 +117,7 @@ def speech_keys(plan: Plan, m: Manifest, version: str) -> dict[str, str]:
         speaker = plan.character(line.character_id) if _has(plan, line.character_id) else None
         speech_inputs = {"line": line.model_dump(exclude={"id", "scene_id", "est_duration"}),
                          "voice": speaker.voice.model_dump() if speaker else None}
-        keys[line.id] = artifact_key("speech", version, speech_inputs, ".wav")
+        keys[line.id] = artifact_key("speech", version, speech_inputs, _ext("speech"))
     return keys
 
 
@@ -123,7 +127,7 @@ def music_keys(plan: Plan, m: Manifest, version: str) -> dict[str, str]:
         music_inputs = {"scene": scene.model_dump(include={"index", "mood", "cultural_context", "setting",
                                                            "time_of_day", "weather", "sound_cues", "duration"}),
                         "language": plan.language.language}
-        keys[scene.id] = artifact_key("music", version, music_inputs, ".wav")
+        keys[scene.id] = artifact_key("music", version, music_inputs, _ext("music"))
     return keys
 
 

@@ -99,9 +99,11 @@ def plan_stage(ctx: StageContext, job_id: str, analysis_key: str, tier: str,
 
 # -- media tasks (dispatched by tier, reported through a task token) -----------------------
 
-def render_missing(ctx: StageContext, clock: StageClock, key: str, render, ext: str,
-                   content_type: str, metadata=None) -> None:
-    """Render into a temp file and upload, unless the content-addressed key already exists."""
+def render_missing(ctx: StageContext, clock: StageClock, key: str, render, metadata=None) -> None:
+    """Render into a temp file and upload, unless the content-addressed key already exists.
+    The file's extension and content type are the stage's row's (media_stages.py)."""
+    row = media_stages.stage(clock.stage)
+    ext, content_type = row.ext, row.content_type
     if ctx.artifacts.exists(key):
         clock.reused += 1
         return
@@ -127,7 +129,7 @@ def storyboard_task(ctx: StageContext, manifest: Manifest, plan: Plan, scene_id:
     scene = plan.scene(scene_id)
     for shot in scene.shots:
         render_missing(ctx, clock, manifest.panels[shot.id],
-                       lambda out, tmp, shot=shot: engine.render_panel(plan, scene, shot, out), ".png", "image/png")
+                       lambda out, tmp, shot=shot: engine.render_panel(plan, scene, shot, out))
 
 
 def motion_task(ctx: StageContext, manifest: Manifest, plan: Plan, scene_id: str, clock: StageClock) -> None:
@@ -139,7 +141,7 @@ def motion_task(ctx: StageContext, manifest: Manifest, plan: Plan, scene_id: str
             engine.render_clip(plan, scene, shot, panel, out)
             if out.exists():  # checked before it is stored: a cached clip is one compose can join
                 check_clip(out, ClipFormat.for_shot(plan, shot), f"the {engine.name} clip for shot {shot.id}")
-        render_missing(ctx, clock, manifest.clips[shot.id], render, ".mp4", "video/mp4")
+        render_missing(ctx, clock, manifest.clips[shot.id], render)
 
 
 def speech_task(ctx: StageContext, manifest: Manifest, plan: Plan, line_id: str, clock: StageClock) -> None:
@@ -153,14 +155,14 @@ def speech_task(ctx: StageContext, manifest: Manifest, plan: Plan, line_id: str,
     def render(out: Path, tmp: Path) -> dict[str, str]:
         seconds = engine.synthesize(plan, line, out)
         return {"duration": f"{seconds:.4f}"}
-    render_missing(ctx, clock, manifest.speech[line_id], render, ".wav", "audio/wav")
+    render_missing(ctx, clock, manifest.speech[line_id], render)
 
 
 def music_task(ctx: StageContext, manifest: Manifest, plan: Plan, item: None, clock: StageClock) -> None:
     engine = get_engine("music", manifest.tier)
     for scene in plan.scenes:
         render_missing(ctx, clock, manifest.music[scene.id],
-                       lambda out, tmp, scene=scene: engine.render_cue(plan, scene, out), ".wav", "audio/wav")
+                       lambda out, tmp, scene=scene: engine.render_cue(plan, scene, out))
 
 
 def run_media_task(ctx: StageContext, event: dict[str, Any]) -> dict[str, Any]:
