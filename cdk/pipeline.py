@@ -318,7 +318,7 @@ class PipelineStack(Stack):
             state_machine_type=sfn.StateMachineType.STANDARD,
             # from_string, not from_file: from_file uploads the ASL as an S3 asset, which would hide the
             # definition from the template (and from the parity test that compares it with the local cloud).
-            definition_body=sfn.DefinitionBody.from_string(spec.asl_path.read_text(encoding="utf-8")),
+            definition_body=sfn.DefinitionBody.from_string(spec.template()),  # the ASL with the media stages in
             definition_substitutions=spec.substitutions(lambda name: self.functions[name].function_arn),
             logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
             tracing_enabled=True,

@@ -1,10 +1,3 @@
-from filmstudio.observability import handler as lambda_handler
-from filmstudio.pipeline.completion import run_and_report
-from filmstudio.pipeline.stages import StageContext, run_media_task
+from filmstudio.pipeline.media_handler import media_handler
 
-
-@lambda_handler
-def handler(event, context):
-    # Invoked asynchronously by gpu_submit with the task token; reports through it.
-    return run_and_report("motion", event["task_token"], lambda: run_media_task(StageContext(), {**event, "stage": "motion"}),
-                          event=event)
+handler = media_handler("motion")

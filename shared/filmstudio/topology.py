@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal
 
+from filmstudio import media_stages
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NAME_PREFIX = "filmstudio"
 
@@ -58,8 +60,15 @@ def _fn(name: str, packaging: Packaging, memory_mb: int, timeout_s: int, descrip
     return FunctionSpec(name, f"functions.{name}.handler.handler", packaging, memory_mb, timeout_s, description, **kw)
 
 
-# Media stages that the submit Lambda dispatches (with a task token) by tier.
-MEDIA_STAGES: tuple[str, ...] = ("storyboard", "motion", "speech", "music")
+# Media stages that the submit Lambda dispatches (with a task token) by tier: the rows of
+# filmstudio/media_stages.py, which also give each its function below and its state in the ASL.
+MEDIA_STAGES: tuple[str, ...] = media_stages.names()
+
+
+def _media_fn(row: media_stages.MediaStage) -> FunctionSpec:
+    return _fn(row.name, "image", row.memory_mb, row.timeout_s, row.description, tables=("jobs_table",),
+               state_machine="callback", ephemeral_mb=row.ephemeral_mb)
+
 
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     _fn("api", "zip", 1024, 29, "REST API: FastAPI through Mangum (auth, projects, assets, jobs, credits)",
@@ -80,13 +89,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         tables=("jobs_table", "gpu_tasks_table"), bucket="read", invokes=MEDIA_STAGES),
     _fn("gpu_callback", "zip", 256, 30, "GPU completion notification -> Step Functions task success/failure",
         tables=("gpu_tasks_table",), bucket="read", state_machine="callback"),
-    _fn("storyboard", "image", 3008, 600, "Key frame per shot for one scene", tables=("jobs_table",),
-        state_machine="callback"),
-    _fn("motion", "image", 3008, 900, "Moving clip per shot for one scene", tables=("jobs_table",),
-        state_machine="callback", ephemeral_mb=1024),
-    _fn("speech", "image", 2048, 600, "One audio file per dialogue line", tables=("jobs_table",),
-        state_machine="callback"),
-    _fn("music", "image", 2048, 600, "A score cue per scene", tables=("jobs_table",), state_machine="callback"),
+    *(_media_fn(row) for row in media_stages.STAGES),
     # 3008 MB: the most an account at the default Lambda memory quota may configure (cdk config
     # `memory_mb` raises it where the quota allows). /tmp holds every clip, line and cue plus the film.
     _fn("compose", "image", 3008, 900, "Cut, mix, subtitle and encode the film", tables=("jobs_table",),
@@ -181,14 +184,25 @@ class StateMachineSpec:
     asl_path: Path
     # ASL placeholder -> logical function name whose ARN replaces it
     function_arns: dict[str, str] = field(default_factory=dict)
+    # the task state every media stage's state is made from, where the ASL's "MediaStages" markers say
+    media_task_path: Path | None = None
 
     @property
     def local_name(self) -> str:
         return f"{NAME_PREFIX}-{self.name}"
 
+    def template(self) -> str:
+        """The ASL file with the media stages' states put in (media_stages.expand), `${Placeholder}`s kept:
+        what the CDK app deploys with its DefinitionSubstitutions."""
+        definition = json.loads(self.asl_path.read_text(encoding="utf-8"))
+        if self.media_task_path is not None:
+            task = json.loads(self.media_task_path.read_text(encoding="utf-8"))
+            definition = media_stages.expand(definition, task)
+        return json.dumps(definition, indent=2)
+
     def definition(self, substitutions: dict[str, str]) -> str:
-        """The ASL with `${Placeholder}`s replaced, exactly as CDK's DefinitionSubstitutions do."""
-        text = self.asl_path.read_text(encoding="utf-8")
+        """The template with `${Placeholder}`s replaced, exactly as CDK's DefinitionSubstitutions do."""
+        text = self.template()
         for key, value in substitutions.items():
             text = text.replace("${" + key + "}", value)
         if "${" in text:
@@ -204,6 +218,7 @@ class StateMachineSpec:
 FILM_STATE_MACHINE = StateMachineSpec(
     name="film",
     asl_path=REPO_ROOT / "state_machines" / "film.asl.json",
+    media_task_path=REPO_ROOT / "state_machines" / "media_task.asl.json",
     function_arns={
         "AnalyzeFunctionArn": "analyze",
         "PlanFunctionArn": "plan",

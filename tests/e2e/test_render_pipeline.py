@@ -7,10 +7,10 @@ import json
 import pytest
 
 from filmstudio import aws
-from filmstudio.errors import StageFailedError
 from filmstudio.models.job import STAGES, JobStatus
 from filmstudio.models.plan import Plan
 from filmstudio.localcloud.render import render_locally
+from filmstudio.settings import get_settings
 from probe import kinds, parse_srt_starts, probe
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("render")]
@@ -88,17 +88,29 @@ def test_a_permanent_stage_failure_fails_the_job_through_the_catch_path(cloud, s
                                                                          monkeypatch):
     from filmstudio.engines.registry import get_engine
 
+    from filmstudio.engines.base import frame_count
+    from filmstudio.engines.preview import ffmpeg
+
     motion = get_engine("motion", "preview")
 
-    def broken(*args, **kwargs):
-        raise StageFailedError("motion", "the encoder ran out of film")
+    def careless(self, plan, scene, shot, panel_path, out_path):
+        # x264's own defaults: keyframes where x264 likes, the index at the end. The motion task
+        # refuses such a clip (engines.base.ClipFormat): compose could not stream-copy it.
+        ffmpeg.run(["-loop", "1", "-i", str(panel_path), "-frames:v", str(frame_count(shot.duration, plan.fps)),
+                    "-r", str(plan.fps), "-vf", "format=yuv420p", "-c:v", "libx264", "-preset", "ultrafast",
+                    str(out_path)], stage="motion")
 
-    monkeypatch.setattr(type(motion), "render_clip", broken)
+    monkeypatch.setattr(type(motion), "render_clip", careless)
     result = _render(cloud, short_screenplay, tmp_path / "out")
     job = result.job
     assert job.status == JobStatus.FAILED
     assert job.error.stage == "motion"
-    assert "the encoder ran out of film" in job.error.reason
+    assert "breaks the clip format compose joins by stream copy" in job.error.reason
+    assert "no keyframe on frame" in job.error.reason and "+faststart" in job.error.reason
+    s3 = aws.client("s3")  # and none was stored, for a later render to reuse
+    bucket = get_settings().bucket
+    assert not [o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+                for o in page.get("Contents", []) if o["Key"].endswith(".mp4")]
     sfn = aws.client("stepfunctions")
     assert sfn.describe_execution(executionArn=job.execution_arn)["status"] == "FAILED"
     history = sfn.get_execution_history(executionArn=job.execution_arn, maxResults=1000)["events"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from filmstudio import aws, topology
+from filmstudio import aws, media_stages, topology
 
 from cdk.introspect import functions_in_template, state_machine_definition, tables_in_template
 
@@ -28,8 +28,22 @@ def test_topology_template_and_local_cloud_agree(synthesized, cloud):
     machine = aws.client("stepfunctions").describe_state_machine(stateMachineArn=cloud.state_machine_arn)
     deployed = json.loads(state_machine_definition(template, function_ref=cloud.function_arn))
     assert deployed == json.loads(machine["definition"])
+    # ... and both carry each row of the media stage table: its function and its one task state.
+    assert set(media_stages.names()) <= set(functions_in_template(template)) & set(from_local_cloud)
+    dispatched = [state["Parameters"]["Payload"]["stage"] for state in _states(deployed["States"])
+                  if state.get("Resource", "").endswith(".waitForTaskToken")]
+    assert sorted(dispatched) == sorted(media_stages.names())
 
     storage = synthesized.template(synthesized.studio.storage)
     local_tables = set(aws.client("dynamodb").list_tables()["TableNames"])
     assert set(tables_in_template(storage)) == set(topology.table_specs())
     assert len(local_tables) == len(topology.table_specs())
+
+
+def _states(states):
+    for state in states.values():
+        yield state
+        for branch in state.get("Branches", []):
+            yield from _states(branch["States"])
+        if "ItemProcessor" in state:
+            yield from _states(state["ItemProcessor"]["States"])

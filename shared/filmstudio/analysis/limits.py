@@ -93,10 +93,10 @@ def check_line_count(count: int) -> None:
 # Entered, Started, Succeeded, Exited; a map iteration Started and Succeeded around its
 # states; a Pass or Succeed Entered and Exited; the execution Started and Succeeded.
 
-def _asl_path() -> Path:
+def _film_definition() -> dict:
     from filmstudio.topology import FILM_STATE_MACHINE
 
-    return FILM_STATE_MACHINE.asl_path
+    return json.loads(FILM_STATE_MACHINE.template())  # with the media stages' states put in
 
 
 def _path_events(states: dict, start: str, counts: dict[str, int]) -> int:
@@ -123,7 +123,7 @@ def _path_events(states: dict, start: str, counts: dict[str, int]) -> int:
 
 def history_events(scenes: int, lines: int, asl: Path | None = None) -> int:
     """History events of a successful execution for a film of `scenes` scenes and `lines` lines."""
-    definition = json.loads((asl or _asl_path()).read_text(encoding="utf-8"))
+    definition = json.loads(asl.read_text(encoding="utf-8")) if asl else _film_definition()
     return 2 + _path_events(definition["States"], definition["StartAt"], {"scenes": scenes, "lines": lines})
 
 

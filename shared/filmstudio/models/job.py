@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from filmstudio import media_stages
+
 
 class JobStatus(StrEnum):
     QUEUED = "QUEUED"
@@ -27,10 +29,11 @@ ALLOWED_TRANSITIONS: dict[JobStatus, frozenset[JobStatus]] = {
     JobStatus.CANCELLED: frozenset(),
 }
 
-# The stages in pipeline order, with the share of the work each stands for (progress %).
-STAGES: tuple[str, ...] = ("analyze", "plan", "storyboard", "motion", "speech", "music", "compose", "publish")
+# The stages in pipeline order, with the share of the work each stands for (progress %): the
+# media stages and their weights are the rows of filmstudio/media_stages.py.
+STAGES: tuple[str, ...] = ("analyze", "plan", *media_stages.names(), "compose", "publish")
 STAGE_WEIGHTS: dict[str, float] = {
-    "analyze": 3, "plan": 2, "storyboard": 20, "motion": 30, "speech": 15, "music": 5, "compose": 22, "publish": 3,
+    "analyze": 3, "plan": 2, **{row.name: row.weight for row in media_stages.STAGES}, "compose": 22, "publish": 3,
 }
 
 

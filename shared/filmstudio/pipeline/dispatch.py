@@ -1,4 +1,4 @@
-"""The submit side of every media task (storyboard, motion, speech, music), by tier.
+"""The submit side of every media task (each row of filmstudio/media_stages.py), by tier.
 
 preview: invoke the stage's own function asynchronously with the task token; it
 reports through `completion`, the same code the GPU callback uses.

@@ -12,7 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from filmstudio.engines.base import ComposeInputs, ComposeOptions
+from filmstudio import media_stages
+from filmstudio.engines.base import ClipFormat, ComposeInputs, ComposeOptions, check_clip
 from filmstudio.engines.registry import get_engine
 from filmstudio.errors import IllegalTransitionError, StageFailedError
 from filmstudio.jobs.store import JobStore, StageClock
@@ -98,9 +99,11 @@ def plan_stage(ctx: StageContext, job_id: str, analysis_key: str, tier: str,
 
 # -- media tasks (dispatched by tier, reported through a task token) -----------------------
 
-def _render_missing(ctx: StageContext, clock: StageClock, key: str, render, ext: str,
-                    content_type: str, metadata=None) -> None:
-    """Render into a temp file and upload, unless the content-addressed key already exists."""
+def render_missing(ctx: StageContext, clock: StageClock, key: str, render, metadata=None) -> None:
+    """Render into a temp file and upload, unless the content-addressed key already exists.
+    The file's extension and content type are the stage's row's (media_stages.py)."""
+    row = media_stages.stage(clock.stage)
+    ext, content_type = row.ext, row.content_type
     if ctx.artifacts.exists(key):
         clock.reused += 1
         return
@@ -119,12 +122,14 @@ def _render_missing(ctx: StageContext, clock: StageClock, key: str, render, ext:
     clock.rendered += 1
 
 
+# Each media stage's task (media_stages.py names them): one scene's, one line's or the film's artifacts.
+
 def storyboard_task(ctx: StageContext, manifest: Manifest, plan: Plan, scene_id: str, clock: StageClock) -> None:
     engine = get_engine("storyboard", manifest.tier)
     scene = plan.scene(scene_id)
     for shot in scene.shots:
-        _render_missing(ctx, clock, manifest.panels[shot.id],
-                        lambda out, tmp, shot=shot: engine.render_panel(plan, scene, shot, out), ".png", "image/png")
+        render_missing(ctx, clock, manifest.panels[shot.id],
+                       lambda out, tmp, shot=shot: engine.render_panel(plan, scene, shot, out))
 
 
 def motion_task(ctx: StageContext, manifest: Manifest, plan: Plan, scene_id: str, clock: StageClock) -> None:
@@ -134,7 +139,9 @@ def motion_task(ctx: StageContext, manifest: Manifest, plan: Plan, scene_id: str
         def render(out: Path, tmp: Path, shot=shot) -> None:
             panel = ctx.artifacts.download(manifest.panels[shot.id], tmp / "panel.png")
             engine.render_clip(plan, scene, shot, panel, out)
-        _render_missing(ctx, clock, manifest.clips[shot.id], render, ".mp4", "video/mp4")
+            if out.exists():  # checked before it is stored: a cached clip is one compose can join
+                check_clip(out, ClipFormat.for_shot(plan, shot), f"the {engine.name} clip for shot {shot.id}")
+        render_missing(ctx, clock, manifest.clips[shot.id], render)
 
 
 def speech_task(ctx: StageContext, manifest: Manifest, plan: Plan, line_id: str, clock: StageClock) -> None:
@@ -148,36 +155,31 @@ def speech_task(ctx: StageContext, manifest: Manifest, plan: Plan, line_id: str,
     def render(out: Path, tmp: Path) -> dict[str, str]:
         seconds = engine.synthesize(plan, line, out)
         return {"duration": f"{seconds:.4f}"}
-    _render_missing(ctx, clock, manifest.speech[line_id], render, ".wav", "audio/wav")
+    render_missing(ctx, clock, manifest.speech[line_id], render)
 
 
-def music_task(ctx: StageContext, manifest: Manifest, plan: Plan, clock: StageClock) -> None:
+def music_task(ctx: StageContext, manifest: Manifest, plan: Plan, item: None, clock: StageClock) -> None:
     engine = get_engine("music", manifest.tier)
     for scene in plan.scenes:
-        _render_missing(ctx, clock, manifest.music[scene.id],
-                        lambda out, tmp, scene=scene: engine.render_cue(plan, scene, out), ".wav", "audio/wav")
+        render_missing(ctx, clock, manifest.music[scene.id],
+                       lambda out, tmp, scene=scene: engine.render_cue(plan, scene, out))
 
 
 def run_media_task(ctx: StageContext, event: dict[str, Any]) -> dict[str, Any]:
     stage = event["stage"]
+    try:
+        row = media_stages.stage(stage)
+    except KeyError:
+        raise StageFailedError(str(stage), f"unknown media stage {stage!r}") from None
     job_id = event["job_id"]
     ctx.jobs.start_stage(job_id, stage)
     manifest = ctx.manifest(event["manifest_key"])
     plan = ctx.plan(manifest)
     # A scene's (or line's) share of the stage's progress.
-    total = {"storyboard": len(plan.scenes), "motion": len(plan.scenes), "speech": len(plan.lines()),
-             "music": 1}[stage]
+    total = {"scene": len(plan.scenes), "line": len(plan.lines()), "film": 1}[row.unit]
+    item = event[row.item_field] if row.item_field else None
     with StageClock(ctx.jobs, job_id, stage, of_total=total, tier=manifest.tier) as clock:
-        if stage == "storyboard":
-            storyboard_task(ctx, manifest, plan, event["scene_id"], clock)
-        elif stage == "motion":
-            motion_task(ctx, manifest, plan, event["scene_id"], clock)
-        elif stage == "speech":
-            speech_task(ctx, manifest, plan, event["line_id"], clock)
-        elif stage == "music":
-            music_task(ctx, manifest, plan, clock)
-        else:
-            raise StageFailedError(stage, f"unknown media stage {stage!r}")
+        media_stages.resolve(row.task)(ctx, manifest, plan, item, clock)
     return {"stage": stage, "rendered": clock.rendered, "reused": clock.reused}
 
 

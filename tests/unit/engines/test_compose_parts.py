@@ -1,8 +1,11 @@
-"""Compose's pure parts, without running ffmpeg: the mux arguments."""
+"""Compose's pure parts, without running ffmpeg: the video joins' and the mux's arguments."""
 
 from pathlib import Path
 
+from filmstudio.engines.base import head_keyframe
 from filmstudio.engines.preview.mux import MuxInputs, aac_args, mux_args
+from filmstudio.engines.preview.timeline import TimedShot
+from filmstudio.engines.preview.video import Copy, Window, concat_entry, plan_units, window_args
 
 
 def _inputs(**kw) -> MuxInputs:
@@ -74,3 +77,46 @@ def test_the_soundtrack_is_mixed_and_normalised_in_memory_that_does_not_grow_wit
         assert (tmp_path / "out.f32").stat().st_size == total * 8 and abs(report["output_lufs"] + 14.0) < 0.5
     assert peaks[3] < 1.1 * peaks[1] + 4e6, peaks  # three times the film, the same peak
     assert peaks[3] < 128e6, peaks  # a few chunks (about 11 s each) of working buffers
+
+
+def _timeline(plan, **flags) -> list[TimedShot]:
+    timed, start = [], 0
+    for scene in plan.scenes:
+        for shot in scene.shots:
+            frames = round(shot.duration * plan.fps)
+            timed.append(TimedShot(shot, scene, frames, 0, start, **flags.get(shot.index, {})))
+            start += frames
+    return timed
+
+
+def test_clips_that_need_no_new_frames_are_copied_whole(plan_factory):
+    plan = plan_factory(fps=24, shots=3)
+    timeline = _timeline(plan)
+    clips = {ts.shot.id: Path(f"/c/{ts.shot.id}.mp4") for ts in timeline}
+    units = plan_units(timeline, clips, plan.fps)
+    assert all(isinstance(u, Copy) and u.start == 0 and u.end == u.frames_total for u in units)
+    assert len(units) == len(timeline)
+    entry = concat_entry(units[0], plan.fps)
+    assert entry.startswith(f"file '/c/{timeline[0].shot.id}.mp4'") and "inpoint" not in entry and "outpoint" not in entry
+
+
+def test_a_crossfade_re_encodes_only_up_to_the_next_clips_head_keyframe(plan_factory):
+    plan = plan_factory(fps=24, shots=2, shot_duration=3.0)
+    timeline = _timeline(plan)
+    timeline[1].crossfade_in = True
+    clips = {ts.shot.id: Path(f"/c/{ts.shot.id}.mp4") for ts in timeline}
+    units = plan_units(timeline, clips, plan.fps)
+    windows = [u for u in units if isinstance(u, Window)]
+    (xfade,) = [w for w in windows if w.xfades]
+    # the crossfade takes half its frames from each side, frozen: the film keeps its length and its cuts
+    assert sum(u.frames for u in units) == sum(ts.frames for ts in timeline)
+    # the second clip is copied from its head keyframe on: where ClipFormat promises one
+    (second_copy,) = [u for u in units if isinstance(u, Copy) and u.clip == clips[timeline[1].shot.id]]
+    assert second_copy.start == head_keyframe(plan.fps)
+    assert f"inpoint {head_keyframe(plan.fps) / plan.fps:.6f}" in concat_entry(second_copy, plan.fps)
+
+    args = window_args(xfade, plan.fps, Path("/w/window.mp4"))
+    graph = args[args.index("-filter_complex") + 1]
+    assert "xfade=transition=fade" in graph and args[args.index("-frames:v") + 1] == str(xfade.frames)
+    assert args[args.index("-ss") + 1]  # the first clip's tail is read from a seek, not decoded from its start
+    assert "-bf" in args and args[-1] == "/w/window.mp4" and "-an" in args

@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+from filmstudio.engines.base import ClipFormat
+from filmstudio.engines.preview.ffmpeg import clip_facts
 from filmstudio.engines.preview.motion import PreviewMotion
 from filmstudio.engines.preview.storyboard import PreviewStoryboard
 
@@ -36,7 +38,10 @@ def _shift(a, b):
 @pytest.mark.parametrize("duration,fps", [(1.5, 12), (1.37, 24), (0.5, 25)])
 def test_clip_is_h264_yuv420p_with_exactly_the_shots_frames(plan_factory, tmp_path, media, duration, fps):
     plan = plan_factory(fps=fps)
-    info = media.stream_info(_clip(plan, tmp_path, "push_in", duration))["video"]
+    clip = _clip(plan, tmp_path, "push_in", duration)
+    # exactly the format compose joins by stream copy (what the motion task checks)
+    assert ClipFormat.for_shot(plan, plan.scenes[0].shots[0]).problems(clip_facts(clip)) == []
+    info = media.stream_info(clip)["video"]
     assert info["codec"] == "h264" and info["pix_fmt"] == "yuv420p"
     assert (info["width"], info["height"]) == (plan.width, plan.height)
     assert info["fps"] == fps

@@ -66,11 +66,15 @@ class ScenesView(BaseModel):
 def _stages(job, plan) -> list[StageView]:
     """Each stage's tasks done out of its total, from the job's stage spans: the media stages run
     side by side, so one 'current stage' cannot say how far each of them is."""
+    from filmstudio import media_stages
     from filmstudio.models.job import STAGES
 
-    totals: dict[str, int] = {"analyze": 1, "plan": 1, "music": 1, "compose": 1, "publish": 1}
-    if plan is not None:
-        totals |= {"storyboard": len(plan.scenes), "motion": len(plan.scenes), "speech": len(plan.lines())}
+    # one task each (a media stage over the whole film too); the others' totals need the plan
+    per_task = set(media_stages.names()) - {row.name for row in media_stages.of_unit("film")}
+    totals: dict[str, int] = {name: 1 for name in STAGES if name not in per_task}
+    if plan is not None:  # a media stage runs one task per item of its unit
+        per_unit = {"scene": len(plan.scenes), "line": len(plan.lines()), "film": 1}
+        totals |= {row.name: per_unit[row.unit] for row in media_stages.STAGES}
     out = []
     for name in STAGES:
         timing = job.timings.get(name)

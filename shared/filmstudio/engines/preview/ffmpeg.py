@@ -110,3 +110,56 @@ def encode_frames(args: list[str], frames, *, stage: str) -> None:
             err.seek(0)
             tail = err.read().decode("utf-8", "replace")[-1500:]
             raise StageFailedError(stage, f"ffmpeg exited {code}: {tail}")
+
+
+_STREAM = re.compile(r"Stream #\d+:\d+[^:]*: (Video|Audio): (.*)")
+_VIDEO = re.compile(r"^(\w+)(?: \(([^)]*)\))?.*?, (\w+)\(([^)]*)\).*?, (\d+)x(\d+)")
+_FPS = re.compile(r", ([\d.]+) fps,")
+_TBN = re.compile(r", (\d+) tbn")
+_LEVEL = re.compile(r"\blevel_idc\b.*= (\d+)")
+_REORDER = re.compile(r"\bmax_num_reorder_frames\b.*= (\d+)")
+_PACKET = re.compile(r"Packet: \d+ bytes, (key frame, )?pts (-?\d+), dts (-?\d+)")
+
+
+def _moov_first(path: Path) -> bool:
+    """The MP4's index (moov) comes before its media (mdat): top-level boxes, read from their headers."""
+    with open(path, "rb") as f:
+        while True:
+            head = f.read(8)
+            if len(head) < 8:
+                return False
+            size, kind = int.from_bytes(head[:4], "big"), head[4:]
+            if kind in (b"moov", b"mdat"):
+                return kind == b"moov"
+            if size == 1:
+                size = int.from_bytes(f.read(8), "big") - 8
+            elif size == 0:
+                return False
+            f.seek(size - 8, 1)
+
+
+def clip_facts(path: Path):
+    """A clip's `engines.base.ClipFacts`, from its stream headers and its packets' headers:
+    one ffmpeg pass with stream copy and the trace_headers filter, no decoding (a few tens of ms)."""
+    from filmstudio.engines.base import ClipFacts
+
+    proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:v:0", "-c", "copy",
+                           "-bsf:v", "trace_headers", "-f", "null", "-"], capture_output=True, check=False)
+    log = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise StageFailedError("motion", f"{Path(path).name} is not a readable video: {log[-500:]}")
+    head = log.split("Stream mapping:", 1)[0]
+    streams = _STREAM.findall(head)
+    video = next((desc for kind, desc in streams if kind == "Video"), "")
+    m = _VIDEO.search(video)
+    codec, profile, pix_fmt, color, width, height = m.groups() if m else ("", "", "", "", "0", "0")
+    fps, tbn = _FPS.search(video), _TBN.search(video)
+    packets = _PACKET.findall(log)
+    level, reorder = _LEVEL.search(log), _REORDER.search(log)
+    return ClipFacts(
+        codec=codec, profile=profile or "", level=int(level.group(1)) if level else 0, pix_fmt=pix_fmt, color=color,
+        width=int(width), height=int(height), fps=float(fps.group(1)) if fps else 0.0,
+        timescale=int(tbn.group(1)) if tbn else 0, frames=len(packets),
+        keyframes=tuple(n for n, (key, _, _) in enumerate(packets) if key),
+        reordered=bool(reorder and int(reorder.group(1))) or any(pts != dts for _, pts, dts in packets),
+        audio_streams=sum(kind == "Audio" for kind, _ in streams), faststart=_moov_first(Path(path)))

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
+from filmstudio.engines.base import frame_count, head_keyframe  # noqa: F401 - the clip format's, re-exported
 from filmstudio.models.plan import Plan, Scene, Shot
 
 from . import animation, ffmpeg, fonts
@@ -47,19 +48,6 @@ MOVES: dict[str, tuple[str, tuple[float, float], float]] = {
     "pull_out": ("zoom", (1.16, 1.0), 0.0),
 }
 TITLE_FROM, TITLE_FADE, TITLE_MAX, TITLE_MIN_SHOT = 0.3, 0.4, 3.5, 2.4
-
-
-def frame_count(duration: float, fps: int) -> int:
-    return max(1, int(round(duration * fps)))
-
-
-def head_keyframe(fps: int) -> int:
-    """The frame every clip has an IDR keyframe on, half a second in.
-
-    Compose re-encodes a clip's head for a crossfade or a fade-in and stream-copies
-    the rest; a stream copy can only start on a keyframe, so it must be exactly here.
-    """
-    return max(1, round(0.5 * fps))
 
 
 def ease(u: float) -> float:

@@ -14,12 +14,11 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from filmstudio.engines.base import ComposeInputs
+from filmstudio.engines.base import ComposeInputs, frame_count
 from filmstudio.models.plan import Line, Plan, Scene, Shot
 
 from . import subtitles
 from .audio import SAMPLE_RATE
-from .motion import frame_count
 
 log = logging.getLogger(__name__)
 

@@ -1,9 +1,10 @@
 """Video joins: stream-copied clip ranges and small re-encoded windows, as one concat list.
 
-Clips that need no change go into the concat demuxer as they are (the motion engine
-encodes every clip with the same x264 parameters); only groups of shots that need new
+Clips that need no change go into the concat demuxer as they are (every clip is in
+`engines.base.ClipFormat`, which the motion task checks before a clip is stored); only groups of shots that need new
 frames (a crossfade, a fade, a frozen extension) are re-encoded, each window with the
-same parameters. `window_args` is the pure part: the ffmpeg arguments of one window.
+same parameters. The pure parts, tested without ffmpeg: `plan_units` (what is copied and
+what re-encoded), `window_args` (the ffmpeg arguments of one window), `concat_entry`.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from filmstudio.engines.base import head_keyframe
 from filmstudio.errors import StageFailedError
 from filmstudio.models.plan import Plan
 
 from . import ffmpeg
-from .motion import head_keyframe
 from .timeline import TimedShot
 
 CROSSFADE = 0.5  # seconds, picture
@@ -138,7 +139,8 @@ def _split_group(group: list[TimedShot], clips: dict[str, Path], fps: int) -> li
     return units
 
 
-def _encode_window(window: Window, fps: int, out: Path) -> None:
+def window_args(window: Window, fps: int, out: Path) -> list[str]:
+    """The ffmpeg arguments that encode one window: a pure function of the window."""
     args: list[str] = []
     chains = []
     for i, p in enumerate(window.pieces):
@@ -170,24 +172,20 @@ def _encode_window(window: Window, fps: int, out: Path) -> None:
         chains.append(f"[{label}][v{i}]xfade=transition=fade:duration={xf / fps:.6f}:offset={(acc - xf) / fps:.6f}[x{i}]")
         label = f"x{i}"
         acc += window.pieces[i].length - xf
-    ffmpeg.run(
-        [
-            *args,
-            "-filter_complex", ";".join(chains),
-            "-map", f"[{label}]",
-            "-frames:v", str(window.frames),
-            "-r", str(fps),
-            *ffmpeg.x264_args(fps),
-            "-an",
-            str(out),
-        ],
-        stage="compose",
-    )
+    return [
+        *args,
+        "-filter_complex", ";".join(chains),
+        "-map", f"[{label}]",
+        "-frames:v", str(window.frames),
+        "-r", str(fps),
+        *ffmpeg.x264_args(fps),
+        "-an",
+        str(out),
+    ]
 
 
-def build_video(plan: Plan, timeline: list[TimedShot], clips: dict[str, Path], work: Path) -> tuple[Path, dict[str, int]]:
-    """A concat list of clip ranges and re-encoded windows; returns it and frame counts by kind."""
-    fps = plan.fps
+def plan_units(timeline: list[TimedShot], clips: dict[str, Path], fps: int) -> list[Window | Copy]:
+    """The film as stream-copied clip ranges and windows to re-encode: pure, no file is read."""
     missing = [ts.shot.id for ts in timeline if ts.shot.id not in clips]
     if missing:
         raise StageFailedError("compose", f"no clip for shots {missing}")
@@ -200,24 +198,38 @@ def build_video(plan: Plan, timeline: list[TimedShot], clips: dict[str, Path], w
             continue
         split = _split_group(group, clips, fps)
         units.extend(split if split is not None else [_whole_group(group, clips, fps)])
+    return units
+
+
+def concat_entry(unit: Window | Copy, fps: int, window_path: Path | None = None) -> str:
+    """One unit's entry in the concat demuxer's list (a window by the file it was encoded to)."""
+    if isinstance(unit, Window):
+        assert window_path is not None
+        return f"file '{_concat_path(window_path)}'\nduration {unit.frames / fps:.6f}\n"
+    entry = f"file '{_concat_path(unit.clip)}'\n"
+    if unit.start:
+        entry += f"inpoint {unit.start / fps:.6f}\n"
+    if unit.end < unit.frames_total:
+        # Half a frame early: a packet is kept while its timestamp is below the
+        # out point, and the last wanted frame's rounds to a hair under end/fps.
+        entry += f"outpoint {(unit.end - 0.5) / fps:.6f}\n"
+    return entry + f"duration {unit.frames / fps:.6f}\n"
+
+
+def build_video(plan: Plan, timeline: list[TimedShot], clips: dict[str, Path], work: Path) -> tuple[Path, dict[str, int]]:
+    """A concat list of clip ranges and re-encoded windows; returns it and frame counts by kind."""
+    fps = plan.fps
     stats = {"copied_frames": 0, "encoded_frames": 0}
     lines = []
-    for k, unit in enumerate(units):
+    for k, unit in enumerate(plan_units(timeline, clips, fps)):
         if isinstance(unit, Window):
             path = work / f"window-{k:04d}.mp4"
-            _encode_window(unit, fps, path)
+            ffmpeg.run(window_args(unit, fps, path), stage="compose")
             stats["encoded_frames"] += unit.frames
-            lines.append(f"file '{_concat_path(path)}'\nduration {unit.frames / fps:.6f}\n")
+            lines.append(concat_entry(unit, fps, path))
         else:
             stats["copied_frames"] += unit.frames
-            entry = f"file '{_concat_path(unit.clip)}'\n"
-            if unit.start:
-                entry += f"inpoint {unit.start / fps:.6f}\n"
-            if unit.end < unit.frames_total:
-                # Half a frame early: a packet is kept while its timestamp is below the
-                # out point, and the last wanted frame's rounds to a hair under end/fps.
-                entry += f"outpoint {(unit.end - 0.5) / fps:.6f}\n"
-            lines.append(entry + f"duration {unit.frames / fps:.6f}\n")
+            lines.append(concat_entry(unit, fps))
     lst = work / "video.txt"
     lst.write_text("".join(lines), encoding="utf-8")
     return lst, stats
