@@ -16,12 +16,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT / "shared") not in sys.path:
-    sys.path.insert(0, str(ROOT / "shared"))
+# The repository root holds corpus_tools (the evaluator and the generator: test tooling, not product).
+for path in (ROOT / "shared", ROOT):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
 
+from corpus_tools.evaluate import evaluate, format_report  # noqa: E402
+from corpus_tools.generate import screenplay  # noqa: E402
 from filmstudio.analysis import analyze  # noqa: E402
-from filmstudio.analysis.evaluate import evaluate, format_report  # noqa: E402
-from filmstudio.analysis.generate import screenplay  # noqa: E402
 from filmstudio.planning import make_plan  # noqa: E402
 
 TARGETS = {

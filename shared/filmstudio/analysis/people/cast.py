@@ -13,9 +13,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from filmstudio.analysis.attire import attire_cues, attire_for
-from filmstudio.analysis.kinship import HINTS, POSSESSIVE_GENDER, owner_of_relation
-from filmstudio.analysis.transliterate import slugify
+from filmstudio.analysis.people.attire import attire_cues, attire_for
+from filmstudio.analysis.people.kinship import HINTS, POSSESSIVE_GENDER, owner_of_relation
+from filmstudio.analysis.language.transliterate import slugify
 from filmstudio.models.plan import AgeGroup, Character, Gender
 
 # HINTS (word -> gender, age group) lives in the kinship lexicon; it is re-exported here.

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 
-from filmstudio.analysis.attribution import Attribution, find_speaker, self_named
-from filmstudio.analysis.cast import AGE_ADJECTIVES, HINTS, KIN_SUFFIXES, Cast, CastMember, hints_in
+from filmstudio.analysis.people.attribution import Attribution, find_speaker, self_named
+from filmstudio.analysis.people.cast import AGE_ADJECTIVES, HINTS, KIN_SUFFIXES, Cast, CastMember, hints_in
 from filmstudio.analysis.draft import DraftLine, DraftScene
-from filmstudio.analysis.lexicons import SETTING_PRIORITY, SETTINGS, TIME_OF_DAY
-from filmstudio.analysis.markup import squash, strip_emphasis
-from filmstudio.analysis.name_patterns import (
+from filmstudio.analysis.scene.lexicons import SETTING_PRIORITY, SETTINGS, TIME_OF_DAY
+from filmstudio.analysis.parsers.markup import squash, strip_emphasis
+from filmstudio.analysis.people.name_patterns import (
     HI_AGENT,
     INDEFINITE_PERSON,
     INDIC_PAIR,
@@ -33,7 +33,7 @@ from filmstudio.analysis.name_patterns import (
     not_a_name,
     noun_stem,
 )
-from filmstudio.analysis.prose_text import (
+from filmstudio.analysis.parsers.prose_text import (
     PLACE_SHIFT,
     SENTENCES,
     TIME_SHIFT,

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from filmstudio.analysis.kinship import NOT_PEOPLE
+from filmstudio.analysis.people.kinship import NOT_PEOPLE
 from filmstudio.models.plan import Gender
 
 _LATIN_VERBS = (
@@ -232,7 +232,7 @@ def find_speaker(fragment: str, language: str) -> Attribution | None:
             return Attribution(gender=gender, pronoun=True, verb=True)
         if m:
             words = [_clean(w) for w in m.group(1).split()]
-            from filmstudio.analysis.cast import KIN_SUFFIXES
+            from filmstudio.analysis.people.cast import KIN_SUFFIXES
 
             name = words[-1]
             if len(words) > 1 and name in KIN_SUFFIXES and words[-2] not in _HI_FUNCTION_WORDS:
