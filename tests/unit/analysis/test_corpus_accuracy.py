@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from filmstudio.analysis import analyze
-from corpus_tools.evaluate import evaluate, format_report
-from corpus_tools.generate import screenplay
+from testkit.evaluate import evaluate, format_report
+from testkit.generate import screenplay
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
