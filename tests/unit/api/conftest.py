@@ -1,4 +1,4 @@
-"""Fixtures for the API's tests: the local cloud's AWS with nothing executing behind it; a
+"""Fixtures for the API's tests: the local cloud's AWS with no film executing behind it; a
 TestClient; users; and API Gateway proxy events for the Mangum handler."""
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ def reset_process_state() -> None:
 @pytest.fixture
 def api_aws(monkeypatch):
     """The local cloud's AWS (moto), provisioned by `LocalCloud.provision` as every other test's is:
-    the tables, the bucket, the key-ring secret, the functions and the film state machine. Nothing
-    runs behind it: executions stay RUNNING (moto does not execute them here) and no function is
-    invoked, so an API test sees only what the API itself wrote."""
+    the tables, the bucket, the key-ring secret, the functions and the film state machine, with the
+    in-process Lambda runtime (intake asks the analyze function, an upload triggers ingest). No film
+    runs: moto does not execute the state machine here, so a started job's execution stays RUNNING."""
     from moto import mock_aws
 
     from filmstudio.localcloud import LocalCloud, moto_fixes
