@@ -16,12 +16,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT / "shared") not in sys.path:
-    sys.path.insert(0, str(ROOT / "shared"))
+# The repository root holds testkit (the evaluator and the generator the tests use too).
+for path in (ROOT / "shared", ROOT):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
 
+from testkit.evaluate import evaluate, format_report  # noqa: E402
+from testkit.generate import screenplay  # noqa: E402
 from filmstudio.analysis import analyze  # noqa: E402
-from filmstudio.analysis.evaluate import evaluate, format_report  # noqa: E402
-from filmstudio.analysis.generate import screenplay  # noqa: E402
 from filmstudio.planning import make_plan  # noqa: E402
 
 TARGETS = {

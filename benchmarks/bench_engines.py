@@ -24,22 +24,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT / "shared") not in sys.path:
-    sys.path.insert(0, str(ROOT / "shared"))
+# The repository root holds testkit (the plan builder the engine tests use too).
+for path in (ROOT / "shared", ROOT):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
 
 from filmstudio.engines.base import ComposeInputs, ComposeOptions  # noqa: E402
 from filmstudio.engines.registry import get_engine  # noqa: E402
-from filmstudio.models.plan import (  # noqa: E402
-    Character,
-    CulturalContext,
-    LanguageGuess,
-    Line,
-    Mood,
-    Plan,
-    Scene,
-    Shot,
-    Voice,
-)
+from filmstudio.models.plan import Character, Mood, Plan, Voice  # noqa: E402
+from testkit.plans import SceneSpec, build_plan as build_test_plan  # noqa: E402
 
 SCENES = [
     # language, setting, time, interior, weather, region, mood, lines, action
@@ -56,37 +49,24 @@ CAMERAS = ["push_in", "pan_right", "static", "tilt_up", "pull_out", "pan_left"]
 FRAMINGS = ["wide", "medium", "close", "medium", "wide"]
 
 
+CAST = [
+    Character(id="meera", name="Meera", gender="female", age_group="adult", seed=11, palette=["#c0392b", "#f1c40f", "#8e44ad"], voice=Voice(gender="female", age_group="adult")),
+    Character(id="arjun", name="Arjun", gender="male", age_group="elder", seed=22, palette=["#2e86c1", "#1b4f72"], voice=Voice(gender="male", age_group="elder")),
+    Character(id="tara", name="Tara", gender="female", age_group="child", seed=33, palette=["#27ae60", "#f39c12"], voice=Voice(gender="female", age_group="child")),
+]
+SHOTS_PER_SCENE = 5
+
+
 def build_plan(seconds: float = 60.0, width: int = 1280, height: int = 720, fps: int = 24) -> Plan:
-    cast = [
-        Character(id="meera", name="Meera", gender="female", age_group="adult", seed=11, palette=["#c0392b", "#f1c40f", "#8e44ad"], voice=Voice(gender="female", age_group="adult")),
-        Character(id="arjun", name="Arjun", gender="male", age_group="elder", seed=22, palette=["#2e86c1", "#1b4f72"], voice=Voice(gender="male", age_group="elder")),
-        Character(id="tara", name="Tara", gender="female", age_group="child", seed=33, palette=["#27ae60", "#f39c12"], voice=Voice(gender="female", age_group="child")),
-    ]
-    shots_per_scene = 5
-    shot_len = seconds / (len(SCENES) * shots_per_scene)
-    scenes, t, k = [], 0.0, 0
-    for si, (lang, setting, tod, interior, weather, region, mood, texts, action) in enumerate(SCENES):
-        sid = f"s{si + 1}"
-        lines, shots = [], []
-        for j in range(shots_per_scene):
-            lid = f"{sid}-l{j + 1}"
-            lines.append(Line(id=lid, scene_id=sid, character_id=cast[j % 3].id, text=texts[j % len(texts)], language=lang))
-            shots.append(Shot(
-                id=f"{sid}-sh{j + 1}", scene_id=sid, index=j, description=action,
-                framing=FRAMINGS[j % len(FRAMINGS)], camera=CAMERAS[k % len(CAMERAS)],
-                characters=[c.id for c in cast[: 1 + (j % 3)]], line_ids=[lid], duration=shot_len, start=t,
-                transition_in="fade_in" if k == 0 else ("crossfade" if j == 0 else "cut"),
-            ))
-            t += shot_len
-            k += 1
-        scenes.append(Scene(
-            id=sid, index=si, heading=f"{'INT' if interior else 'EXT'}. {setting.upper()} - {tod}", interior=interior,
-            location=setting, setting=setting, time_of_day=tod, weather=weather, mood=mood,
-            cultural_context=CulturalContext(region=region), action=[action], characters=[c.id for c in cast],
-            lines=lines, language=lang, shots=shots, start=shots[0].start, duration=shot_len * shots_per_scene,
-        ))
-    return Plan(title="Bench film", format="screenplay", language=LanguageGuess(language="en", confidence=1.0),
-                characters=cast, scenes=scenes, width=width, height=height, fps=fps, duration=t)
+    """Four scenes of five shots; each scene opens on a crossfade, one to three people in a shot."""
+    specs = [SceneSpec(language=lang, setting=setting, time_of_day=tod, interior=interior, weather=tuple(weather),
+                       region=region, mood=mood, lines=tuple(texts), action=action)
+             for lang, setting, tod, interior, weather, region, mood, texts, action in SCENES]
+    return build_test_plan(
+        specs, cast=CAST, shots=SHOTS_PER_SCENE, shot_duration=seconds / (len(SCENES) * SHOTS_PER_SCENE),
+        width=width, height=height, fps=fps, transitions=["crossfade"] + ["cut"] * (SHOTS_PER_SCENE - 1),
+        framings=FRAMINGS, cameras=CAMERAS, on_screen=lambda k, ids: ids[:1 + k % 3], language="en",
+        title="Bench film")
 
 
 def _cpu() -> float:

@@ -1,6 +1,6 @@
 """Long films: peak memory and render time per film minute at 5, 20 and 60 scenes.
 
-Each film is a generated screenplay (`analysis.generate.screenplay`: four lines a scene),
+Each film is a generated screenplay (`testkit.generate.screenplay`: four lines a scene),
 rendered through the whole local pipeline in a fresh process, so each peak is that film's
 own: the process's maximum resident set (the state machine, the handlers, moto's S3 and
 DynamoDB, compose), and its CPU time with its ffmpeg children's (wall time on a shared
@@ -27,7 +27,7 @@ PEAK_TARGET_MB = 1536
 _CHILD = r"""
 import json, resource, sys, tempfile, time
 from pathlib import Path
-from filmstudio.analysis.generate import screenplay
+from testkit.generate import screenplay
 from filmstudio.localcloud.render import render_locally
 
 what = sys.argv[1]
@@ -62,8 +62,9 @@ CORPUS_SAMPLE = ("en_lighthouse.fountain", "hi_kite.txt", "ta_fisher.txt", "te_f
 
 
 def render_one(scenes: int | str) -> dict:
+    # From the repository root, where the child finds testkit.
     proc = subprocess.run([sys.executable, "-c", _CHILD, str(scenes)], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, cwd=CORPUS.parents[1])
     if proc.returncode != 0:
         raise SystemExit(f"{scenes}-scene render crashed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])

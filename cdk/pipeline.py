@@ -38,8 +38,8 @@ PLACEHOLDER_LAYER_REFUSAL = ("The dependencies layer is the placeholder: run `ma
 # window (HeartbeatSeconds in the ASL): later, the task has failed anyway.
 ASYNC_EVENT_MAX_AGE = Duration.seconds(120)
 
-# Which functions hold the JWT key ring. The topology has no field for secrets yet (see docs/deploy.md);
-# names are checked against it below so a rename cannot silently drop a grant.
+# Which functions hold the JWT key ring is the topology's `FunctionSpec.jwt_secret` ("none", "read",
+# "read_write"); the grants below give each exactly its access, on the one secret's ARN.
 
 # Explicit actions instead of CDK's grant_* wildcards (s3:GetObject*, s3:List*...): what the code calls.
 _S3_OBJECT_ACTIONS = {

@@ -1,7 +1,9 @@
 """Powertools logging for every handler: structured logs with the job id as correlation id.
 
-Handlers wrap themselves with `handler(...)`, which also turns our typed errors into
-Lambda errors whose type Step Functions' Retry/Catch can match on.
+Handlers wrap themselves with `handler(...)`, which sets the job id as the correlation id and
+the job and stage as log keys for the call, and clears them after. Errors pass through it
+unchanged: Lambda reports an exception's class name as its error type, so a typed error
+(`StageFailedError`, `BadInputError`) is what the state machine's Retry/Catch match on.
 """
 
 from __future__ import annotations

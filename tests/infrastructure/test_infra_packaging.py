@@ -68,6 +68,8 @@ def test_zip_staging_holds_only_the_function_and_the_package(tmp_path):
     assert all(f.startswith(("functions/", "filmstudio/")) for f in files)
     handler_dirs = {f.split("/")[1] for f in files if f.startswith("functions/") and f.count("/") > 1}
     assert handler_dirs <= {"fail"}
+    # The corpus evaluator and generator are test tooling (testkit/), not product code.
+    assert not {"filmstudio/analysis/evaluate.py", "filmstudio/analysis/generate.py"} & files
     assert not any("__pycache__" in f or f.endswith(".pyc") for f in files)
     # Same content, same directory: repeated synths reuse it.
     assert assets_staging.stage_zip_code(spec, REPO, staging_root=tmp_path) == staged

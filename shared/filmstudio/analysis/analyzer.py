@@ -5,20 +5,20 @@ from __future__ import annotations
 import re
 
 from filmstudio.analysis import limits
-from filmstudio.analysis.addressing import hint_from_address
-from filmstudio.analysis.cast import Cast
-from filmstudio.analysis.culture import cultural_context, script_region
+from filmstudio.analysis.people.addressing import hint_from_address
+from filmstudio.analysis.people.cast import Cast
+from filmstudio.analysis.scene.culture import cultural_context, script_region
 from filmstudio.analysis.draft import DraftScene
 from filmstudio.analysis.language import detect_language, detect_line_language, normalize_hint
-from filmstudio.analysis.markup import normalize, strip_comments
-from filmstudio.analysis.prose import parse_prose
-from filmstudio.analysis.prose_text import narration_chunks
-from filmstudio.analysis.scene_attributes import (
+from filmstudio.analysis.parsers.markup import normalize, strip_comments
+from filmstudio.analysis.parsers.prose import parse_prose
+from filmstudio.analysis.parsers.prose_text import narration_chunks
+from filmstudio.analysis.scene.attributes import (
     camera_cues_in, mood_of, props_in, setting_of, sound_cues_in, subjects_in, time_of_day_in, weather_in,
 )
-from filmstudio.analysis.screenplay import SLUG, title_key, looks_like_screenplay, parse_screenplay
-from filmstudio.analysis.speech_timing import estimate_duration
-from filmstudio.analysis.topic import build_topic, looks_like_topic
+from filmstudio.analysis.parsers.screenplay import SLUG, title_key, looks_like_screenplay, parse_screenplay
+from filmstudio.analysis.language.speech_timing import estimate_duration
+from filmstudio.analysis.parsers.topic import build_topic, looks_like_topic
 from filmstudio.models.plan import LanguageGuess, Line, ScriptAnalysis, Scene
 
 

@@ -137,7 +137,7 @@ DRAWABLE_WRITING_SYSTEMS = frozenset({"Latin", "Devanagari", "Bengali", "Tamil",
 
 def check_writing_systems(text: str, spoken: list[str]) -> None:
     """Refuse a script mostly in a writing system we cannot draw, or with a line of dialogue in one."""
-    from filmstudio.analysis.writing_systems import writing_system_counts
+    from filmstudio.analysis.language.writing_systems import writing_system_counts
 
     counts = writing_system_counts(text)
     total = sum(counts.values())

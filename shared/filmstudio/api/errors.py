@@ -42,7 +42,10 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
 async def _ours(request: Request, exc: FilmStudioError) -> JSONResponse:
     headers = {"WWW-Authenticate": 'Bearer realm="filmstudio"'} if exc.http_status == 401 else None
     if exc.http_status >= 500:
-        log.error("request failed: %s", exc.message)
+        # A server-side failure's code and message name internals (a stage, a function): the log
+        # keeps them, the answer is the bare 500 every unexpected error gets.
+        log.error("request failed: %s %s", exc.code, exc.message)
+        return envelope(500, "INTERNAL_ERROR", "something went wrong on our side")
     return envelope(exc.http_status, exc.code, exc.message, exc.details, headers)
 
 

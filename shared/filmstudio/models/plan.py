@@ -46,7 +46,7 @@ class Character(_Model):
     age_group: AgeGroup | None = None
     gender: Gender | None = None
     description: str = ""
-    # What they wear, from a fixed vocabulary (analysis/attire.py ATTIRE: "sari", "kurta", "dhoti",
+    # What they wear, from a fixed vocabulary (analysis/people/attire.py ATTIRE: "sari", "kurta", "dhoti",
     # "school_uniform", "apron", "fisherman", "suit", "shirt_trousers", "dress", "robe", "uniform").
     attire: list[str] = Field(default_factory=list)
     is_narrator: bool = False

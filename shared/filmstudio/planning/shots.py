@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 
-from filmstudio.analysis.speech_timing import estimate_duration
+from filmstudio.analysis.language.speech_timing import estimate_duration
 from filmstudio.errors import BadInputError
 from filmstudio.models.plan import CameraMove, Character, Framing, Line, Scene, Shot, Transition
 from filmstudio.vocabulary import subjects_in
@@ -66,7 +66,7 @@ def _action_duration(text: str) -> float:
 
 
 def _cues_in(text: str) -> list[str]:
-    from filmstudio.analysis.scene_attributes import camera_cues_in
+    from filmstudio.analysis.scene.attributes import camera_cues_in
 
     return camera_cues_in(text)
 

@@ -1,7 +1,7 @@
 """The one vocabulary of the project: what the analysis reads and the storyboard draws.
 
 - `places`: settings (river, temple, street...), times of day, weather (`SETTINGS`,
-  `TIME_OF_DAY`, `WEATHER`), the tables `analysis.lexicons` re-exports;
+  `TIME_OF_DAY`, `WEATHER`), the tables `analysis.scene.lexicons` re-exports;
 - `subjects`: the drawable subjects (lighthouse, boat, lamp...) and their words;
 - `negation`: the words that take a clause back ("The storm has passed").
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from filmstudio.analysis import analyze
-from filmstudio.analysis.evaluate import evaluate, format_report
-from filmstudio.analysis.generate import screenplay
+from testkit.evaluate import evaluate, format_report
+from testkit.generate import screenplay
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from filmstudio.analysis import analyze
-from filmstudio.analysis.language import (
+from filmstudio.analysis.language.identify import (
     detect_language, detect_line_language, detector, is_romanized_hindi,
 )
-from filmstudio.analysis.writing_systems import dominant_writing_system
+from filmstudio.analysis.language.writing_systems import dominant_writing_system
 
 
 @pytest.mark.parametrize(
@@ -77,7 +77,7 @@ def test_detector_is_built_once_and_restricted():
     first = detector()
     assert detector() is first
     # Only the languages we need: far fewer than lingua's 75.
-    from filmstudio.analysis.language import _LINGUA_LANGUAGES
+    from filmstudio.analysis.language.identify import _LINGUA_LANGUAGES
 
     assert len(_LINGUA_LANGUAGES) < 30
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from filmstudio.analysis import MAX_SCENES, MAX_SCRIPT_CHARS, analyze
-from filmstudio.analysis.generate import screenplay
+from testkit.generate import screenplay
 from filmstudio.errors import BadInputError
 
 

@@ -106,7 +106,7 @@ def _attire(text: str) -> dict[str, list[str]]:
 
 
 def test_attire_from_what_the_script_says():
-    from filmstudio.analysis.attire import ATTIRE
+    from filmstudio.analysis.people.attire import ATTIRE
 
     text = """EXT. HARBOUR - DAWN
 
@@ -147,7 +147,7 @@ def test_an_unknown_gender_gets_no_gendered_attire():
 
 
 def test_case_forms_of_pronouns_are_pronouns_and_names_are_not():
-    from filmstudio.analysis.kinship import is_not_a_person
+    from filmstudio.analysis.people.kinship import is_not_a_person
 
     for word in ("किसी", "তাহার", "তাহাদিগকে", "அவனுக்கு", "யாரோ", "ఆమెతో", "ఎవరో", "alguien", "Someone"):
         assert is_not_a_person(word), word

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from filmstudio.analysis import analyze
-from filmstudio.analysis.generate import screenplay
+from testkit.generate import screenplay
 from filmstudio.models.plan import Plan
 from filmstudio.planning import make_plan, render_table, stable_seed
 from filmstudio.planning.shots import LINE_GAP

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from filmstudio.analysis import analyze
-from filmstudio.analysis.prose import segments
+from filmstudio.analysis.parsers.prose_text import segments
 
 
 def _speakers(a):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from filmstudio.analysis import analyze
-from filmstudio.analysis.scene_attributes import mood_of, setting_of, time_of_day_in
+from filmstudio.analysis.scene.attributes import mood_of, setting_of, time_of_day_in
 
 
 @pytest.mark.parametrize(
@@ -95,14 +95,14 @@ def test_short_indic_stems_do_not_fire_inside_other_words():
     # "கடைசி" (last) begins with "கடை" (shop); "பையன்" (boy) with "பை" (bag).
     assert setting_of("", "கடைசி வரிசையில் பிரியா அமர்ந்திருந்தாள்.") is None
     assert setting_of("", "அவன் கடையில் நின்றான்.") == "market"
-    from filmstudio.analysis.scene_attributes import props_in
+    from filmstudio.analysis.scene.attributes import props_in
 
     assert "suitcase" not in props_in("ஒரு பையன் ஓடினான்.")
 
 
 # --- negation and drawable subjects (issue 14) ---------------------------------------------
 
-from filmstudio.analysis.scene_attributes import subjects_in, weather_in  # noqa: E402
+from filmstudio.analysis.scene.attributes import subjects_in, weather_in  # noqa: E402
 
 
 @pytest.mark.parametrize("said,named", [

@@ -1,5 +1,5 @@
-"""Fixtures for the API's tests: moto with the API's tables, bucket and a (non-executing)
-state machine; a TestClient; users; and API Gateway proxy events for the Mangum handler."""
+"""Fixtures for the API's tests: the local cloud's AWS with no film executing behind it; a
+TestClient; users; and API Gateway proxy events for the Mangum handler."""
 
 from __future__ import annotations
 
@@ -25,9 +25,6 @@ def key_document() -> str:
     return _KEYS[0]
 
 
-PASS_MACHINE = json.dumps({"StartAt": "Wait", "States": {"Wait": {"Type": "Pass", "End": True}}})
-
-
 def reset_process_state() -> None:
     from filmstudio import aws
 
@@ -36,34 +33,32 @@ def reset_process_state() -> None:
 
 @pytest.fixture
 def api_aws(monkeypatch):
-    """Empty AWS (moto) with what the API function is given: tables, the media bucket, a state machine."""
+    """The local cloud's AWS (moto), provisioned by `LocalCloud.provision` as every other test's is:
+    the tables, the bucket, the key-ring secret, the functions and the film state machine, with the
+    in-process Lambda runtime (intake asks the analyze function, an upload triggers ingest). No film
+    runs: moto does not execute the state machine here, so a started job's execution stays RUNNING."""
     from moto import mock_aws
 
-    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                       "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1",
-                       "FILMSTUDIO_REGION": "us-east-1"}.items():
+    from filmstudio.localcloud import LocalCloud, moto_fixes
+
+    cloud = LocalCloud()
+    for key, value in cloud.environment().items():
         monkeypatch.setenv(key, value)
-    from filmstudio.localcloud.moto_fixes import atomic_dynamodb
-
-    with mock_aws(), atomic_dynamodb():
+    with mock_aws(), moto_fixes.applied():
         reset_process_state()
-        from filmstudio import aws, topology
-        from filmstudio.db.base import bind_tables
-        from filmstudio.settings import get_settings, reset_settings
+        cloud.runtime.install()
+        try:
+            cloud.provision()
+            from filmstudio import aws
+            from filmstudio.settings import get_settings
 
-        models = topology.table_specs()
-        bind_tables()
-        for model in models.values():
-            model.create_table(billing_mode="PAY_PER_REQUEST", wait=False)
-        aws.client("s3").create_bucket(Bucket=get_settings().bucket)
-        iam = aws.client("iam")
-        role = iam.create_role(RoleName="sfn", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-        arn = aws.client("stepfunctions").create_state_machine(
-            name="filmstudio-film", definition=PASS_MACHINE, roleArn=role)["stateMachineArn"]
-        monkeypatch.setenv("FILMSTUDIO_STATE_MACHINE_ARN", arn)
-        reset_settings()
-        aws.client("secretsmanager").create_secret(Name=get_settings().jwt_secret_name, SecretString=key_document())
-        yield
+            # The session's key pair, not one generated per test (first-use creation: test_tokens.py).
+            aws.client("secretsmanager").put_secret_value(SecretId=get_settings().jwt_secret_name,
+                                                          SecretString=key_document())
+            yield cloud
+        finally:
+            cloud.runtime.drain(timeout=30)
+            cloud.runtime.uninstall()
     reset_process_state()
 
 

@@ -33,6 +33,16 @@ def test_an_unexpected_error_is_a_bare_500_without_a_trace(client, alice, monkey
     assert r.status_code == 500 and _is_envelope(r.json())
     assert r.json()["error"]["code"] == "INTERNAL_ERROR"
     assert "secret internals" not in r.text and "Traceback" not in r.text
+    # A typed server-side failure (the analysis intake asked for failed) is just as bare.
+    from filmstudio.errors import StageFailedError
+
+    def stage_fails(*a, **kw):
+        raise StageFailedError("analyze", "function filmstudio-analyze timed out after 900 s")
+
+    monkeypatch.setattr(ProjectStore, "list", stage_fails)
+    r = client.get("/v1/projects", headers=alice.headers)
+    assert r.status_code == 500 and r.json()["error"]["code"] == "INTERNAL_ERROR"
+    assert "filmstudio-analyze" not in r.text
 
 
 def test_oversized_bodies_are_413_before_anything_runs(client, alice):

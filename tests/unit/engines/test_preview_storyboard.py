@@ -209,7 +209,7 @@ def test_an_interior_shows_the_sky_only_through_its_window(plan_factory):
 
 
 def test_the_storyboard_reads_places_from_the_shared_vocabulary(plan_factory):
-    from filmstudio.analysis.scene_attributes import setting_of
+    from filmstudio.analysis.scene.attributes import setting_of
     from filmstudio.engines.preview.storyboard import place_of
 
     plan = plan_factory()

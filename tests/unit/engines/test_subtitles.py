@@ -162,7 +162,7 @@ def test_every_corpus_script_subtitles_keep_every_rule(corpus_plans, tmp_path, p
 
 def test_the_writing_systems_intake_admits_are_the_ones_the_fonts_draw():
     from filmstudio.analysis.limits import DRAWABLE_WRITING_SYSTEMS
-    from filmstudio.analysis.writing_systems import _RANGES
+    from filmstudio.analysis.language.writing_systems import _RANGES
     from filmstudio.engines.preview import fonts
 
     covered = set()

@@ -5,7 +5,7 @@ the line map side by side), so the mouth cannot follow the WAV. It follows a
 deterministic syllable envelope instead: each line is placed in the shot where
 compose will place it (LEAD_IN after the shot starts, PAUSE between lines), lasting
 its planned duration (the speaker's voice rate), and within it the mouth opens once
-per syllable (`analysis.speech_timing.syllables`), wider on stressed-looking
+per syllable (`analysis.language.speech_timing.syllables`), wider on stressed-looking
 syllables (seeded), closing between words. Eyes blink every 2.5-5 s, at a phase and
 period fixed by the character's bible seed.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-from filmstudio.analysis.speech_timing import syllables
+from filmstudio.analysis.language.speech_timing import syllables
 from filmstudio.models.plan import Plan, Scene, Shot
 from filmstudio.planning.shots import line_duration
 

@@ -14,7 +14,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-from filmstudio.analysis.writing_systems import SCRIPT_LANGUAGE, dominant_writing_system
+from filmstudio.analysis.language.writing_systems import SCRIPT_LANGUAGE, dominant_writing_system
 from filmstudio.models.plan import LanguageGuess
 
 # The languages lingua may answer with: what we can voice and subtitle, plus

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from filmstudio.analysis.analyzer import analyze
-from filmstudio.analysis.cast import name_key
+from filmstudio.analysis.people.cast import name_key
 from filmstudio.models.plan import Character, ScriptAnalysis
 
 

@@ -1,4 +1,6 @@
-"""Who says a line of prose dialogue: the speech verbs and word orders of each language.
+"""Who says a line of prose dialogue: the one place that decides it.
+
+`find_speaker` reads the speech verbs and word orders of each language next to a quote:
 
 "…," said Raju / Raju said    (English: a capitalised name next to a speech verb)
 —le dijo / —respondió Lucía   (Spanish and other dash languages)
@@ -6,18 +8,26 @@
 "…" என்று லட்சுமி சொன்னாள்     (Tamil: என்று NAME … verb; -ாள் is she, -ான் is he)
 "…" అని రాజు అన్నాడు          (Telugu: అని NAME … verb; -ాడు he, -ింది she)
 "…" রাজু বলল                  (Bengali: NAME বলল)
-A pronoun ("she said", "அவள் சொன்னாள்") is resolved by the caller to the
-latest-mentioned character of that gender.
+`Speakers` turns what it finds into a cast member: a name joins the cast, a pronoun ("she said",
+"அவள் சொன்னாள்") is the latest-mentioned character of that gender (`people.mentions`); without a
+speech verb, the character the narration beside the quote is about; then turn-taking in a
+two-person exchange; otherwise the narrator.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from filmstudio.analysis.kinship import NOT_PEOPLE
+from filmstudio.analysis.parsers.markup import SENTENCE_BREAK as SENTENCES
+from filmstudio.analysis.people.cast import KIN_SUFFIXES, Cast, CastMember
+from filmstudio.analysis.people.kinship import NOT_PEOPLE
+from filmstudio.analysis.people.mentions import Mentions
 from filmstudio.models.plan import Gender
+
+if TYPE_CHECKING:
+    from filmstudio.analysis.parsers.prose_text import Segment
 
 _LATIN_VERBS = (
     "said|says|asked|asks|replied|replies|answered|whispered|whispers|shouted|shouts|cried|called|muttered|"
@@ -232,8 +242,6 @@ def find_speaker(fragment: str, language: str) -> Attribution | None:
             return Attribution(gender=gender, pronoun=True, verb=True)
         if m:
             words = [_clean(w) for w in m.group(1).split()]
-            from filmstudio.analysis.cast import KIN_SUFFIXES
-
             name = words[-1]
             if len(words) > 1 and name in KIN_SUFFIXES and words[-2] not in _HI_FUNCTION_WORDS:
                 name = f"{words[-2]} {name}"
@@ -305,3 +313,135 @@ def find_speaker(fragment: str, language: str) -> Attribution | None:
         # "—le dijo con voz cansada": a speech verb whose subject is the last person mentioned.
         return Attribution(pronoun=True, verb=True)
     return None
+
+
+class Speakers:
+    """Who says each line of a prose story: the attribution next to a quote resolved against the
+    cast and the narration's mentions, then the narration beside it, then turn-taking."""
+
+    def __init__(self, cast: Cast, mentions: Mentions, language: str):
+        self.cast = cast
+        self.mentions = mentions
+        self.language = language
+        self.recent: list[str] = []  # who spoke in this scene, one entry per change of speaker
+        # A narrative paragraph that ends in ":" ("…, dijo a su escudero:") hands the next
+        # paragraph's speech to its subject.
+        self.lead_in: str | None = None
+
+    def new_scene(self) -> None:
+        self.recent = []
+
+    def after_narration(self, paragraph: str) -> None:
+        self.lead_in = paragraph if paragraph.rstrip().endswith(":") else None
+
+    def spoke(self, member: CastMember) -> None:
+        if member.id not in self.recent[-1:]:
+            self.recent.append(member.id)
+
+    def utterances(self, segs: list[Segment]) -> list[tuple[CastMember, list[str]]]:
+        """A dialogue paragraph's speech, split by who says it: (speaker, pieces of speech)."""
+        speaker = self._first_speaker(segs)
+        # One paragraph is one speaker, unless a later quote carries its own attribution
+        # naming someone else: "“Where to?” asked Lily. “Home,” he said."
+        utterances: list[tuple[CastMember, list[str]]] = [(speaker, [])]
+        speech_seen = 0
+        for k, seg in enumerate(segs):
+            if seg.kind != "speech":
+                continue
+            speech_seen += 1
+            if speech_seen > 1:
+                follow = segs[k + 1] if k + 1 < len(segs) and segs[k + 1].kind == "narration" else None
+                found = find_speaker(follow.text, self.language) if follow else None
+                if found and found.verb:
+                    current = utterances[-1][0]
+                    if not current.is_narrator and current.id not in self.recent[-1:]:
+                        self.recent.append(current.id)
+                    other = self.resolve(found, follow.text)
+                    if other is not None and other.id != current.id:
+                        utterances.append((other, []))
+            spoken = utterances[-1][1]
+            text = seg.text.strip()
+            lead = re.match(r"^[.,;:!?]+\s*", text)
+            if lead and spoken:
+                spoken[-1] = spoken[-1].rstrip() + lead.group(0).strip()
+                text = text[lead.end():]
+            elif lead:
+                text = text[lead.end():]
+            if text:
+                spoken.append(text)
+        self.lead_in = None
+        return utterances
+
+    def _first_speaker(self, segs: list[Segment]) -> CastMember:
+        # The narration right after the first quote is the usual place ("…," said Raju);
+        # then the narration before it ("Raju turned. “…”").
+        first_speech = next(i for i, s in enumerate(segs) if s.kind == "speech")
+        candidates = [s for s in segs[first_speech + 1:] if s.kind == "narration"][:2]
+        before = [s for s in segs[:first_speech] if s.kind == "narration"]
+        for seg in candidates + before[-1:]:
+            found = find_speaker(seg.text, self.language)
+            if found:
+                if found.name is None and before:
+                    # "माँ की आँखें भर आईं। “…” उन्होंने पूछा": a pronoun after a lead-in is its subject.
+                    member = self.mentions.subject_of(before[-1].text)
+                    if member:
+                        if found.gender:
+                            self.cast.vote_gender(member, found.gender)
+                        return member
+                member = self.resolve(found, seg.text)
+                if member:
+                    return member
+        # "Nadia Rahman? I'm Professor Lin.": a speaker who says who they are.
+        introduced = self_named(" ".join(seg.text for seg in segs if seg.kind == "speech"))
+        if introduced:
+            member = self.cast.get(introduced) or self.cast.add(introduced)
+            self.mentions.touch(member)
+            return member
+        # No speech verb: the character named in the narration next to the quote, the
+        # sentence leading into it or, when the quote opens the paragraph, the one after it
+        # ("“Liar.” Aunt Mary stood").
+        beside = [before[-1].text] if before else []
+        if first_speech == 0 and candidates:
+            beside.append(SENTENCES.split(candidates[0].text.strip(), maxsplit=1)[0])
+        for text in beside:
+            member = self.mentions.subject_of(text)
+            if member:
+                return member
+        if self.lead_in:
+            found = find_speaker(self.lead_in, self.language)
+            member = self.resolve(found, self.lead_in) if found else self.mentions.subject_of(self.lead_in)
+            if member:
+                return member
+        # Turn-taking: an unattributed reply in a two-person exchange is the other person's.
+        if len(self.recent) >= 2 and self.recent[-1] != self.recent[-2]:
+            return next(m for m in self.cast.members() if m.id == self.recent[-2])
+        return self.cast.narrator()
+
+    def resolve(self, found: Attribution, context: str) -> CastMember | None:
+        """The cast member an attribution means: the one it names (joining the cast if new), or for
+        "she said" the latest mentioned who fits and did not just speak."""
+        if found.name:
+            name = found.name
+            # "the captain" is whoever the story called Captain Ellis, before any other "Captain".
+            known = self.mentions.named_as(name) or self.cast.get(name)
+            if known is None and not re.search(r"[A-Za-z]", name):
+                known = self.cast.by_stem(name)
+            member = known or self.cast.add(name)
+            if found.gender:
+                self.cast.vote_gender(member, found.gender, 2)
+            self.mentions.touch(member)
+            return member
+        if found.pronoun or found.verb:
+            # "she said" right after someone else's line is rarely that someone: people take turns.
+            previous = self.recent[-1] if self.recent else None
+            candidates = [m for m in reversed(self.mentions.last_mentioned) if m.id != previous and not m.is_narrator]
+            # Someone known to match the pronoun first, then someone of unknown gender.
+            ranked = [m for m in candidates if found.gender and m.character().gender == found.gender] + [
+                m for m in candidates if found.gender is None or m.character().gender is None]
+            if ranked:
+                member = ranked[0]
+                if found.gender:
+                    self.cast.vote_gender(member, found.gender)
+                return member
+        return None
+

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from filmstudio.analysis.cast import Cast
+from filmstudio.analysis.people.cast import Cast
 from filmstudio.analysis.draft import DraftLine, DraftScene
-from filmstudio.analysis.lexicons import SETTING_PRIORITY, SETTINGS
+from filmstudio.analysis.scene.lexicons import SETTING_PRIORITY, SETTINGS
 
 _EN_PATTERNS = (
     re.compile(r"^how (?:long|much time) (?:does|do|did|will) it take (?:for (?P<who>.+?) )?to (?P<s>.+?)$", re.I),

@@ -1,7 +1,7 @@
 """Who a word says a person is: kinship words, titles, pronouns and indefinites in every language we read.
 
 The cast reads gender and age from these (Grandma, her grandson, दादी, பாட்டி,
-అమ్మమ్మ, ঠাকুমা, abuela, Mrs); the prose parser refuses the pronouns,
+అమ్మమ్మ, ঠাকুমা, abuela, Mrs); the narration's mentions refuse the pronouns,
 indefinites and their case forms as names (किसी, তাহার, யாரோ, ఎవరో, alguien,
 someone); and a relation said of someone ("her grandson") tells about the
 person it belongs to as well: she is a woman, and a grandparent.

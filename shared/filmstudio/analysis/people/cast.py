@@ -13,9 +13,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from filmstudio.analysis.attire import attire_cues, attire_for
-from filmstudio.analysis.kinship import HINTS, POSSESSIVE_GENDER, owner_of_relation
-from filmstudio.analysis.transliterate import slugify
+from filmstudio.analysis.people.attire import attire_cues, attire_for
+from filmstudio.analysis.people.kinship import HINTS, POSSESSIVE_GENDER, owner_of_relation
+from filmstudio.analysis.language.transliterate import slugify
 from filmstudio.models.plan import AgeGroup, Character, Gender
 
 # HINTS (word -> gender, age group) lives in the kinship lexicon; it is re-exported here.
@@ -237,6 +237,19 @@ class Cast:
 
     def members(self) -> list[CastMember]:
         return sorted({id(m): m for m in self._by_key.values()}.values(), key=lambda m: m.order)
+
+    def names(self) -> set[str]:
+        """Every name and alias the cast answers to."""
+        return {n for m in self.members() for n in [m.name, *m.aliases]}
+
+    def by_stem(self, word: str) -> CastMember | None:
+        """The member whose name `word` is with a case ending: "லட்சுமியின்" is "லட்சுமி"."""
+        for member in self.members():
+            for name in [member.name, *member.aliases]:
+                # A short name ("মা") is the start of too many words ("মামা"); an ending is short.
+                if len(name) >= 3 and word.startswith(name) and len(word) - len(name) <= 5:
+                    return member
+        return None
 
     def narrator(self) -> CastMember:
         member = self._by_key.get(NARRATOR_ID)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from filmstudio.analysis.cast import hints_in
-from filmstudio.analysis.kinship import NOT_PEOPLE, is_not_a_person
+from filmstudio.analysis.people.cast import hints_in
+from filmstudio.analysis.people.kinship import NOT_PEOPLE, is_not_a_person
 
 PLACE_PREPOSITIONS = frozenset(
     "de des du del della dei do dos das la las los le les the in at en to from a à da di von nach hacia desde para "

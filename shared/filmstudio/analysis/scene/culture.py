@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from filmstudio.analysis.lexicon_matcher import LexiconMatcher
+from filmstudio.vocabulary.matcher import LexiconMatcher
 from filmstudio.models.plan import CulturalContext
 
 REGION_CUES = LexiconMatcher({

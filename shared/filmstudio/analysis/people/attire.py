@@ -9,7 +9,7 @@ trousers). An unknown gender gets no gendered default.
 
 from __future__ import annotations
 
-from filmstudio.analysis.lexicon_matcher import LexiconMatcher
+from filmstudio.vocabulary.matcher import LexiconMatcher
 
 # The vocabulary: every value Character.attire may hold (docs/plan-schema.md).
 ATTIRE = ("sari", "kurta", "dhoti", "school_uniform", "apron", "fisherman", "suit", "shirt_trousers", "dress",

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from filmstudio.analysis.markup import SENTENCE_BREAK, squash
-from filmstudio.analysis.speech_timing import estimate_duration
+from filmstudio.analysis.parsers.markup import SENTENCE_BREAK, squash
+from filmstudio.analysis.language.speech_timing import estimate_duration
 
 # Quote pairs of the world's conventions; „…“ before “…” so German quotes pair correctly.
 QUOTES = re.compile(

@@ -1,24 +1,21 @@
-"""Prose stories in any language: paragraphs into scenes, quotes into attributed lines.
+"""Who prose narration names: the people of a story as the narration brings them on.
 
-A new scene starts at an explicit break (* * *), at a paragraph that opens
-with a change of time ("That night", "अगले दिन", "Al amanecer"), or at one
-whose first sentence names a different kind of place. Dialogue is whatever
-the language's quoting convention marks; its speaker comes from the
-attribution next to it, or from the character the narration just mentioned,
-or from turn-taking in a two-person exchange, and otherwise is the narrator.
-Paragraphs with no dialogue are narrated.
+A capitalised run mid-sentence in Latin script ("Grandpa Joe", not "la estación de Valparaíso");
+in scripts without capitals, the word before a kinship word that recurs ("सुधा अम्मा"), the agent
+of ने, an introduction ("उसका नाम सोनू था") or a person brought on by an indefinite ("an old
+man", "এক বুড়ো বাঁশিওয়ালা"). Each joins the one cast (`people.cast`); the latest mentioned are
+who a pronoun attribution ("she said") resolves to (`people.attribution`). After the story is
+read, the words beside each name say more about the person ("उनका पोता राजू", "Raju, her grandson").
 """
 
 from __future__ import annotations
 
 import re
 
-from filmstudio.analysis.attribution import Attribution, find_speaker, self_named
-from filmstudio.analysis.cast import AGE_ADJECTIVES, HINTS, KIN_SUFFIXES, Cast, CastMember, hints_in
-from filmstudio.analysis.draft import DraftLine, DraftScene
-from filmstudio.analysis.lexicons import SETTING_PRIORITY, SETTINGS, TIME_OF_DAY
-from filmstudio.analysis.markup import squash, strip_emphasis
-from filmstudio.analysis.name_patterns import (
+from filmstudio.analysis.draft import DraftScene
+from filmstudio.analysis.parsers.markup import SENTENCE_BREAK as SENTENCES
+from filmstudio.analysis.people.cast import AGE_ADJECTIVES, HINTS, KIN_SUFFIXES, Cast, CastMember, hints_in
+from filmstudio.analysis.people.name_patterns import (
     HI_AGENT,
     INDEFINITE_PERSON,
     INDIC_PAIR,
@@ -33,17 +30,6 @@ from filmstudio.analysis.name_patterns import (
     not_a_name,
     noun_stem,
 )
-from filmstudio.analysis.prose_text import (
-    PLACE_SHIFT,
-    SENTENCES,
-    TIME_SHIFT,
-    Segment,
-    is_title_line,
-    narration_chunks,
-    segments,
-    split_paragraphs,
-)
-
 
 _DEFINITE = frozenset({"the", "el", "la", "le"})
 # Words that follow a kinship word without naming anyone: "माँ ने", "মা অনেক সময়", "அம்மா மெதுவாக".
@@ -55,78 +41,31 @@ _SUBJECT_PRONOUNS = {"he": "male", "she": "female", "himself": "male", "herself"
 _THIRD_PERSON = frozenset("he she him her his hers himself herself they them their".split())
 
 
-class ProseParser:
-    def __init__(self, cast: Cast, language: str):
+class Mentions:
+    """The characters a story's narration names, and which of them it named last."""
+
+    def __init__(self, cast: Cast, language: str, text: str, narration: list[str]):
         self.cast = cast
         self.language = language
-        self._text = ""
-        self._told = ""
+        self._text = text
         self._recurrence: dict[str, bool] = {}
-        self._recurring_capitals: set[str] = set()
         self._named: dict[str, CastMember] = {}  # person noun stem -> the character it was named as
         self.last_mentioned: list[CastMember] = []
-        self._lead_in: str | None = None
-        self.recent_speakers: list[str] = []
-
-    def parse(self, text: str) -> tuple[str, list[DraftScene]]:
-        self._text = text
-        paragraphs = split_paragraphs(text)
-        title = ""
-        if len(paragraphs) > 1 and is_title_line(paragraphs[0]):
-            title = paragraphs.pop(0)
         # Names in caseless scripts found anywhere in the narration ("रमेश ने पैसे गिने" at the
         # end) are known from the start, so "उसने कहा" earlier can resolve to them.
-        narration = [seg.text for para in paragraphs for seg in segments(para) if seg.kind == "narration"]
-        for text in narration:
-            self._indic_names(text)
+        for piece in narration:
+            self._indic_names(piece)
         self._recurring_capitals = _recurring_capitals(narration)
-        scenes: list[DraftScene] = []
-        scene = DraftScene()
-        setting: str | None = None
-        self._told = title.casefold()  # the story so far, for "has it been there before?"
-        previous = ""
-        for para in paragraphs:
-            self._told += " " + previous
-            previous = para.casefold()
-            if para == "***":
-                if not scene.empty:
-                    scenes.append(scene)
-                scene, setting = DraftScene(), None
-                self.recent_speakers = []
-                continue
-            segs = segments(para)
-            narrative = not any(s.kind == "speech" for s in segs)
-            # A paragraph that opens with narration can move the story ("शाम को मोहन ..."), quotes or not.
-            opens_with_narration = bool(segs) and segs[0].kind == "narration" and len(segs[0].text.split()) >= 3
-            if (narrative or opens_with_narration) and not scene.empty and self._starts_new_scene(
-                    segs[0].text if not narrative else para, scene, setting):
-                scenes.append(scene)
-                scene, setting = DraftScene(), None
-                self.recent_speakers = []
-            if narrative:
-                # "…, dijo a su escudero:" hands the next paragraph's speech to its subject.
-                self._lead_in = para if para.rstrip().endswith(":") else None
-                self._mentions(para, scene)
-                scene.action.append(strip_emphasis(para))
-                narrator = self.cast.narrator()
-                for chunk in narration_chunks(strip_emphasis(para), self.language):
-                    scene.lines.append(DraftLine(speaker=narrator.id, text=chunk, after_action=len(scene.action)))
-                found = self._setting_of(para)
-                setting = setting or found
-                if scene.time_of_day is None:
-                    scene.time_of_day = _time_of(para)
-                continue
-            self._dialogue_paragraph(segs, scene)
-            self._lead_in = None
-        if not scene.empty:
-            scenes.append(scene)
-        if scenes and scenes[0].time_of_day is None and title:
-            # "बारिश की वह रात" (That Rainy Night): a title that names the time sets the first scene.
-            scenes[0].time_of_day = _time_of(title)
+
+    def named_as(self, noun: str) -> CastMember | None:
+        """Who the story named with this title or noun: "the captain" is whoever was Captain Ellis."""
+        return self._named.get(noun_stem(noun))
+
+    def hints_from_narration(self, scenes: list[DraftScene]) -> None:
+        """What the whole story's narration says beside each name, once it has all been read."""
         self._hint_neighbours(scenes)
         if self.language == "en":
             self._pronoun_genders(scenes)
-        return title, scenes
 
     def _hint_neighbours(self, scenes: list[DraftScene]) -> None:
         """Kinship words right next to a name describe that person: "उनका पोता राजू", "Raju, her grandson"."""
@@ -143,7 +82,7 @@ class ProseParser:
                     # After a name only an honorific suffix describes it ("सुधा अम्मा"); in
                     # "সুমন তার বোন পিয়ালিকে" the sister is Piyali, not Suman.
                     after = [w for w in sentence[idx + len(member.name):].split()[:1] if w in KIN_SUFFIXES]
-                    words = [w for w in before + after if w.strip(",.;:!?।") not in self.cast_names()]
+                    words = [w for w in before + after if w.strip(",.;:!?।") not in self.cast.names()]
                     self.cast.hint(member, " ".join(words))
                     # "दस साल का मोहन" / "दस साल की गीता": Hindi agrees the age phrase with the person.
                     if len(before) >= 2 and before[-2] in ("साल", "वर्ष") and before[-1] in ("का", "की"):
@@ -175,39 +114,9 @@ class ProseParser:
                     if said and len(third) == 1 and not hints_in(sentence[min(i for i, _ in named) + len(single.name):]):
                         self.cast.vote_gender(single, _SUBJECT_PRONOUNS[said[0]])
 
-    def cast_names(self) -> set[str]:
-        return {n for m in self.cast.members() for n in [m.name, *m.aliases]}
-
-    @staticmethod
-    def _setting_of(text: str) -> str | None:
-        found = SETTINGS.classes(text)
-        return min(found, key=SETTING_PRIORITY.index) if found else None
-
-    def _starts_new_scene(self, para: str, scene: DraftScene, setting: str | None) -> bool:
-        head = para[:60]
-        if TIME_SHIFT.match(para) or PLACE_SHIFT.match(para):
-            return True
-        first = TIME_OF_DAY.finditer(head)
-        for pos, tod, _ in first:
-            if pos <= 25 and tod != scene.time_of_day:
-                return True
-            break
-        first_sentence = SENTENCES.split(para, maxsplit=1)[0]
-        new_setting = self._setting_of(first_sentence)
-        if setting and new_setting and new_setting != setting:
-            return True
-        # A paragraph that opens on a place the story has not been to yet ("In the
-        # classroom", "कक्षा में", "மண்டபத்தில்") moves the story there. A place named before
-        # ("கோயில் மணி ஒலிக்க" after the temple) is a return, not a new scene.
-        opening = " ".join(para.split()[:3])
-        for pos, _, word in SETTINGS.finditer(opening):
-            if pos <= 8 and word.casefold() not in self._told:
-                return True
-            break
-        return False
-
-    def _mentions(self, text: str, scene: DraftScene) -> None:
-        """Track who the narration names, in order: pronoun attributions resolve to them."""
+    def in_narration(self, text: str) -> list[CastMember]:
+        """Who a piece of narration names, in text order, each now the latest mentioned: pronoun
+        attributions resolve to them."""
         hits: list[tuple[int, CastMember]] = []
         for member in self.cast.members():
             if member.is_narrator:
@@ -257,9 +166,10 @@ class ProseParser:
         hits.extend(self._indic_names(text))
         hits.extend(self._introductions(text))
         self._introduced(text)
-        for _, member in sorted(hits, key=lambda t: t[0]):
-            self._touch(member)
-            scene.present(member.id)
+        members = [member for _, member in sorted(hits, key=lambda t: t[0])]
+        for member in members:
+            self.touch(member)
+        return members
 
     def _indic_names(self, text: str) -> list[tuple[int, CastMember]]:
         """Names in scripts without capitals: the word before a kinship or role word.
@@ -337,7 +247,7 @@ class ProseParser:
             name = f"{adjective} {noun}" if adjective and noun.isascii() else noun
             member = self.cast.get(name) or self.cast.add(name[:1].upper() + name[1:] if name.isascii() else name)
             self.cast.hint(member, f"{adjective or ''} {noun}")
-            self._touch(member)
+            self.touch(member)
 
     def _introductions(self, text: str) -> list[tuple[int, CastMember]]:
         """"A boy sat alone. His name was Sonu." names the boy: later "the boy said" is Sonu."""
@@ -388,143 +298,14 @@ class ProseParser:
         if owner is not None:
             self.cast.hint_owner(owner, " ".join(before.split()[-2:]) + " " + after)
 
-    def _touch(self, member: CastMember) -> None:
+    def touch(self, member: CastMember) -> None:
         if member in self.last_mentioned:
             self.last_mentioned.remove(member)
         self.last_mentioned.append(member)
 
-    def _dialogue_paragraph(self, segs: list[Segment], scene: DraftScene) -> None:
-        narration = [s for s in segs if s.kind == "narration"]
-        first_speech = next(i for i, seg in enumerate(segs) if seg.kind == "speech")
-        for s in narration:
-            # Narration long enough to show ("Ruby took the pan, flicked her wrist...") is
-            # action; "said Raju" is not.
-            if len(s.text.split()) > 6:
-                scene.action.append(strip_emphasis(squash(s.text)))
-        for seg in segs[:first_speech]:
-            # Who the lead-in narration brings on stage ("Lucía, una violinista, esperaba.",
-            # "বিকেলে এক বুড়ো বাঁশিওয়ালা গান ধরলেন।").
-            self._mentions(seg.text, scene)
-        speaker = self._attribute(segs, scene)
-        # One paragraph is one speaker, unless a later quote carries its own attribution
-        # naming someone else: "“Where to?” asked Lily. “Home,” he said."
-        utterances: list[tuple[CastMember, list[str]]] = [(speaker, [])]
-        speech_seen = 0
-        for k, seg in enumerate(segs):
-            if seg.kind != "speech":
-                continue
-            speech_seen += 1
-            if speech_seen > 1:
-                follow = segs[k + 1] if k + 1 < len(segs) and segs[k + 1].kind == "narration" else None
-                found = find_speaker(follow.text, self.language) if follow else None
-                if found and found.verb:
-                    current = utterances[-1][0]
-                    if not current.is_narrator and current.id not in self.recent_speakers[-1:]:
-                        self.recent_speakers.append(current.id)
-                    other = self._resolve(found, follow.text)
-                    if other is not None and other.id != current.id:
-                        utterances.append((other, []))
-            spoken = utterances[-1][1]
-            text = seg.text.strip()
-            lead = re.match(r"^[.,;:!?]+\s*", text)
-            if lead and spoken:
-                spoken[-1] = spoken[-1].rstrip() + lead.group(0).strip()
-                text = text[lead.end():]
-            elif lead:
-                text = text[lead.end():]
-            if text:
-                spoken.append(text)
-        for who, spoken in utterances:
-            text = strip_emphasis(squash(" ".join(spoken)))
-            if not text:
-                continue
-            scene.lines.append(DraftLine(speaker=who.id, text=text, after_action=len(scene.action)))
-            if not who.is_narrator:
-                scene.present(who.id)
-                if who.id not in self.recent_speakers[-1:]:
-                    self.recent_speakers.append(who.id)
-
-    def _attribute(self, segs: list[Segment], scene: DraftScene) -> CastMember:
-        # The narration right after the first quote is the usual place ("…," said Raju);
-        # then the narration before it ("Raju turned. “…”").
-        first_speech = next(i for i, s in enumerate(segs) if s.kind == "speech")
-        candidates = [s for s in segs[first_speech + 1:] if s.kind == "narration"][:2]
-        before = [s for s in segs[:first_speech] if s.kind == "narration"]
-        for seg in candidates + before[-1:]:
-            found = find_speaker(seg.text, self.language)
-            if found:
-                if found.name is None and before:
-                    # "माँ की आँखें भर आईं। “…” उन्होंने पूछा": a pronoun after a lead-in is its subject.
-                    member = self._subject_of(before[-1].text)
-                    if member:
-                        if found.gender:
-                            self.cast.vote_gender(member, found.gender)
-                        return member
-                member = self._resolve(found, seg.text)
-                if member:
-                    return member
-        # "Nadia Rahman? I'm Professor Lin.": a speaker who says who they are.
-        introduced = self_named(" ".join(seg.text for seg in segs if seg.kind == "speech"))
-        if introduced:
-            member = self.cast.get(introduced) or self.cast.add(introduced)
-            self._touch(member)
-            return member
-        # No speech verb: the character named in the narration next to the quote, the
-        # sentence leading into it or, when the quote opens the paragraph, the one after it
-        # ("“Liar.” Aunt Mary stood").
-        beside = [before[-1].text] if before else []
-        if first_speech == 0 and candidates:
-            beside.append(SENTENCES.split(candidates[0].text.strip(), maxsplit=1)[0])
-        for text in beside:
-            member = self._subject_of(text)
-            if member:
-                return member
-        if self._lead_in:
-            found = find_speaker(self._lead_in, self.language)
-            member = self._resolve(found, self._lead_in) if found else self._subject_of(self._lead_in)
-            if member:
-                return member
-        # Turn-taking: an unattributed reply in a two-person exchange is the other person's.
-        if len(self.recent_speakers) >= 2 and self.recent_speakers[-1] != self.recent_speakers[-2]:
-            return next(m for m in self.cast.members() if m.id == self.recent_speakers[-2])
-        return self.cast.narrator()
-
-    def _resolve(self, found: Attribution, context: str) -> CastMember | None:
-        if found.name:
-            name = found.name
-            # "the captain" is whoever the story called Captain Ellis, before any other "Captain".
-            known = self._named.get(noun_stem(name)) or self.cast.get(name)
-            if known is None and not re.search(r"[A-Za-z]", name):
-                known = self._known_by_stem(name)
-            member = known or self.cast.add(name)
-            if found.gender:
-                self.cast.vote_gender(member, found.gender, 2)
-            self._touch(member)
-            return member
-        if found.pronoun or found.verb:
-            # "she said" right after someone else's line is rarely that someone: people take turns.
-            previous = self.recent_speakers[-1] if self.recent_speakers else None
-            candidates = [m for m in reversed(self.last_mentioned) if m.id != previous and not m.is_narrator]
-            # Someone known to match the pronoun first, then someone of unknown gender.
-            ranked = [m for m in candidates if found.gender and m.character().gender == found.gender] + [
-                m for m in candidates if found.gender is None or m.character().gender is None]
-            if ranked:
-                member = ranked[0]
-                if found.gender:
-                    self.cast.vote_gender(member, found.gender)
-                return member
-        return None
-
-    def _known_by_stem(self, word: str) -> CastMember | None:
-        # "லட்சுமியின்" is "லட்சுமி" with a case ending.
-        for member in self.cast.members():
-            for name in [member.name, *member.aliases]:
-                # A short name ("মা") is the start of too many words ("মামা"); an ending is short.
-                if len(name) >= 3 and word.startswith(name) and len(word) - len(name) <= 5:
-                    return member
-        return None
-
-    def _subject_of(self, text: str) -> CastMember | None:
+    def subject_of(self, text: str) -> CastMember | None:
+        """The character the last sentence of `text` is about: the first one it names, or a
+        kinship word as its subject (who then joins the cast)."""
         sentences = [s for s in SENTENCES.split(text.strip()) if s.strip()]
         if not sentences:
             return None
@@ -539,7 +320,7 @@ class ProseParser:
                 if idx >= 0 and (best is None or idx < best[0]):
                     best = (idx, member)
         if best:
-            self._touch(best[1])
+            self.touch(best[1])
             return best[1]
         words = [w.strip(" ,.;:!?।") for w in last.split()]
         # A kinship word as the subject ("தாய் கண்ணீருடன் சிரித்தாள்", "Her mother smiled"):
@@ -548,7 +329,7 @@ class ProseParser:
             if w.casefold() in HINTS and HINTS[w.casefold()][0] is not None and w not in KIN_SUFFIXES - {"அம்மா"}:
                 member = self.cast.add(w if not w.islower() else w.capitalize())
                 self.cast.hint(member, w)
-                self._touch(member)
+                self.touch(member)
                 return member
         return None
 
@@ -567,13 +348,3 @@ def _recurring_capitals(narration: list[str]) -> set[str]:
             if m.group(2):
                 verb_after.add(word)
     return {w for w, n in counts.items() if n >= 2 and w in verb_after}
-
-
-def _time_of(text: str) -> str | None:
-    found = [tod for _, tod, _ in TIME_OF_DAY.finditer(text)]
-    specific = [t for t in found if t != "DAY"]
-    return specific[0] if specific else (found[0] if found else None)
-
-
-def parse_prose(text: str, cast: Cast, language: str) -> tuple[str, list[DraftScene]]:
-    return ProseParser(cast, language).parse(text)

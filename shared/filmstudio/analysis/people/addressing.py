@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from filmstudio.analysis.cast import KIN_SUFFIXES, Cast, CastMember, hints_in
+from filmstudio.analysis.people.cast import KIN_SUFFIXES, Cast, CastMember, hints_in
 from filmstudio.analysis.draft import DraftLine, DraftScene
 
 # The address word opens the line and is set off ("Grandma, …", "दादी! …", "Abuela: …") or

@@ -6,7 +6,7 @@ names a storm and asserts none (`filmstudio.vocabulary.negation`).
 
 from __future__ import annotations
 
-from filmstudio.analysis.lexicons import (
+from filmstudio.analysis.scene.lexicons import (
     CAMERA_CUES, MOOD_CALM, MOOD_INTENSE, MOOD_NEGATIVE, MOOD_POSITIVE, PROPS, SETTING_PRIORITY, SETTINGS,
     SOUND_CUES, TIME_OF_DAY, WEATHER,
 )

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from filmstudio.analysis.cast import HINTS, Cast, CastMember
+from filmstudio.analysis.people.cast import HINTS, Cast, CastMember
 from filmstudio.analysis.draft import DraftLine, DraftScene
-from filmstudio.analysis.lexicons import HEADING_TIMES
-from filmstudio.analysis.markup import split_sentences, squash, strip_emphasis
+from filmstudio.analysis.scene.lexicons import HEADING_TIMES
+from filmstudio.analysis.parsers.markup import split_sentences, squash, strip_emphasis
 
 SLUG = re.compile(r"^(?:INT\.?/EXT|EXT\.?/INT|INT|EXT|EST|I/E|E/I)[.\s]", re.I)
 SCENE_NUMBER = re.compile(r"\s*#([\w.\-]+)#\s*$")

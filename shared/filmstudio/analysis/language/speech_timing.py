@@ -12,7 +12,7 @@ import math
 import re
 import unicodedata
 
-from filmstudio.analysis.writing_systems import INDIC_BLOCKS
+from filmstudio.analysis.language.writing_systems import INDIC_BLOCKS
 
 # Syllables per second at an unhurried, clearly articulated delivery (the TTS
 # default of about 165 wpm for English). Fast languages say more syllables per second.

@@ -13,7 +13,7 @@ import hashlib
 import re
 import unicodedata
 
-from filmstudio.analysis.writing_systems import INDIC_BLOCKS
+from filmstudio.analysis.language.writing_systems import INDIC_BLOCKS
 
 _INDEPENDENT_VOWELS = {
     0x05: "a", 0x06: "a", 0x07: "i", 0x08: "i", 0x09: "u", 0x0A: "u", 0x0B: "ri",
