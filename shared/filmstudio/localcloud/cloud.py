@@ -26,6 +26,7 @@ from filmstudio.db.base import bind_tables, unbind_tables
 from filmstudio.jobs.store import JobStore
 from filmstudio.localcloud import moto_fixes
 from filmstudio.localcloud.datastore import DataStore, WriteThrough
+from filmstudio.localcloud.eventbridge import EventBridgeDelivery
 from filmstudio.localcloud.runtime import LocalLambdaRuntime
 from filmstudio.models.job import Job
 from filmstudio.settings import get_settings, reset_settings
@@ -62,6 +63,7 @@ class LocalCloud:
         self._mock = None
         self._fixes = None
         self.runtime = LocalLambdaRuntime(self.workers)
+        self.events = EventBridgeDelivery(self.runtime)  # rules -> Lambda targets (moto has no such delivery)
 
     # -- environment ------------------------------------------------------------------
     def environment(self) -> dict[str, str]:
@@ -112,6 +114,7 @@ class LocalCloud:
         self._fixes = ExitStack()
         self._fixes.enter_context(moto_fixes.applied())
         self.runtime.install()
+        self.events.install()
         try:
             if self.data_dir is not None:
                 self.store = DataStore(self.data_dir, scope=self.data_scope)
@@ -133,6 +136,7 @@ class LocalCloud:
         try:
             self.runtime.drain(timeout=30)
         finally:
+            self.events.uninstall()
             self.runtime.uninstall()
             if self._fixes is not None:
                 self._fixes.close()
