@@ -168,8 +168,18 @@ def function(name: str) -> FunctionSpec:
 class BucketSpec:
     name: str  # logical
     local_name: str
-    upload_prefix: str = "users/"  # ObjectCreated under this prefix (and a /raw/ segment) starts a job
+    # ObjectCreated for a key matching this EventBridge wildcard starts a job (storage/keys.py's layout).
+    # S3 notification filters allow only a prefix and a suffix, and uploads sit in the middle of the key,
+    # so the bucket sends its events to EventBridge and a rule with this pattern targets ingest.
+    upload_keys: str = "users/*/projects/*/raw/*"
     upload_suffixes: tuple[str, ...] = ()
+
+    def upload_event_pattern(self, bucket_name: str) -> dict:
+        """The EventBridge pattern of the S3 trigger: the same dict in the CDK rule and the local cloud."""
+        keys = [f"{self.upload_keys}{suffix}" for suffix in self.upload_suffixes] or [self.upload_keys]
+        return {"source": ["aws.s3"], "detail-type": ["Object Created"],
+                "detail": {"bucket": {"name": [bucket_name]},
+                           "object": {"key": [{"wildcard": key} for key in keys]}}}
 
 
 MEDIA_BUCKET = BucketSpec("media", f"{NAME_PREFIX}-media")

@@ -198,13 +198,17 @@ class LocalCloud:
             definition=self._timed(sm.definition(sm.substitutions(self.function_arn))),
         )
 
-        ingest = next(spec for spec in topology.FUNCTIONS if spec.s3_trigger)
-        s3.put_bucket_notification_configuration(Bucket=settings.bucket, NotificationConfiguration={
-            "LambdaFunctionConfigurations": [{
-                "LambdaFunctionArn": self.function_arn(ingest.name),
-                "Events": ["s3:ObjectCreated:*"],
-                "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": topology.MEDIA_BUCKET.upload_prefix}]}},
-            }]})
+        # The S3 trigger as the pipeline stack builds it: the bucket's events go to EventBridge, and a rule
+        # matching uploads only (topology.BucketSpec.upload_event_pattern) targets ingest.
+        s3.put_bucket_notification_configuration(Bucket=settings.bucket,
+                                                 NotificationConfiguration={"EventBridgeConfiguration": {}})
+        rules = aws.client("events")
+        for spec in topology.FUNCTIONS:
+            if spec.s3_trigger:
+                rule = f"{spec.local_name}-uploads"
+                rules.put_rule(Name=rule, State="ENABLED", EventPattern=json.dumps(
+                    topology.MEDIA_BUCKET.upload_event_pattern(settings.bucket)))
+                rules.put_targets(Rule=rule, Targets=[{"Id": spec.name, "Arn": self.function_arn(spec.name)}])
 
     def _timed(self, definition: str) -> str:
         if not self.task_timing:
