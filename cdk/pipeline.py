@@ -129,6 +129,7 @@ class PipelineStack(Stack):
         self.state_machine = self._state_machine(state_machine_spec)
         self._record_unrecorded_ends()
         self._s3_triggers(functions)
+        self._key_rotation_schedule()
         self._acknowledgments()
 
     # -- functions -------------------------------------------------------------------------------
@@ -372,6 +373,19 @@ class PipelineStack(Stack):
                 targets=[targets.LambdaFunction(self.functions[spec.name], retry_attempts=4,
                                                 max_event_age=Duration.hours(2))],
             )
+
+    def _key_rotation_schedule(self) -> None:
+        """rotate_keys adds a signing key to the JWT key ring and drops keys no live token names
+        (auth/rotation.py); Secrets Manager's own rotation would replace the ring and drop live keys."""
+        fn = self.functions.get("rotate_keys")
+        if fn is None:
+            return
+        events.Rule(
+            self, "JwtKeyRotation",
+            description="Adds a JWT signing key to the key ring and drops keys no live token names",
+            schedule=events.Schedule.rate(Duration.days(self.config.jwt_key_rotation_days)),
+            targets=[targets.LambdaFunction(fn, retry_attempts=2)],
+        )
 
     # -- cdk-nag ---------------------------------------------------------------------------------
 

@@ -135,10 +135,11 @@ class StorageStack(Stack):
         )
         nag.acknowledge(self.jwt_secret, "AwsSolutions-SMG4",
                         "The secret is a key ring the API manages, not a credential: Secrets Manager rotation "
-                        "would replace the whole document and drop the keys that live tokens name. Rotation "
-                        "is not automated yet; an operator adds a key pair and moves active_kid "
-                        "(docs/deploy.md), and tokens signed with an older key in the ring stay valid until "
-                        "they expire.")
+                        "would replace the whole document and drop the keys that live tokens name. It is rotated "
+                        "by the rotate_keys function on an EventBridge schedule (jwt_key_rotation_days, default "
+                        "30): each run adds a key pair that signs from one key-cache lifetime on, keeps older "
+                        "keys for verification and drops a key once its successor has signed for longer than "
+                        "the refresh-token lifetime (auth/rotation.py).")
 
     def _table(self, settings_attr: str, shape: TableShape, removal: RemovalPolicy) -> dynamodb.Table:
         table = dynamodb.Table(

@@ -95,6 +95,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         tables=("jobs_table", "users_table", "ledger_table")),
     _fn("fail", "zip", 512, 60, "Mark the job FAILED with stage and reason, refund credits",
         tables=("jobs_table", "users_table", "ledger_table"), bucket="none"),
+    _fn("rotate_keys", "zip", 256, 60, "Scheduled: add a JWT signing key to the ring, drop keys no token names",
+        tables=(), bucket="none", jwt_secret="read_write"),
 )
 
 

@@ -165,7 +165,7 @@ def test_only_uploads_under_raw_trigger_ingest_through_eventbridge(template_json
     triggered = [name for name, spec in SPECS.items() if spec.s3_trigger]
     assert triggered == ["ingest"]
     rules = [r["Properties"] for r in template_json["Resources"].values() if r["Type"] == "AWS::Events::Rule"
-             and r["Properties"]["EventPattern"].get("source") == ["aws.s3"]]
+             and r["Properties"].get("EventPattern", {}).get("source") == ["aws.s3"]]
     assert len(rules) == 1, rules
     (rule,) = rules
     pattern = rule["EventPattern"]
@@ -245,12 +245,25 @@ def test_state_machine_permissions_by_role(template_json, lids):
         assert granted == expected[spec.state_machine], name
 
 
-def test_only_the_api_and_authorizer_read_the_signing_keys(template_json, lids):
+def test_only_the_api_authorizer_and_rotation_read_the_signing_keys(template_json, lids):
     for name in SPECS:
         granted = {a for a in actions(_statements(template_json, lids, name)) if a.startswith("secretsmanager:")}
-        if name == "api":
+        if name in ("api", "rotate_keys"):
             assert "secretsmanager:PutSecretValue" in granted and "secretsmanager:GetSecretValue" in granted
         elif name == "authorizer":
             assert granted == {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}
         else:
             assert granted == set(), name
+
+
+def test_the_jwt_key_ring_rotates_on_a_schedule(template_json, lids):
+    rules = [r["Properties"] for r in template_json["Resources"].values()
+             if r["Type"] == "AWS::Events::Rule" and "ScheduleExpression" in r["Properties"]]
+    (rule,) = rules
+    assert rule["ScheduleExpression"] == "rate(30 days)"
+    assert [t["Arn"] for t in rule["Targets"]] == [{"Fn::GetAtt": [lids["rotate_keys"], "Arn"]}]
+    # It may write the key ring and nothing else: no tables, no bucket, no state machine.
+    statements = _statements(template_json, lids, "rotate_keys")
+    granted = {a for a in actions(statements) if not a.startswith(("logs:", "xray:"))}
+    assert granted == {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret",
+                       "secretsmanager:PutSecretValue"}
