@@ -26,6 +26,7 @@ from filmstudio import topology  # noqa: E402
 from cdk import nag  # noqa: E402
 from cdk.config import CONTEXT_KEY, EDGE_REGION, StudioConfig  # noqa: E402
 from cdk.api import ApiStack  # noqa: E402
+from cdk.bucket_policy import MediaBucketPolicyStack  # noqa: E402
 from cdk.edge import EdgeStack  # noqa: E402
 from cdk.observability import ObservabilityStack  # noqa: E402
 from cdk.pipeline import PipelineStack  # noqa: E402
@@ -42,10 +43,12 @@ class FilmStudio:
     observability: ObservabilityStack
     api: ApiStack | None = None
     edge: EdgeStack | None = None
+    bucket_policy: MediaBucketPolicyStack | None = None
 
     @property
     def stacks(self) -> list[Stack]:
-        return [s for s in (self.storage, self.pipeline, self.observability, self.api, self.edge) if s is not None]
+        return [s for s in (self.storage, self.pipeline, self.observability, self.api, self.edge, self.bucket_policy)
+                if s is not None]
 
 
 def cdk_json_context() -> dict:
@@ -73,6 +76,7 @@ def build(app: App | None = None, config: StudioConfig | None = None, *, checks:
                                        description="Film Studio: dashboard and alarms")
     studio = FilmStudio(app, storage, pipeline, observability)
     _add_api_and_edge(studio, config, env)
+    _add_bucket_policy(studio, config, env)
     if checks:
         nag.add_checks(app)
     return studio
@@ -95,6 +99,22 @@ def _add_api_and_edge(studio: FilmStudio, config: StudioConfig, env: Environment
                             bucket_region=config.region, env=edge_env, cross_region_references=cross_region,
                             description="Film Studio: CloudFront and WAF in front of the API and final outputs")
     studio.edge.add_stack_dependency(studio.storage, "the media origin is the storage stack's bucket, by name")
+
+
+def _add_bucket_policy(studio: FilmStudio, config: StudioConfig, env: Environment | None) -> None:
+    """The media bucket's policy names the distribution, so it is deployed after the edge stack
+    (cdk/bucket_policy.py); in the bucket's region, reading the distribution's ID across regions
+    when the edge stack is in us-east-1 and the bucket is not."""
+    edge = studio.edge
+    cross_region = edge is not None and bool(config.region) and config.region != EDGE_REGION
+    studio.bucket_policy = MediaBucketPolicyStack(
+        studio.app, f"{config.prefix}-bucket-policy", config=config,
+        distribution_id=edge.distribution.distribution_id if edge is not None else None, env=env,
+        cross_region_references=cross_region,
+        description="Film Studio: the media bucket's policy (TLS only; CloudFront reads as this distribution)")
+    studio.bucket_policy.add_stack_dependency(studio.storage, "the policy is the storage stack's bucket's")
+    if edge is not None:
+        studio.bucket_policy.add_stack_dependency(edge, "the policy names the edge stack's distribution")
 
 
 def main(argv: list[str] | None = None) -> int:

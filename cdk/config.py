@@ -50,6 +50,8 @@ class StudioConfig:
     memory_mb: dict[str, int] = field(default_factory=dict)
     log_level: str = "INFO"
     log_retention_days: int = 30
+    # How often the rotate_keys function adds a JWT signing key to the ring (auth/rotation.py).
+    jwt_key_rotation_days: int = 30
 
     # observability
     alarm_email: str | None = None

@@ -60,8 +60,8 @@ class EdgeStack(Stack):
             removal_policy=removal_policy(config),
         )
 
-        # The bucket policy that admits this distribution is in the storage stack (it cannot name the
-        # distribution without a stack cycle); CDK warns that it cannot edit an imported bucket's policy.
+        # The bucket policy that admits this distribution is the bucket-policy stack's (cdk/bucket_policy.py),
+        # deployed after this one; CDK warns that it cannot edit an imported bucket's policy itself.
         media_origin = origins.S3BucketOrigin.with_origin_access_control(
             bucket, origin_access_levels=[cloudfront.AccessLevel.READ])
         self.key_group = self._signed_outputs(config)
@@ -92,8 +92,8 @@ class EdgeStack(Stack):
         )
         Annotations.of(self).acknowledge_warning(
             "@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac",
-            "The storage stack's bucket policy already admits this account's CloudFront distributions to "
-            "users/*/final/* (storage.py); naming this distribution there would create a stack cycle.",
+            "The bucket-policy stack (cdk/bucket_policy.py), deployed after this one, admits exactly this "
+            "distribution (AWS:SourceArn) to users/*/final/* and web/*.",
         )
         CfnOutput(self, "DistributionDomainName", value=self.distribution.distribution_domain_name)
         self.web_deployment = self._deploy_web(bucket, media_bucket_name(

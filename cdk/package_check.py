@@ -361,6 +361,22 @@ class _Scenarios:
         if result is not None and jobs.get(queued[0]).status.value != "FAILED":
             self.report.fail(f"fail: job {queued[0]} is not FAILED after {result}")
 
+    def run_rotate_keys(self, spec):
+        from filmstudio import aws
+        from filmstudio.settings import get_settings
+
+        def ring() -> list[str]:
+            value = aws.client("secretsmanager").get_secret_value(SecretId=get_settings().jwt_secret_name)
+            return [key["kid"] for key in json.loads(value["SecretString"])["keys"]]
+
+        self._api_token()  # the API's first run has put the first key in the ring
+        before = ring()
+        scheduled = {"version": "0", "id": "package-check", "detail-type": "Scheduled Event", "source": "aws.events",
+                     "time": "2026-01-01T00:00:00Z", "resources": [], "detail": {}}
+        result = self._call(spec, {"event": scheduled})
+        if result is not None and (not result.get("rotated") or ring() != before + [result.get("added")]):
+            self.report.fail(f"rotate_keys: the ring went from {before} to {ring()} ({result})")
+
 
 def _all_jobs() -> list[str]:
     from filmstudio.db.base import bind_tables

@@ -78,10 +78,12 @@ def scenario_authorizer(handler, params):
 
 
 def scenario_ingest(handler, params):
-    record = {"eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
-              "s3": {"bucket": {"name": params["bucket"]},
-                     "object": {"key": params["key"], "versionId": params.get("version_id")}}}
-    (outcome,) = handler({"Records": [record]}, LambdaContext())
+    # What the trigger's EventBridge rule delivers (cdk/pipeline.py _s3_triggers).
+    event = {"version": "0", "id": "package-check", "detail-type": "Object Created", "source": "aws.s3",
+             "time": "2026-01-01T00:00:00Z", "resources": [f"arn:aws:s3:::{params['bucket']}"],
+             "detail": {"version": "0", "bucket": {"name": params["bucket"]}, "reason": "PutObject",
+                        "object": {"key": params["key"], "version-id": params.get("version_id")}}}
+    (outcome,) = handler(event, LambdaContext())
     if outcome.get("outcome") != "started":
         raise AssertionError(f"ingest did not start a job: {outcome}")
     return outcome

@@ -11,7 +11,6 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_s3_notifications as s3n
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk.aws_ecr_assets import Platform
 from constructs import Construct
@@ -130,6 +129,7 @@ class PipelineStack(Stack):
         self.state_machine = self._state_machine(state_machine_spec)
         self._record_unrecorded_ends()
         self._s3_triggers(functions)
+        self._key_rotation_schedule()
         self._acknowledgments()
 
     # -- functions -------------------------------------------------------------------------------
@@ -350,22 +350,42 @@ class PipelineStack(Stack):
         )
 
     def _s3_triggers(self, functions: tuple[FunctionSpec, ...]) -> None:
-        # S3 filters know only a prefix and a suffix: every object under `users/` reaches ingest, which
-        # ignores keys without a /raw/ segment. The notification goes through an imported reference so
-        # it lives in this stack (attached to the bucket's own stack it would need this stack's ARNs).
+        # S3 notification filters know only a prefix and a suffix, and uploads sit in the middle of the key
+        # (users/{u}/projects/{p}/raw/{file}), so a notification would also fire for every generated and
+        # final object. Instead the bucket sends its events to EventBridge and a rule whose `object.key`
+        # wildcard matches uploads only targets ingest (the local cloud provisions the same pattern).
+        # EventBridge is switched on through an imported reference, so it lives in this stack
+        # (a `Custom::S3BucketNotifications` with `Managed: false`, which merges with other notifications).
         spec_bucket = topology.MEDIA_BUCKET
         imported = s3.Bucket.from_bucket_attributes(
             self, "MediaBucketNotifications", bucket_arn=self.bucket_arn, bucket_name=self.bucket_name)
-        suffixes = spec_bucket.upload_suffixes or (None,)
+        imported.enable_event_bridge_notification()
+        pattern = spec_bucket.upload_event_pattern(self.bucket_name)
         for spec in functions:
             if not spec.s3_trigger:
                 continue
-            for suffix in suffixes:
-                imported.add_event_notification(
-                    s3.EventType.OBJECT_CREATED,
-                    s3n.LambdaDestination(self.functions[spec.name]),
-                    s3.NotificationKeyFilter(prefix=spec_bucket.upload_prefix, suffix=suffix),
-                )
+            events.Rule(
+                self, f"{function_id(spec.name)}Uploads",
+                description=f"Uploads (keys {spec_bucket.upload_keys}) to the media bucket start {spec.name}",
+                event_pattern=events.EventPattern(source=pattern["source"], detail_type=pattern["detail-type"],
+                                                  detail=pattern["detail"]),
+                # EventBridge retries a failed asynchronous invoke; ingest is idempotent per object version.
+                targets=[targets.LambdaFunction(self.functions[spec.name], retry_attempts=4,
+                                                max_event_age=Duration.hours(2))],
+            )
+
+    def _key_rotation_schedule(self) -> None:
+        """rotate_keys adds a signing key to the JWT key ring and drops keys no live token names
+        (auth/rotation.py); Secrets Manager's own rotation would replace the ring and drop live keys."""
+        fn = self.functions.get("rotate_keys")
+        if fn is None:
+            return
+        events.Rule(
+            self, "JwtKeyRotation",
+            description="Adds a JWT signing key to the key ring and drops keys no live token names",
+            schedule=events.Schedule.rate(Duration.days(self.config.jwt_key_rotation_days)),
+            targets=[targets.LambdaFunction(fn, retry_attempts=2)],
+        )
 
     # -- cdk-nag ---------------------------------------------------------------------------------
 

@@ -6,7 +6,6 @@ import json
 
 from aws_cdk import Duration, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_dynamodb as dynamodb
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
@@ -69,11 +68,12 @@ class StorageStack(Stack):
             "MediaBucket",
             bucket_name=media_bucket_name(config.prefix, self.account, self.region),
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            # No enforce_ssl here: a bucket has one policy, and this bucket's (with the same deny-plain-HTTP
+            # statement) is in the bucket-policy stack, which can name the CloudFront distribution.
             # SSE-S3 rather than KMS: CloudFront's origin access control then reads outputs without a key
             # policy that would have to name the distribution (a cross-stack cycle), and there is no
             # per-request KMS cost on every cached artifact read.
             encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
             versioned=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             server_access_logs_bucket=self.access_logs,
@@ -102,26 +102,10 @@ class StorageStack(Stack):
             cors=cors_rules(config),
             removal_policy=removal,
         )
-        if config.cloudfront_serves_outputs:
-            self._cloudfront_reads_final_outputs()
-
-
-        # ... and the web studio's files (cdk/web_site.py), on the same terms.
-        from cdk.web_site import WEB_PATH_PATTERN
-
-        self.bucket.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="CloudFrontReadsTheWebStudio",
-                principals=[iam.ServicePrincipal("cloudfront.amazonaws.com")],
-                actions=["s3:GetObject"],
-                resources=[self.bucket.arn_for_objects(WEB_PATH_PATTERN)],
-                conditions={
-                    "StringEquals": {"AWS:SourceAccount": self.account},
-                    "ArnLike": {"AWS:SourceArn": self.format_arn(
-                        service="cloudfront", region="", resource="distribution", resource_name="*")},
-                },
-            )
-        )
+        nag.acknowledge(self.bucket, "AwsSolutions-S10",
+                        "The media bucket's one bucket policy is in the bucket-policy stack (cdk/bucket_policy.py), "
+                        "deployed after the edge stack so it can name the distribution; it denies every request "
+                        "that is not over TLS (aws:SecureTransport false), the statement enforceSSL writes.")
 
         self.tables: dict[str, dynamodb.Table] = {}
         self.table_shapes: dict[str, TableShape] = {}
@@ -151,30 +135,11 @@ class StorageStack(Stack):
         )
         nag.acknowledge(self.jwt_secret, "AwsSolutions-SMG4",
                         "The secret is a key ring the API manages, not a credential: Secrets Manager rotation "
-                        "would replace the whole document and drop the keys that live tokens name. Rotation "
-                        "is not automated yet; an operator adds a key pair and moves active_kid "
-                        "(docs/deploy.md), and tokens signed with an older key in the ring stay valid until "
-                        "they expire.")
-
-    def _cloudfront_reads_final_outputs(self) -> None:
-        # CloudFront (edge.py) reads final outputs through origin access control. The statement lives here,
-        # not in the edge stack, because naming the distribution in this policy would make the storage stack
-        # depend on the edge stack while the edge stack depends on the bucket (and, through the API, on the
-        # pipeline, which depends on storage): a cycle. So it names this account's distributions, and only
-        # final outputs, which CloudFront serves to signed URLs only (edge.py).
-        self.bucket.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="CloudFrontReadsFinalOutputs",
-                principals=[iam.ServicePrincipal("cloudfront.amazonaws.com")],
-                actions=["s3:GetObject"],
-                resources=[self.bucket.arn_for_objects(FINAL_OUTPUTS_PATTERN)],
-                conditions={
-                    "StringEquals": {"AWS:SourceAccount": self.account},
-                    "ArnLike": {"AWS:SourceArn": self.format_arn(
-                        service="cloudfront", region="", resource="distribution", resource_name="*")},
-                },
-            )
-        )
+                        "would replace the whole document and drop the keys that live tokens name. It is rotated "
+                        "by the rotate_keys function on an EventBridge schedule (jwt_key_rotation_days, default "
+                        "30): each run adds a key pair that signs from one key-cache lifetime on, keeps older "
+                        "keys for verification and drops a key once its successor has signed for longer than "
+                        "the refresh-token lifetime (auth/rotation.py).")
 
     def _table(self, settings_attr: str, shape: TableShape, removal: RemovalPolicy) -> dynamodb.Table:
         table = dynamodb.Table(

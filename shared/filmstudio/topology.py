@@ -98,6 +98,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         tables=("jobs_table", "users_table", "ledger_table")),
     _fn("fail", "zip", 512, 60, "Mark the job FAILED with stage and reason, refund credits",
         tables=("jobs_table", "users_table", "ledger_table"), bucket="none"),
+    _fn("rotate_keys", "zip", 256, 60, "Scheduled: add a JWT signing key to the ring, drop keys no token names",
+        tables=(), bucket="none", jwt_secret="read_write"),
 )
 
 
@@ -171,8 +173,18 @@ def function(name: str) -> FunctionSpec:
 class BucketSpec:
     name: str  # logical
     local_name: str
-    upload_prefix: str = "users/"  # ObjectCreated under this prefix (and a /raw/ segment) starts a job
+    # ObjectCreated for a key matching this EventBridge wildcard starts a job (storage/keys.py's layout).
+    # S3 notification filters allow only a prefix and a suffix, and uploads sit in the middle of the key,
+    # so the bucket sends its events to EventBridge and a rule with this pattern targets ingest.
+    upload_keys: str = "users/*/projects/*/raw/*"
     upload_suffixes: tuple[str, ...] = ()
+
+    def upload_event_pattern(self, bucket_name: str) -> dict:
+        """The EventBridge pattern of the S3 trigger: the same dict in the CDK rule and the local cloud."""
+        keys = [f"{self.upload_keys}{suffix}" for suffix in self.upload_suffixes] or [self.upload_keys]
+        return {"source": ["aws.s3"], "detail-type": ["Object Created"],
+                "detail": {"bucket": {"name": [bucket_name]},
+                           "object": {"key": [{"wildcard": key} for key in keys]}}}
 
 
 MEDIA_BUCKET = BucketSpec("media", f"{NAME_PREFIX}-media")

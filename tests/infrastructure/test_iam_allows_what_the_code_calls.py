@@ -269,6 +269,10 @@ def run_the_work(cloud, tmp_path, monkeypatch) -> None:
     assert not errored and json.loads(payload)["policyDocument"]["Statement"][0]["Effect"] == "Allow", payload
     note = {"Records": [{"Sns": {"Message": json.dumps({"inferenceId": "nobody-waits", "invocationStatus": "Completed"})}}]}
     cloud.runtime.call(topology.function("gpu_callback").local_name, note)
+    # The key ring's scheduled rotation.
+    payload, errored, _ = cloud.runtime.call(topology.function("rotate_keys").local_name,
+                                             {"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}})
+    assert not errored and json.loads(payload)["rotated"], payload
     cloud.runtime.drain(timeout=120)
 
 

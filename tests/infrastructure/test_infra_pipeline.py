@@ -156,20 +156,28 @@ def test_state_machine_role_invokes_exactly_the_asl_functions(template_json, lid
         set(topology.FILM_STATE_MACHINE.function_arns.values()))
 
 
-def test_uploads_under_users_trigger_ingest(template_json, lids):
+def test_only_uploads_under_raw_trigger_ingest_through_eventbridge(template_json, lids):
     (notification,) = [r for r in template_json["Resources"].values() if r["Type"] == "Custom::S3BucketNotifications"]
-    configs = notification["Properties"]["NotificationConfiguration"]["LambdaFunctionConfigurations"]
+    # The bucket sends its events to EventBridge, and no S3 notification reaches a function directly
+    # (its prefix filter would let every generated and final object through).
+    assert notification["Properties"]["NotificationConfiguration"] == {"EventBridgeConfiguration": {}}
+    assert notification["Properties"]["Managed"] is False  # merges with, never wipes, other notifications
     triggered = [name for name, spec in SPECS.items() if spec.s3_trigger]
     assert triggered == ["ingest"]
-    assert configs == [{
-        "Events": ["s3:ObjectCreated:*"],
-        "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": topology.MEDIA_BUCKET.upload_prefix}]}},
-        "LambdaFunctionArn": {"Fn::GetAtt": [lids["ingest"], "Arn"]},
-    }]
-    assert notification["Properties"]["Managed"] is False  # merges with, never wipes, other notifications
+    rules = [r["Properties"] for r in template_json["Resources"].values() if r["Type"] == "AWS::Events::Rule"
+             and r["Properties"].get("EventPattern", {}).get("source") == ["aws.s3"]]
+    assert len(rules) == 1, rules
+    (rule,) = rules
+    pattern = rule["EventPattern"]
+    assert pattern["detail-type"] == ["Object Created"]
+    assert pattern["detail"]["object"] == {"key": [{"wildcard": "users/*/projects/*/raw/*"}]}
+    assert render(pattern["detail"]["bucket"]["name"][0]).startswith("filmstudio-media-")
+    assert [t["Arn"] for t in rule["Targets"]] == [{"Fn::GetAtt": [lids["ingest"], "Arn"]}]
     permissions = [r["Properties"] for r in template_json["Resources"].values()
-                   if r["Type"] == "AWS::Lambda::Permission" and r["Properties"]["Principal"] == "s3.amazonaws.com"]
-    assert [p["FunctionName"] for p in permissions] == [{"Fn::GetAtt": [lids["ingest"], "Arn"]}]
+                   if r["Type"] == "AWS::Lambda::Permission" and r["Properties"]["Principal"] in
+                   ("s3.amazonaws.com", "events.amazonaws.com")
+                   and r["Properties"]["FunctionName"] == {"Fn::GetAtt": [lids["ingest"], "Arn"]}]
+    assert [p["Principal"] for p in permissions] == ["events.amazonaws.com"]
 
 
 def test_no_function_gets_a_managed_policy_or_a_wildcard_action(template_json, lids):
@@ -237,12 +245,25 @@ def test_state_machine_permissions_by_role(template_json, lids):
         assert granted == expected[spec.state_machine], name
 
 
-def test_only_the_api_and_authorizer_read_the_signing_keys(template_json, lids):
+def test_only_the_api_authorizer_and_rotation_read_the_signing_keys(template_json, lids):
     for name in SPECS:
         granted = {a for a in actions(_statements(template_json, lids, name)) if a.startswith("secretsmanager:")}
-        if name == "api":
+        if name in ("api", "rotate_keys"):
             assert "secretsmanager:PutSecretValue" in granted and "secretsmanager:GetSecretValue" in granted
         elif name == "authorizer":
             assert granted == {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}
         else:
             assert granted == set(), name
+
+
+def test_the_jwt_key_ring_rotates_on_a_schedule(template_json, lids):
+    rules = [r["Properties"] for r in template_json["Resources"].values()
+             if r["Type"] == "AWS::Events::Rule" and "ScheduleExpression" in r["Properties"]]
+    (rule,) = rules
+    assert rule["ScheduleExpression"] == "rate(30 days)"
+    assert [t["Arn"] for t in rule["Targets"]] == [{"Fn::GetAtt": [lids["rotate_keys"], "Arn"]}]
+    # It may write the key ring and nothing else: no tables, no bucket, no state machine.
+    statements = _statements(template_json, lids, "rotate_keys")
+    granted = {a for a in actions(statements) if not a.startswith(("logs:", "xray:"))}
+    assert granted == {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret",
+                       "secretsmanager:PutSecretValue"}

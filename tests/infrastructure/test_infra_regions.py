@@ -34,7 +34,7 @@ def regional(tmp_path_factory):
 
 def test_edge_goes_to_us_east_1_and_reads_the_api_across_regions(regional):
     studio, outdir = regional
-    assert [s.region for s in studio.stacks] == ["eu-west-1"] * 4 + ["us-east-1"]
+    assert [s.region for s in studio.stacks] == ["eu-west-1"] * 4 + ["us-east-1", "eu-west-1"]
     edge = json.loads((outdir / studio.edge.template_file).read_text())
     readers = [r for r in edge["Resources"].values() if r["Type"] == "Custom::CrossRegionExportReader"]
     assert len(readers) == 1
@@ -55,3 +55,16 @@ def test_final_outputs_require_signed_urls_when_a_signing_key_is_configured(regi
     encoded = edge["Resources"][key_ref["Ref"]]["Properties"]["PublicKeyConfig"]["EncodedKey"]
     assert encoded.startswith("-----BEGIN PUBLIC KEY-----")
     assert "TrustedKeyGroups" not in dist["Properties"]["DistributionConfig"]["DefaultCacheBehavior"]
+
+
+def test_the_bucket_policy_stack_stays_with_the_bucket_and_reads_the_distribution_across_regions(regional):
+    studio, outdir = regional
+    policy_stack = json.loads((outdir / studio.bucket_policy.template_file).read_text())
+    readers = [r for r in policy_stack["Resources"].values() if r["Type"] == "Custom::CrossRegionExportReader"]
+    assert len(readers) == 1
+    (policy,) = [r for r in policy_stack["Resources"].values() if r["Type"] == "AWS::S3::BucketPolicy"]
+    assert policy["Properties"]["Bucket"] == "filmstudio-media-123456789012-eu-west-1"
+    reads = {s["Sid"]: s for s in policy["Properties"]["PolicyDocument"]["Statement"] if "Sid" in s}
+    assert set(reads) == {"CloudFrontReadsFinalOutputs", "CloudFrontReadsTheWebStudio"}
+    source = json.dumps(reads["CloudFrontReadsFinalOutputs"]["Condition"]["StringEquals"]["AWS:SourceArn"])
+    assert ":distribution/" in source and "distribution/*" not in source

@@ -83,7 +83,7 @@ def test_a_built_layer_leaves_no_rule(tmp_path):
 
 def test_an_execution_that_times_out_reaches_the_fail_function(template):
     rules = [r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::Events::Rule"]
-    (rule,) = [r for r in rules if r["EventPattern"].get("source") == ["aws.states"]]
+    (rule,) = [r for r in rules if r.get("EventPattern", {}).get("source") == ["aws.states"]]
     assert set(rule["EventPattern"]["detail"]["status"]) == {"TIMED_OUT", "FAILED"}
     lids = function_logical_ids(template)
     (target,) = rule["Targets"]

@@ -71,25 +71,14 @@ def test_cors_origins_come_from_config_and_refuse_a_wildcard():
         cors_rules(StudioConfig(cors_allowed_origins=("*",)))
 
 
-def test_bucket_policies_deny_plain_http(template):
+def test_the_media_bucket_has_no_policy_here_and_the_access_log_bucket_denies_plain_http(template):
+    # The media bucket's one policy is the bucket-policy stack's (test_infra_bucket_policy.py).
     policies = template.find_resources("AWS::S3::BucketPolicy")
-    assert len(policies) == 2  # media and access logs
-    for policy in policies.values():
-        statements = policy["Properties"]["PolicyDocument"]["Statement"]
-        assert any(s["Effect"] == "Deny" and s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}
-                   for s in statements)
-
-
-def test_cloudfront_may_read_only_final_outputs(template):
-    template.has_resource_properties("AWS::S3::BucketPolicy", {
-        "PolicyDocument": {"Statement": Match.array_with([Match.object_like({
-            "Sid": "CloudFrontReadsFinalOutputs",
-            "Action": "s3:GetObject",
-            "Principal": {"Service": "cloudfront.amazonaws.com"},
-            "Resource": {"Fn::Join": ["", [{"Fn::GetAtt": [Match.string_like_regexp("MediaBucket"), "Arn"]},
-                                           "/users/*/final/*"]]},
-        })])},
-    })
+    (policy,) = policies.values()
+    assert policy["Properties"]["Bucket"]["Ref"].startswith("AccessLogsBucket")
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert any(s["Effect"] == "Deny" and s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}
+               for s in statements)
 
 
 def test_one_table_per_model_with_keys_indexes_ttl_and_pitr(template_json):

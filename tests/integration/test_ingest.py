@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote_plus
 
 import pytest
 
@@ -14,7 +15,8 @@ from filmstudio.settings import get_settings
 
 pytestmark = pytest.mark.xdist_group("render")
 
-KEY = "users/u1/projects/p1/raw/two cups.fountain"
+# EventBridge carries this key as written; a notification would carry it URL-encoded.
+KEY = "users/u1/projects/p1/raw/two cups+milk.fountain"
 
 
 def _event(bucket, key, version):
@@ -35,16 +37,16 @@ def test_an_upload_starts_one_job_and_a_replayed_event_starts_none(cloud, short_
     bucket = get_settings().bucket
     s3 = aws.client("s3")
     version = s3.put_object(Bucket=bucket, Key=KEY, Body=short_screenplay)["VersionId"]
-    # moto delivered the notification synchronously: the job exists and is running.
+    # The trigger's EventBridge rule invoked ingest before put_object returned: the job exists and is running.
     job_id = job_id_for_object(bucket, KEY, version)
     jobs = _jobs()
     assert [j.job_id for j in jobs] == [job_id]
-    assert jobs[0].source.endswith(f"#{version}")
+    assert jobs[0].source == f"s3://{bucket}/{KEY}#{version}"
 
     lam = aws.client("lambda")
     ingest = topology.function("ingest").local_name
-    # S3 event keys arrive URL-encoded.
-    encoded = KEY.replace(" ", "+")
+    # The same object version in the S3 notification shape (keys URL-encoded) is the same job.
+    encoded = quote_plus(KEY, safe="/")
     reply = lam.invoke(FunctionName=ingest, Payload=json.dumps(_event(bucket, encoded, version)).encode())
     assert json.loads(reply["Payload"].read())[0]["outcome"] == "duplicate"
     assert len(_jobs()) == 1
@@ -76,3 +78,26 @@ def test_hostile_keys_start_nothing(cloud, key, short_screenplay):
     outcome = json.loads(reply["Payload"].read())[0]
     assert outcome["outcome"] == "ignored" and outcome["code"] == "INVALID_KEY"
     assert _jobs() == []
+
+
+def test_only_an_upload_under_raw_invokes_ingest(cloud, short_screenplay):
+    s3, bucket = aws.client("s3"), get_settings().bucket
+    ingest = topology.function("ingest").local_name
+
+    def ingest_calls() -> int:
+        return sum(1 for i in cloud.runtime.invocations if i.function == ingest)
+
+    for key in ("users/u1/projects/p1/generated/j1/manifest.json", "users/u1/projects/p1/final/j1/film.mp4",
+                "cache/analysis/abc.json", "users/u1/projects/p1/raws/x.fountain"):
+        s3.put_object(Bucket=bucket, Key=key, Body=short_screenplay)
+    assert ingest_calls() == 0, "generated, final and cache objects never reach ingest"
+    assert list(JobRecord.scan()) == []
+
+    # An upload does (the first test follows one to its finished film); this one intake refuses, so
+    # nothing renders here.
+    s3.put_object(Bucket=bucket, Key="users/u1/projects/p1/raw/x.fountain", Body=short_screenplay,
+                  Metadata={"language": "xx"})
+    assert ingest_calls() == 1
+    assert [d.payload["detail"]["object"]["key"] for d in cloud.events.deliveries] == [
+        "users/u1/projects/p1/raw/x.fountain"]
+    assert list(JobRecord.scan()) == []

@@ -1,9 +1,13 @@
 """The RS256 key set, kept in Secrets Manager and created there on first use.
 
-The secret holds JSON: {"active_kid", "keys": [{"kid", "private_pem", "public_pem"}],
-"cursor_key"}. Tokens name their key (`kid`), so a rotation adds a key and moves
-`active_kid` while tokens signed with the old key stay valid until they expire. The
-cursor key signs pagination cursors (tamper-proof, see `filmstudio.api.cursor`).
+The secret holds JSON: {"active_kid", "keys": [{"kid", "private_pem", "public_pem",
+"created_at", "activates_at"}], "cursor_key"}. Tokens name their key (`kid`), so a rotation
+(`auth/rotation.py`, on a schedule) adds a key while tokens signed with older keys stay valid
+until they expire. A key signs only from its `activates_at` on (the newest such key signs):
+a rotation sets it one cache lifetime ahead, so every container has read the new public key
+before any token names it. Keys without the timestamps (written before rotation existed) count
+as active from the start. The cursor key signs pagination cursors (tamper-proof, see
+`filmstudio.api.cursor`).
 
 Read once per process and cached for a few minutes: a Lambda container reuses it across
 invocations, and a rotation reaches every container within the cache's lifetime.
@@ -33,14 +37,23 @@ class KeySet:
     private_pems: dict[str, str]
     public_pems: dict[str, str]
     cursor_key: bytes
+    # kid -> epoch seconds from which it signs, in the document's order (0: from the start)
+    activates_at: dict[str, float] = field(default_factory=dict)
     # Parsed key objects, made on first use (parsing a PEM costs more than a verification).
     _private: dict[str, Any] = field(default_factory=dict, repr=False)
     _public: dict[str, Any] = field(default_factory=dict, repr=False)
 
-    def signing_key(self) -> tuple[str, Any]:
+    def signing_kid(self, now: float | None = None) -> str:
+        """The newest key whose activation time has come; `active_kid` when none carries one."""
+        now = time.time() if now is None else now
+        due = [(at, order, kid) for order, (kid, at) in enumerate(self.activates_at.items())
+               if kid in self.private_pems and at <= now]
+        return max(due)[2] if due else self.active_kid
+
+    def signing_key(self, now: float | None = None) -> tuple[str, Any]:
         from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-        kid = self.active_kid
+        kid = self.signing_kid(now)
         if kid not in self._private:
             self._private[kid] = load_pem_private_key(self.private_pems[kid].encode(), password=None)
         return kid, self._private[kid]
@@ -63,6 +76,7 @@ class KeySet:
             private_pems={k["kid"]: k["private_pem"] for k in keys if k.get("private_pem")},
             public_pems={k["kid"]: k["public_pem"] for k in keys},
             cursor_key=bytes.fromhex(doc["cursor_key"]),
+            activates_at={k["kid"]: float(k.get("activates_at") or 0) for k in keys},
         )
 
 
@@ -82,7 +96,8 @@ def _new_key() -> dict[str, str]:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
     public_pem = private.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    return {"kid": uuid.uuid4().hex[:16], "private_pem": private_pem, "public_pem": public_pem}
+    return {"kid": uuid.uuid4().hex[:16], "private_pem": private_pem, "public_pem": public_pem,
+            "created_at": int(time.time())}
 
 
 def _with_first_key(doc: dict[str, Any]) -> dict[str, Any]:

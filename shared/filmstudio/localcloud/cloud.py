@@ -26,6 +26,7 @@ from filmstudio.db.base import bind_tables
 from filmstudio.jobs.store import JobStore
 from filmstudio.localcloud import moto_fixes
 from filmstudio.localcloud.datastore import DataStore, WriteThrough
+from filmstudio.localcloud.eventbridge import EventBridgeDelivery
 from filmstudio.localcloud.runtime import LocalLambdaRuntime
 from filmstudio.models.job import Job
 from filmstudio.settings import get_settings
@@ -62,6 +63,7 @@ class LocalCloud:
         self._mock = None
         self._fixes = None
         self.runtime = LocalLambdaRuntime(self.workers)
+        self.events = EventBridgeDelivery(self.runtime)  # rules -> Lambda targets (moto has no such delivery)
 
     # -- environment ------------------------------------------------------------------
     def environment(self) -> dict[str, str]:
@@ -110,6 +112,7 @@ class LocalCloud:
         self._fixes = ExitStack()
         self._fixes.enter_context(moto_fixes.applied())
         self.runtime.install()
+        self.events.install()
         try:
             if self.data_dir is not None:
                 self.store = DataStore(self.data_dir, scope=self.data_scope)
@@ -131,6 +134,7 @@ class LocalCloud:
         try:
             self.runtime.drain(timeout=30)
         finally:
+            self.events.uninstall()
             self.runtime.uninstall()
             if self._fixes is not None:
                 self._fixes.close()
@@ -190,13 +194,17 @@ class LocalCloud:
             definition=self._timed(sm.definition(sm.substitutions(self.function_arn))),
         )
 
-        ingest = next(spec for spec in topology.FUNCTIONS if spec.s3_trigger)
-        s3.put_bucket_notification_configuration(Bucket=settings.bucket, NotificationConfiguration={
-            "LambdaFunctionConfigurations": [{
-                "LambdaFunctionArn": self.function_arn(ingest.name),
-                "Events": ["s3:ObjectCreated:*"],
-                "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": topology.MEDIA_BUCKET.upload_prefix}]}},
-            }]})
+        # The S3 trigger as the pipeline stack builds it: the bucket's events go to EventBridge, and a rule
+        # matching uploads only (topology.BucketSpec.upload_event_pattern) targets ingest.
+        s3.put_bucket_notification_configuration(Bucket=settings.bucket,
+                                                 NotificationConfiguration={"EventBridgeConfiguration": {}})
+        rules = aws.client("events")
+        for spec in topology.FUNCTIONS:
+            if spec.s3_trigger:
+                rule = f"{spec.local_name}-uploads"
+                rules.put_rule(Name=rule, State="ENABLED", EventPattern=json.dumps(
+                    topology.MEDIA_BUCKET.upload_event_pattern(settings.bucket)))
+                rules.put_targets(Rule=rule, Targets=[{"Id": spec.name, "Arn": self.function_arn(spec.name)}])
 
     def _timed(self, definition: str) -> str:
         if not self.task_timing:
