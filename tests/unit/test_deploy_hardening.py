@@ -9,7 +9,7 @@ import time
 
 from botocore.exceptions import ClientError
 
-from filmstudio import topology
+from filmstudio import aws, topology
 from filmstudio.pipeline import completion
 
 
@@ -31,9 +31,7 @@ def test_a_heartbeat_survives_a_failed_beat_and_stops_only_when_the_token_is_gon
             if outcome is not None:
                 raise outcome
 
-    monkeypatch.setattr(completion, "client", lambda *a, **k: StepFunctions())
-    heartbeat = completion.Heartbeat("token-1", every_s=0.6)
-    with heartbeat:
+    with aws.replaced("stepfunctions", StepFunctions()), completion.Heartbeat("token-1", every_s=0.6) as heartbeat:
         assert done.wait(10), f"only {len(beats)} beats"
         heartbeat._thread.join(5)
     assert not heartbeat._thread.is_alive(), "heartbeats stop once the token is gone"

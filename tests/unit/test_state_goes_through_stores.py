@@ -31,9 +31,7 @@ CLIENT_USERS = {
     "filmstudio/workflow.py": "Workflow: Step Functions",
     "filmstudio/auth/keys.py": "the key ring in Secrets Manager",
     "filmstudio/lambdas.py": "Lambdas: invoking the project's functions",
-    # Owned by the media-stage table work (issue 9, `stages`): its one asynchronous invoke
-    # becomes Lambdas.invoke_async after the merge, and this line goes.
-    "filmstudio/pipeline/dispatch.py": "dispatches media tasks to their Lambda functions",
+    "filmstudio/auth/rotation.py": "the key ring's scheduled writer (Secrets Manager), beside keys.py",
 }
 SDK_IMPORTERS = {"filmstudio/aws.py"}
 RECORD_MODULES = ("filmstudio/db/records.py", "filmstudio/db/accounts.py")

@@ -8,11 +8,10 @@ the stage function runs the studio engines (filmstudio.studio) where it runs.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from filmstudio.aws import client
 from filmstudio.errors import StageFailedError
+from filmstudio.lambdas import Lambdas
 from filmstudio.settings import Settings, get_settings
 from filmstudio.topology import MEDIA_STAGES
 
@@ -28,7 +27,6 @@ def submit(event: dict[str, Any], settings: Settings | None = None) -> dict[str,
         function = settings.stage_functions.get(stage)
         if not function:
             raise StageFailedError(stage, f"no function configured for stage {stage!r}")
-        client("lambda", settings).invoke(FunctionName=function, InvocationType="Event",
-                                          Payload=json.dumps(event).encode("utf-8"))
+        Lambdas(settings).invoke_async(function, event)
         return {"dispatched": stage, "tier": tier, "function": function}
     raise StageFailedError(stage, f"tier {tier!r} has no GPU endpoint deployed for {stage}")
