@@ -27,6 +27,7 @@ from cdk import nag  # noqa: E402
 from cdk.config import CONTEXT_KEY, EDGE_REGION, StudioConfig  # noqa: E402
 from cdk.api import ApiStack  # noqa: E402
 from cdk.edge import EdgeStack  # noqa: E402
+from cdk.gpu import GpuStack  # noqa: E402
 from cdk.observability import ObservabilityStack  # noqa: E402
 from cdk.pipeline import PipelineStack  # noqa: E402
 from cdk.storage import StorageStack  # noqa: E402
@@ -42,10 +43,12 @@ class FilmStudio:
     observability: ObservabilityStack
     api: ApiStack | None = None
     edge: EdgeStack | None = None
+    gpu: GpuStack | None = None
 
     @property
     def stacks(self) -> list[Stack]:
-        return [s for s in (self.storage, self.pipeline, self.observability, self.api, self.edge) if s is not None]
+        return [s for s in (self.storage, self.pipeline, self.observability, self.api, self.edge, self.gpu)
+                if s is not None]
 
 
 def cdk_json_context() -> dict:
@@ -73,6 +76,10 @@ def build(app: App | None = None, config: StudioConfig | None = None, *, checks:
                                        description="Film Studio: dashboard and alarms")
     studio = FilmStudio(app, storage, pipeline, observability)
     _add_api_and_edge(studio, config, env)
+    if config.studio:
+        studio.gpu = GpuStack(app, f"{prefix}-gpu", config=config, env=env,
+                              description="Film Studio: studio-tier GPU endpoints (scale to zero) and Batch queue")
+        studio.gpu.add_stack_dependency(pipeline, "notifications go to gpu_callback, addressed by name")
     if checks:
         nag.add_checks(app)
     return studio
