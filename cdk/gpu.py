@@ -58,6 +58,11 @@ VARIANT = "AllTraffic"
 CONTAINER_MODEL_DIR = "/opt/ml/model"  # SageMaker's model data location; studio.container's default
 # Where the Batch queue's job state changes are kept (EventBridge log targets must sit under /aws/events/).
 BATCH_EVENTS_LOG_PREFIX = "/aws/events/"
+# Names the local cloud gives the same rules (filmstudio.localcloud.gpu).
+BATCH_RULE = f"{topology.GPU_QUEUE}-batch-state"
+KEEPER_RULE = f"{topology.GPU_QUEUE}-keeper"
+# EventBridge's shortest rate; well inside the media tasks' HeartbeatSeconds (120 s in the ASL).
+KEEPER_EVERY = Duration.minutes(1)
 # Wake from zero the way SageMaker documents it: HasBacklogWithoutCapacity averaged over 1-minute periods.
 WAKE_PERIOD = Duration.minutes(1)
 # Reads the GPU containers need besides the weights: plans, key frames and reference portraits are stage
@@ -141,6 +146,13 @@ class GpuStack(Stack):
 
     def endpoint_name(self, spec: GpuFamilySpec) -> str:
         return gpu_name(self.config.prefix, spec.endpoint_name)
+
+    # Each family answers under its own folder of the GPU output and failure prefixes (as the local cloud does).
+    def output_path(self, spec: GpuFamilySpec) -> str:
+        return f"s3://{self.bucket_name}/{topology.GPU_OUTPUTS_PREFIX}{spec.family}/"
+
+    def failure_path(self, spec: GpuFamilySpec) -> str:
+        return f"s3://{self.bucket_name}/{topology.GPU_FAILURES_PREFIX}{spec.family}/"
 
     def _objects(self, patterns) -> list[str]:
         return [f"{self.bucket_arn}/{pattern}" for pattern in patterns]
@@ -231,8 +243,7 @@ class GpuStack(Stack):
                 client_config=sagemaker.CfnEndpointConfig.AsyncInferenceClientConfigProperty(
                     max_concurrent_invocations_per_instance=spec.max_concurrent_invocations),
                 output_config=sagemaker.CfnEndpointConfig.AsyncInferenceOutputConfigProperty(
-                    s3_output_path=f"s3://{self.bucket_name}/{topology.GPU_OUTPUTS_PREFIX}",
-                    s3_failure_path=f"s3://{self.bucket_name}/{topology.GPU_FAILURES_PREFIX}",
+                    s3_output_path=self.output_path(spec), s3_failure_path=self.failure_path(spec),
                     notification_config=sagemaker.CfnEndpointConfig.AsyncInferenceNotificationConfigProperty(
                         success_topic=success.topic_arn, error_topic=error.topic_arn))))
         endpoint = sagemaker.CfnEndpoint(self, f"{cid}Endpoint", endpoint_name=name,
@@ -346,11 +357,17 @@ class GpuStack(Stack):
     def _batch_events(self) -> None:
         queue_arn = self.job_queue.job_queue_arn
         self.batch_rule = events.Rule(
-            self, "GpuBatchJobsDone",
+            self, "GpuBatchJobsDone", rule_name=gpu_name(self.config.prefix, BATCH_RULE),
             description="The GPU queue's finished Batch jobs: gpu_callback completes or fails their tasks",
             event_pattern=events.EventPattern(source=["aws.batch"], detail_type=["Batch Job State Change"],
                                               detail={"status": ["SUCCEEDED", "FAILED"], "jobQueue": [queue_arn]}),
             targets=[targets.LambdaFunction(self.callback, retry_attempts=4)])
+        # Nothing heartbeats a request still waiting in a backlog (an endpoint waking from zero takes
+        # minutes, past the tasks' HeartbeatSeconds): gpu_callback's schedule beats every waiting task.
+        self.keeper_rule = events.Rule(
+            self, "GpuTaskKeeper", rule_name=gpu_name(self.config.prefix, KEEPER_RULE),
+            description="Heartbeat every studio task still waiting for a GPU result (gpu_callback)",
+            schedule=events.Schedule.rate(KEEPER_EVERY), targets=[targets.LambdaFunction(self.callback, retry_attempts=2)])
         # Every state change of the queue's jobs, kept for the dashboard (queue depth, from the latest state
         # of each job) and for operators: Batch publishes no queue-depth metric.
         log_group = logs.LogGroup(self, "GpuBatchJobEvents", log_group_name=batch_events_log_group_name(self.config),
