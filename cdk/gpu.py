@@ -154,6 +154,12 @@ class GpuStack(Stack):
     def failure_path(self, spec: GpuFamilySpec) -> str:
         return f"s3://{self.bucket_name}/{topology.GPU_FAILURES_PREFIX}{spec.family}/"
 
+    def _container_env(self, spec: GpuFamilySpec) -> dict[str, str]:
+        # The region explicitly, as the functions get it: Settings' default (us-east-1) would send the
+        # container's S3 calls to another region's endpoint wherever the stack is not in us-east-1.
+        return {"FILMSTUDIO_GPU_FAMILY": spec.family, "FILMSTUDIO_BUCKET": self.bucket_name,
+                "FILMSTUDIO_REGION": self.region}
+
     def _objects(self, patterns) -> list[str]:
         return [f"{self.bucket_arn}/{pattern}" for pattern in patterns]
 
@@ -224,8 +230,7 @@ class GpuStack(Stack):
                 model_data_source=sagemaker.CfnModel.ModelDataSourceProperty(
                     s3_data_source=sagemaker.CfnModel.S3DataSourceProperty(
                         s3_uri=self.weights_uri, s3_data_type="S3Prefix", compression_type="None")),
-                environment={"FILMSTUDIO_MODEL_DIR": CONTAINER_MODEL_DIR, "FILMSTUDIO_GPU_FAMILY": family,
-                             "FILMSTUDIO_BUCKET": self.bucket_name}))
+                environment={"FILMSTUDIO_MODEL_DIR": CONTAINER_MODEL_DIR, **self._container_env(spec)}))
         model.node.add_dependency(role)  # the role's policy must exist before SageMaker checks image access
         success, error = self.topics[family]
         endpoint_config = sagemaker.CfnEndpointConfig(
@@ -342,7 +347,7 @@ class GpuStack(Stack):
             # gpu_submit passes the request object as the job's `request` parameter.
             command=["--request", "Ref::request"], job_role=self.job_roles[spec.family],
             environment={"FILMSTUDIO_MODEL_S3": self.weights_uri, "FILMSTUDIO_MODEL_DIR": CONTAINER_MODEL_DIR,
-                         "FILMSTUDIO_GPU_FAMILY": spec.family, "FILMSTUDIO_BUCKET": self.bucket_name},
+                         **self._container_env(spec)},
             logging=ecs.LogDriver.aws_logs(stream_prefix=spec.family, log_group=log_group))
         return batch.EcsJobDefinition(
             self, f"{cid}JobDefinition", container=container,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from aws_cdk import Annotations, ArnFormat, CfnParameter, CfnRule, CfnRuleAssertion, Duration, Fn, Size, Stack, Tags, Token
@@ -250,6 +251,7 @@ class PipelineStack(Stack):
             jwt_secret_name=self.jwt_secret_name,
             region=self.region,
         )
+        env.update(self._studio_environment(spec))
         env.setdefault("POWERTOOLS_LOG_LEVEL", self.config.log_level)
         env.setdefault("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE)
         for key, value in sorted(env.items()):
@@ -300,6 +302,24 @@ class PipelineStack(Stack):
         statements += self._gpu_statements(spec)
         for statement in statements:
             fn.add_to_role_policy(statement)
+
+    def _studio_environment(self, spec: FunctionSpec) -> dict[str, str]:
+        """With the gpu stack: intake (the functions that start jobs) accepts tier=studio on the weights in S3,
+        and gpu_submit learns the GPU resources' deployed names (a prefix renames them; filmstudio.settings
+        `studio_weights`, `gpu_names`)."""
+        if not self.config.studio:
+            return {}
+        from cdk.naming import gpu_name
+
+        env = {}
+        if spec.state_machine in ("start", "control"):
+            env["FILMSTUDIO_STUDIO_WEIGHTS"] = "s3"
+        if topology.GPU_FUNCTIONS.get(spec.name) == "submit":
+            local = [topology.GPU_QUEUE] + [n for f in topology.GPU_FAMILIES
+                                            for n in (f.endpoint_name, f.job_definition_name)]
+            env["FILMSTUDIO_GPU_NAMES"] = json.dumps({n: gpu_name(self.config.prefix, n) for n in sorted(set(local))},
+                                                     sort_keys=True)
+        return env
 
     def gpu_dispatch_arns(self) -> dict[str, list[str]]:
         """The studio tier's targets by their fixed names (cdk/gpu.py): endpoints, the queue, job definitions."""

@@ -296,6 +296,44 @@ def test_instance_types_are_chosen_per_family_and_validated():
     assert StudioConfig().studio is False  # a preview-only deploy has no GPUs unless asked
 
 
+def _environment(template: dict, lid: str) -> dict[str, str]:
+    return template["Resources"][lid]["Properties"].get("Environment", {}).get("Variables", {})
+
+
+def test_intake_accepts_studio_on_s3_weights_and_gpu_submit_knows_the_deployed_names(synthesized):
+    from cdk.introspect import function_logical_ids
+
+    pipeline = synthesized.template(synthesized.studio.pipeline)
+    for name, lid in function_logical_ids(pipeline).items():
+        env = _environment(pipeline, lid)
+        starts_jobs = topology.function(name).state_machine in ("start", "control")
+        assert (env.get("FILMSTUDIO_STUDIO_WEIGHTS") == "s3") == starts_jobs, name
+        if topology.GPU_FUNCTIONS.get(name) == "submit":
+            names = json.loads(env["FILMSTUDIO_GPU_NAMES"])
+            expected = {n: n for f in topology.GPU_FAMILIES for n in (f.endpoint_name, f.job_definition_name)}
+            assert names == expected | {topology.GPU_QUEUE: topology.GPU_QUEUE}
+        else:
+            assert "FILMSTUDIO_GPU_NAMES" not in env, name
+
+
+def test_a_prefix_renames_the_gpu_resources_and_what_points_at_them(tmp_path):
+    from aws_cdk import App
+
+    from cdk.app import build, cdk_json_context
+    from cdk.config import StudioConfig
+
+    studio = build(App(outdir=str(tmp_path), context=cdk_json_context()), StudioConfig(prefix="fsdev", studio=True),
+                   checks=False)
+    visual = FAMILIES["visual"]
+    assert studio.gpu.endpoint_name(visual) == "fsdev-visual"
+    env = studio.pipeline._studio_environment(studio.pipeline.specs["gpu_submit"])
+    names = json.loads(env["FILMSTUDIO_GPU_NAMES"])
+    assert names[visual.endpoint_name] == "fsdev-visual" and names[topology.GPU_QUEUE] == "fsdev-gpu"
+    arns = studio.pipeline.gpu_dispatch_arns()
+    assert any(a.endswith(":endpoint/fsdev-visual") for a in arns["endpoints"])
+    assert any(a.endswith(":job-queue/fsdev-gpu") for a in arns["queue"])
+
+
 def test_without_studio_there_is_no_gpu_stack_and_no_gpu_grant(tmp_path):
     from aws_cdk import App
 
@@ -304,5 +342,5 @@ def test_without_studio_there_is_no_gpu_stack_and_no_gpu_grant(tmp_path):
 
     studio = build(App(outdir=str(tmp_path), context=cdk_json_context()), StudioConfig(), checks=False)
     assert studio.gpu is None and all("gpu" != s.node.id.rsplit("-", 1)[-1] for s in studio.stacks)
-    submit = studio.pipeline.specs["gpu_submit"]
-    assert studio.pipeline._gpu_statements(submit) == []
+    for name, spec in studio.pipeline.specs.items():
+        assert studio.pipeline._gpu_statements(spec) == [] and studio.pipeline._studio_environment(spec) == {}, name
