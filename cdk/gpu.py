@@ -214,6 +214,10 @@ class GpuStack(Stack):
         role.add_to_policy(iam.PolicyStatement(
             sid="EndpointLogs", resources=[endpoint_logs],
             actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]))
+        # The instance metrics (CPU, GPU, memory, disk) SageMaker publishes for the endpoint's instances.
+        role.add_to_policy(iam.PolicyStatement(
+            sid="EndpointInstanceMetrics", actions=["cloudwatch:PutMetricData"], resources=["*"],
+            conditions={"StringEquals": {"cloudwatch:namespace": "/aws/sagemaker/Endpoints"}}))
         self.images[spec.family].repository.grant_pull(role)
         return role
 
@@ -391,7 +395,10 @@ class GpuStack(Stack):
             description="Every state change of the GPU queue's Batch jobs, to a log group for the dashboard",
             event_pattern={"source": ["aws.batch"], "detail-type": ["Batch Job State Change"],
                            "detail": {"jobQueue": [queue_arn]}},
-            targets=[events.CfnRule.TargetProperty(id="JobStateLog", arn=log_group.log_group_arn)])
+            # The log group's ARN without the ":*" stream suffix: what EventBridge takes as a logs target.
+            targets=[events.CfnRule.TargetProperty(id="JobStateLog", arn=self.format_arn(
+                service="logs", resource="log-group", resource_name=log_group.log_group_name,
+                arn_format=ArnFormat.COLON_RESOURCE_NAME))])
 
     # -- cdk-nag --------------------------------------------------------------------------------------
 
@@ -413,8 +420,9 @@ class GpuStack(Stack):
                     findings=reads + writes)
             nag.acknowledge(
                 self.execution_roles[spec.family], "AwsSolutions-IAM5",
-                "ecr:GetAuthorizationToken has no resource-level permission, and SageMaker names the "
-                "endpoint's log streams itself under its own /aws/sagemaker/Endpoints/<endpoint> group.",
+                "ecr:GetAuthorizationToken and cloudwatch:PutMetricData (conditioned on the endpoints' "
+                "metric namespace) have no resource-level permission, and SageMaker names the endpoint's "
+                "log streams itself under its own /aws/sagemaker/Endpoints/<endpoint> group.",
                 findings=["Resource::*",
                           f"Resource::arn:<AWS::Partition>:logs:{region}:{account}:log-group:"
                           f"/aws/sagemaker/Endpoints/{self.endpoint_name(spec)}:*"])

@@ -344,3 +344,19 @@ def test_without_studio_there_is_no_gpu_stack_and_no_gpu_grant(tmp_path):
     assert studio.gpu is None and all("gpu" != s.node.id.rsplit("-", 1)[-1] for s in studio.stacks)
     for name, spec in studio.pipeline.specs.items():
         assert studio.pipeline._gpu_statements(spec) == [] and studio.pipeline._studio_environment(spec) == {}, name
+
+
+def test_every_batch_job_state_change_is_kept_for_the_queue_depth_query(gpu):
+    from cdk.gpu import batch_events_log_group_name
+    from cdk.config import StudioConfig
+
+    name = batch_events_log_group_name(StudioConfig())
+    (group_lid,) = [lid for lid, r in of_type(gpu, "AWS::Logs::LogGroup").items()
+                    if r["Properties"].get("LogGroupName") == name]
+    (rule,) = [r["Properties"] for r in of_type(gpu, "AWS::Events::Rule").values()
+               if r["Properties"].get("EventPattern", {}).get("detail", {}).keys() == {"jobQueue"}]
+    ((target,),) = [rule["Targets"]]
+    assert render(target["Arn"]).endswith(f":log-group:${{{group_lid}}}")  # no ":*": EventBridge's form of a logs target
+    (policy,) = of_type(gpu, "AWS::Logs::ResourcePolicy").values()
+    document = render(policy["Properties"]["PolicyDocument"])
+    assert "events.amazonaws.com" in document and "logs:PutLogEvents" in document and group_lid in document
