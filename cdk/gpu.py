@@ -21,7 +21,6 @@ both are addressed here by name and ARN, so this stack depends on them and nothi
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from aws_cdk import ArnFormat, Duration, IgnoreMode, Size, Stack, Tags, Token
