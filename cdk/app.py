@@ -28,6 +28,7 @@ from cdk.config import CONTEXT_KEY, EDGE_REGION, StudioConfig  # noqa: E402
 from cdk.api import ApiStack  # noqa: E402
 from cdk.bucket_policy import MediaBucketPolicyStack  # noqa: E402
 from cdk.edge import EdgeStack  # noqa: E402
+from cdk.gpu import GpuStack  # noqa: E402
 from cdk.observability import ObservabilityStack  # noqa: E402
 from cdk.pipeline import PipelineStack  # noqa: E402
 from cdk.storage import StorageStack  # noqa: E402
@@ -44,10 +45,12 @@ class FilmStudio:
     api: ApiStack | None = None
     edge: EdgeStack | None = None
     bucket_policy: MediaBucketPolicyStack | None = None
+    gpu: GpuStack | None = None
 
     @property
     def stacks(self) -> list[Stack]:
-        return [s for s in (self.storage, self.pipeline, self.observability, self.api, self.edge, self.bucket_policy)
+        return [s for s in (self.storage, self.pipeline, self.observability, self.api, self.edge, self.bucket_policy,
+                            self.gpu)
                 if s is not None]
 
 
@@ -77,6 +80,10 @@ def build(app: App | None = None, config: StudioConfig | None = None, *, checks:
     studio = FilmStudio(app, storage, pipeline, observability)
     _add_api_and_edge(studio, config, env)
     _add_bucket_policy(studio, config, env)
+    if config.studio:
+        studio.gpu = GpuStack(app, f"{prefix}-gpu", config=config, env=env,
+                              description="Film Studio: studio-tier GPU endpoints (scale to zero) and Batch queue")
+        studio.gpu.add_stack_dependency(pipeline, "notifications go to gpu_callback, addressed by name")
     if checks:
         nag.add_checks(app)
     return studio

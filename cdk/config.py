@@ -22,6 +22,9 @@ EDGE_REGION = "us-east-1"
 LAYER_BUILD_DIR = CDK_DIR / ".layer"
 LAYER_PLACEHOLDER_DIR = CDK_DIR / "layer_placeholder"
 CONTEXT_KEY = "filmstudio"
+# SageMaker instance types a GPU family may run on: one 16-48 GB NVIDIA GPU each (T4, A10G, L40S).
+GPU_INSTANCE_TYPES = ("ml.g4dn.xlarge", "ml.g4dn.2xlarge", "ml.g5.xlarge", "ml.g5.2xlarge", "ml.g6e.xlarge",
+                      "ml.g6e.2xlarge")
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,31 @@ class StudioConfig:
     edge_signing_public_key_file: Path | None = None
     edge_stack: bool = True
 
+    # studio tier (cdk/gpu.py, docs/deploy.md "Studio tier"): off by default, so a preview-only deploy
+    # creates no GPU endpoint (its first instance is billed until it scales in) and needs no GPU quota.
+    studio: bool = False
+    # Per GPU family (topology.GPU_FAMILIES), the SageMaker instance type instead of the topology's, e.g.
+    # {"visual": "ml.g6e.xlarge"}: one of GPU_INSTANCE_TYPES.
+    gpu_instance_types: dict[str, str] = field(default_factory=dict)
+    gpu_batch_max_vcpus: int = 16  # the Batch queue's ceiling per compute environment: 4 g5.xlarge at once
+
+    def __post_init__(self) -> None:
+        from filmstudio.topology import GPU_FAMILIES
+
+        families = {spec.family for spec in GPU_FAMILIES}
+        unknown = sorted(set(self.gpu_instance_types) - families)
+        if unknown:
+            raise ValueError(f"gpu_instance_types: unknown GPU families {unknown}; known: {sorted(families)}")
+        for family, instance_type in sorted(self.gpu_instance_types.items()):
+            if instance_type not in GPU_INSTANCE_TYPES:
+                raise ValueError(f"gpu_instance_types[{family!r}]: {instance_type!r} is not one of "
+                                 f"{', '.join(GPU_INSTANCE_TYPES)}")
+        if self.gpu_batch_max_vcpus < 4:
+            raise ValueError("gpu_batch_max_vcpus: at least 4 (one g4dn/g5.xlarge)")
+
+    def gpu_instance_type(self, family) -> str:
+        return self.gpu_instance_types.get(family.family, family.instance_type)
+
     @property
     def cloudfront_serves_outputs(self) -> bool:
         """Final outputs through CloudFront: only with the edge stack and a signing key (signed URLs only)."""
@@ -112,6 +140,8 @@ class StudioConfig:
         for key, value in context.items():
             if key in ("repo_root", "layer_dir", "edge_signing_public_key_file") and value is not None:
                 value = Path(value)
+            elif key == "gpu_instance_types":
+                value = dict(value)
             elif key in ("cors_allowed_origins", "edge_domain_names"):
                 value = tuple(value)
             values[key] = value

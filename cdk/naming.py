@@ -70,3 +70,8 @@ def function_name(prefix: str, name: str) -> str:
 def api_name(config) -> str:
     """The REST API's name, which is also the ApiName dimension of its CloudWatch metrics."""
     return f"{config.prefix}-api"
+
+
+def gpu_name(prefix: str, local: str) -> str:
+    """A GPU resource's deployed name (endpoint, job definition, queue, topic) from its topology name."""
+    return _with_prefix(local, prefix)

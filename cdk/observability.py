@@ -144,6 +144,10 @@ class ObservabilityStack(Stack):
             for metric in STAGE_METRICS
         ])
         self._api(config, action)
+        if config.studio:
+            from cdk.gpu_observability import add_gpu_operations
+
+            add_gpu_operations(self, config, state_machine, action)
         self.dashboard.add_widgets(
             cloudwatch.AlarmStatusWidget(title="Alarms", width=24, alarms=self.alarms),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from aws_cdk import Annotations, ArnFormat, CfnParameter, CfnRule, CfnRuleAssertion, Duration, Fn, Size, Stack, Tags, Token
@@ -250,6 +251,7 @@ class PipelineStack(Stack):
             jwt_secret_name=self.jwt_secret_name,
             region=self.region,
         )
+        env.update(self._studio_environment(spec))
         env.setdefault("POWERTOOLS_LOG_LEVEL", self.config.log_level)
         env.setdefault("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE)
         for key, value in sorted(env.items()):
@@ -297,8 +299,57 @@ class PipelineStack(Stack):
                                          resource_name=f"{self.jwt_secret_name}-??????",
                                          arn_format=ArnFormat.COLON_RESOURCE_NAME)
             statements.append(iam.PolicyStatement(actions=_SECRET_ACTIONS[access], resources=[secret_arn]))
+        statements += self._gpu_statements(spec)
         for statement in statements:
             fn.add_to_role_policy(statement)
+
+    def _studio_environment(self, spec: FunctionSpec) -> dict[str, str]:
+        """With the gpu stack: intake (the functions that start jobs) accepts tier=studio on the weights in S3,
+        and gpu_submit learns the GPU resources' deployed names (a prefix renames them; filmstudio.settings
+        `studio_weights`, `gpu_names`)."""
+        if not self.config.studio:
+            return {}
+        from cdk.naming import gpu_name
+
+        env = {}
+        if spec.state_machine in ("start", "control"):
+            env["FILMSTUDIO_STUDIO_WEIGHTS"] = "s3"
+        if topology.GPU_FUNCTIONS.get(spec.name) == "submit":
+            local = [topology.GPU_QUEUE] + [n for f in topology.GPU_FAMILIES
+                                            for n in (f.endpoint_name, f.job_definition_name)]
+            env["FILMSTUDIO_GPU_NAMES"] = json.dumps({n: gpu_name(self.config.prefix, n) for n in sorted(set(local))},
+                                                     sort_keys=True)
+        return env
+
+    def gpu_dispatch_arns(self) -> dict[str, list[str]]:
+        """The studio tier's targets by their fixed names (cdk/gpu.py): endpoints, the queue, job definitions."""
+        from cdk.naming import gpu_name
+
+        prefix = self.config.prefix
+        definitions = [self.format_arn(service="batch", resource="job-definition",
+                                       resource_name=gpu_name(prefix, f.job_definition_name)) for f in topology.GPU_FAMILIES]
+        return {
+            # SageMaker writes endpoint names into ARNs in lower case.
+            "endpoints": [self.format_arn(service="sagemaker", resource="endpoint",
+                                          resource_name=gpu_name(prefix, f.endpoint_name).lower())
+                          for f in topology.GPU_FAMILIES],
+            "queue": [self.format_arn(service="batch", resource="job-queue", resource_name=gpu_name(prefix, topology.GPU_QUEUE))],
+            # SubmitJob names a definition with or without its revision.
+            "definitions": definitions + [f"{arn}:*" for arn in definitions],
+        }
+
+    def _gpu_statements(self, spec: FunctionSpec) -> list[iam.PolicyStatement]:
+        """gpu_submit hands studio tasks to the gpu stack's endpoints and Batch queue (only when it is deployed);
+        gpu_callback's reads of the outputs, its task tokens and gpu_tasks come from its topology entry."""
+        if not self.config.studio or topology.GPU_FUNCTIONS.get(spec.name) != "submit":
+            return []
+        arns = self.gpu_dispatch_arns()
+        return [
+            iam.PolicyStatement(actions=["sagemaker:InvokeEndpointAsync"], resources=arns["endpoints"]),
+            iam.PolicyStatement(actions=["batch:SubmitJob"], resources=arns["queue"] + arns["definitions"]),
+            iam.PolicyStatement(actions=["s3:PutObject"],
+                                resources=[f"{self.bucket_arn}/{topology.GPU_REQUESTS_PREFIX}*"]),
+        ]
 
     # -- orchestration ---------------------------------------------------------------------------
 
@@ -443,6 +494,22 @@ class PipelineStack(Stack):
                     findings=[f"Resource::arn:<AWS::Partition>:s3:::{self._bucket_name_as_nag_prints_it()}/{pattern}"
                               for pattern in (GENERATED_KEYS_PATTERN, RAW_KEYS_PATTERN)],
                 )
+        if self.config.studio:
+            from cdk.naming import gpu_name
+
+            region, account = (self._as_nag_prints_it(self.region, "AWS::Region"),
+                               self._as_nag_prints_it(self.account, "AWS::AccountId"))
+            for name, role in topology.GPU_FUNCTIONS.items():
+                if role != "submit" or name not in self.functions:
+                    continue
+                nag.acknowledge(
+                    self.functions[name].role, "AwsSolutions-IAM5",
+                    "Request objects are one per task under the GPU requests prefix; SubmitJob names a job "
+                    "definition by any revision, confined to the GPU families' own definitions.",
+                    findings=[f"Resource::arn:<AWS::Partition>:s3:::{self._bucket_name_as_nag_prints_it()}/"
+                              f"{topology.GPU_REQUESTS_PREFIX}*"]
+                    + [f"Resource::arn:<AWS::Partition>:batch:{region}:{account}:job-definition/"
+                       f"{gpu_name(self.config.prefix, f.job_definition_name)}:*" for f in topology.GPU_FAMILIES])
         nag.acknowledge(
             self.state_machine.role, "AwsSolutions-IAM5",
             "Step Functions log delivery (logs:CreateLogDelivery and friends) and X-Ray actions have no "

@@ -126,9 +126,13 @@ class GpuFamilySpec:
     batch_vcpus: int = 4
     batch_memory_mb: int = 15000
     batch_over_s: float = 60.0
+    batch_timeout_s: int = 4 * 3600  # a Batch job: long clips and bulk renders, past the endpoint's hour
     # the model directory's folders this family loads (filmstudio.studio.modeldir.MODELS names)
     model_folders: tuple[str, ...] = ()
     invocation_timeout_s: int = 3600  # SageMaker async: the most one request may run
+    # Target tracking's goal for the endpoint's ApproximateBacklogSizePerInstance: with one request at a
+    # time per GPU, two waiting per instance adds an instance before a queue of minutes builds up.
+    target_backlog_per_instance: float = 2.0
 
     @property
     def local_name(self) -> str:
@@ -142,6 +146,15 @@ class GpuFamilySpec:
     def job_definition_name(self) -> str:
         return f"{NAME_PREFIX}-{self.family}"
 
+    # The endpoint's AsyncInferenceConfig notifies these SNS topics; gpu_callback is subscribed to both.
+    @property
+    def success_topic_name(self) -> str:
+        return f"{NAME_PREFIX}-{self.family}-success"
+
+    @property
+    def error_topic_name(self) -> str:
+        return f"{NAME_PREFIX}-{self.family}-error"
+
 
 GPU_FAMILIES: tuple[GpuFamilySpec, ...] = (
     GpuFamilySpec("visual", ("storyboard", "motion"), model_folders=("storyboard", "ip_adapter", "motion")),
@@ -153,6 +166,8 @@ MODEL_WEIGHTS_PREFIX = "models/"  # the model directory in the media bucket, rea
 GPU_REQUESTS_PREFIX = "gpu/requests/"  # request objects gpu_submit writes (one per task)
 GPU_OUTPUTS_PREFIX = "gpu/outputs/"  # AsyncInferenceConfig S3OutputPath
 GPU_FAILURES_PREFIX = "gpu/failures/"  # AsyncInferenceConfig S3FailurePath
+# The functions on each side of the GPU hand-off: what the gpu stack's grants are for (cdk/pipeline.py).
+GPU_FUNCTIONS: dict[str, Literal["submit", "callback"]] = {"gpu_submit": "submit", "gpu_callback": "callback"}
 
 
 def gpu_family(stage: str) -> GpuFamilySpec:

@@ -66,8 +66,9 @@ def synthesized(tmp_path_factory) -> Synthesized:
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode())
     app = App(outdir=str(outdir), context=cdk_json_context())
     # An explicit config: the developer's CDK_DEFAULT_ACCOUNT/REGION must not change what is tested.
+    # ... with the studio tier's gpu stack (cdk config `studio`), so every template is linted and nagged.
     studio = build(app, StudioConfig(edge_signing_public_key_file=key_file,
-                                     cors_allowed_origins=(WEB_ORIGIN,)))
+                                     cors_allowed_origins=(WEB_ORIGIN,), studio=True))
     app.synth()
     return Synthesized(studio, outdir)
 

@@ -1,4 +1,5 @@
-"""`filmstudio models list | verify | pull`: what the studio tier needs, what is here, and fetching it."""
+"""`filmstudio models list | verify | pull | push`: what the studio tier needs, what is here, fetching it,
+and uploading it to the media bucket's weights prefix for the GPU stack."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ from filmstudio.studio.modeldir import ENV, MODELS, model_dir, pull, verify
 
 
 def add_parser(sub) -> None:
-    models = sub.add_parser("models", help="the studio tier's model directory: list | verify | pull")
-    models.add_argument("action", choices=("list", "verify", "pull"))
+    models = sub.add_parser("models", help="the studio tier's model directory: list | verify | pull | push")
+    models.add_argument("action", choices=("list", "verify", "pull", "push"))
     models.add_argument("names", nargs="*", help="pull: only these models (default: all)")
-    models.add_argument("--dir", default=None, help=f"the model directory (default: ${ENV})")
+    models.add_argument("--dir", "--model-dir", dest="dir", default=None,
+                        help=f"the model directory (default: ${ENV})")
+    models.add_argument("--bucket", default=None,
+                        help="push: the media bucket (default: $FILMSTUDIO_BUCKET); weights go under models/")
     models.set_defaults(func=run)
 
 
@@ -35,6 +39,22 @@ def run(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 2
         return 0
+    if args.action == "push":
+        return _push(args)
     for path in pull(args.names or None, args.dir):
         print(f"pulled {path}")
+    return 0
+
+
+def _push(args: argparse.Namespace) -> int:
+    from filmstudio.errors import BadInputError
+    from filmstudio.studio.models_push import push
+
+    if args.names:
+        raise BadInputError("push uploads every folder verify accepts; it takes no model names", code="BAD_ARGUMENTS")
+    report = push(args.dir, args.bucket, progress=lambda key, size: print(f"uploaded {key} ({size / 1e6:.1f} MB)"))
+    for folder in report.skipped_folders:
+        print(f"skipped {folder}/: 'filmstudio models verify' does not accept it (incomplete)", file=sys.stderr)
+    print(f"s3://{report.bucket}: {len(report.uploaded)} uploaded ({report.bytes_uploaded / 1e6:.1f} MB), "
+          f"{len(report.unchanged)} unchanged")
     return 0
