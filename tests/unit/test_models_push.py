@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import pytest
-from moto import mock_aws
 
+from moto_bucket import moto_bucket
 from filmstudio.cli import main
 from filmstudio.studio import models_push
 from filmstudio.topology import MODEL_WEIGHTS_PREFIX
@@ -17,17 +16,8 @@ BUCKET = "filmstudio-media-test"
 
 @pytest.fixture
 def s3(monkeypatch):
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(name, "testing")
-    with mock_aws():
-        from filmstudio import aws
-
-        aws.reset()
-        client = boto3.client("s3", region_name="us-east-1")
-        client.create_bucket(Bucket=BUCKET)
+    with moto_bucket(monkeypatch, BUCKET) as client:
         yield client
-        aws.reset()
 
 
 @pytest.fixture

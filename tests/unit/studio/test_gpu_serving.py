@@ -6,11 +6,10 @@ import importlib.util
 import json
 from pathlib import Path
 
-import boto3
 import pytest
 from fastapi.testclient import TestClient
-from moto import mock_aws
 
+from moto_bucket import moto_bucket
 from filmstudio.studio.container import ModelServer, create_app, run_batch
 
 REPO = Path(__file__).resolve().parents[3]
@@ -27,17 +26,8 @@ def inference_module(family: str):
 
 @pytest.fixture
 def s3(monkeypatch):
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(name, "testing")
-    with mock_aws():
-        from filmstudio import aws
-
-        aws.reset()
-        client = boto3.client("s3", region_name="us-east-1")
-        client.create_bucket(Bucket=BUCKET)
+    with moto_bucket(monkeypatch, BUCKET) as client:
         yield client
-        aws.reset()
 
 
 @pytest.fixture
