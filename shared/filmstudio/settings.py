@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     # A waiting media task's heartbeat interval; the state machine's HeartbeatSeconds (120) is
     # several of these, so a late or failed beat is retried in time.
     task_heartbeat_s: float = 20.0
+    # Where the studio tier's weights are: "local" (FILMSTUDIO_MODEL_DIR must verify, the local
+    # cloud's GPU workers load it) or "s3" (the gpu stack is deployed: its containers copy the
+    # weights from MODEL_WEIGHTS_PREFIX; the CDK app sets this on the intake functions).
+    studio_weights: str = "local"
     # `filmstudio serve` only: moto's S3 has no HTTP endpoint, so the API streams job outputs
     # itself instead of handing out presigned S3 URLs.
     serve_media: bool = False

@@ -48,7 +48,7 @@ class LocalCloud:
     shortens the media tasks' HeartbeatSeconds/TimeoutSeconds, so tests of slow stages take seconds."""
 
     def __init__(self, *, region: str = "us-east-1", workers: int | None = None, data_dir: Path | None = None,
-                 data_scope: str = "all", task_timing: dict[str, float] | None = None):
+                 data_scope: str = "all", task_timing: dict[str, float] | None = None, gpu_workers: int = 1):
         self.region = region
         self.workers = workers or max(2, min(4, os.cpu_count() or 2))
         self.data_dir, self.data_scope, self.task_timing = data_dir, data_scope, task_timing
@@ -56,12 +56,15 @@ class LocalCloud:
         self._write_through: WriteThrough | None = None
         self.restored: dict[str, int] = {}
         self.recovered: list[str] = []
+        self.role_arn = f"arn:aws:iam::{ACCOUNT}:role/filmstudio-local-lambda"
         self.state_machine_arn = (
             f"arn:aws:states:{region}:{ACCOUNT}:stateMachine:{topology.FILM_STATE_MACHINE.local_name}")
         self._saved_env: dict[str, str | None] = {}
         self._mock = None
         self._fixes = None
         self.runtime = LocalLambdaRuntime(self.workers)
+        self.gpu = None  # the GPU stack's local stand-in (localcloud/gpu.py), made on entry
+        self.gpu_workers = gpu_workers
 
     # -- environment ------------------------------------------------------------------
     def environment(self) -> dict[str, str]:
@@ -112,6 +115,12 @@ class LocalCloud:
         self._fixes = ExitStack()
         self._fixes.enter_context(moto_fixes.applied())
         self.runtime.install()
+        from filmstudio.localcloud.gpu import LocalGpu
+
+        self.gpu = LocalGpu(region=self.region, account=ACCOUNT, bucket=get_settings().bucket,
+                            callback_arn=self.function_arn("gpu_callback"), role_arn=self.role_arn,
+                            workers=self.gpu_workers, keeper_every_s=get_settings().task_heartbeat_s)
+        self.gpu.install()
         try:
             if self.data_dir is not None:
                 self.store = DataStore(self.data_dir, scope=self.data_scope)
@@ -131,8 +140,13 @@ class LocalCloud:
 
     def __exit__(self, *exc: Any) -> None:
         try:
+            if self.gpu is not None:
+                self.gpu.drain(timeout=30)
             self.runtime.drain(timeout=30)
         finally:
+            if self.gpu is not None:
+                self.gpu.uninstall()
+                self.gpu = None
             self.runtime.uninstall()
             if self._fixes is not None:
                 self._fixes.close()
@@ -193,6 +207,8 @@ class LocalCloud:
             name=sm.local_name, roleArn=role_arn, type="STANDARD",
             definition=self._timed(sm.definition(sm.substitutions(self.function_arn))),
         )
+
+        self.gpu.provision()  # endpoints, topics, Batch queue and rule, from topology.GPU_FAMILIES
 
         ingest = next(spec for spec in topology.FUNCTIONS if spec.s3_trigger)
         s3.put_bucket_notification_configuration(Bucket=settings.bucket, NotificationConfiguration={
@@ -265,6 +281,8 @@ class LocalCloud:
                 next_check = time.monotonic() + 1.0
                 execution = sfn.describe_execution(executionArn=job.execution_arn)
                 if execution["status"] != "RUNNING":
+                    if self.gpu is not None:
+                        self.gpu.drain(timeout=30)
                     self.runtime.drain(timeout=30)
                     job = jobs.get(job_id)
                     if job.terminal:

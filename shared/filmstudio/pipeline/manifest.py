@@ -33,6 +33,7 @@ class Manifest(BaseModel):
     music: dict[str, str] = Field(default_factory=dict)  # scene id -> key
     compose_prefix: str = ""  # cache/compose/{hash}/ holds the film and its companions
     burn_subtitles: bool = False
+    bulk: bool = False  # studio tier: every GPU request goes to AWS Batch (a bulk render), not the endpoints
 
 
 def _scene_context(plan: Plan, scene: Scene) -> dict[str, Any]:
@@ -54,11 +55,11 @@ def _shot_visual(plan: Plan, shot: Shot) -> dict[str, Any]:
 
 
 def build_manifest(plan: Plan, plan_key: str, *, job_id: str, user_id: str, project_id: str, tier: str,
-                   final_prefix: str, burn_subtitles: bool = False) -> Manifest:
+                   final_prefix: str, burn_subtitles: bool = False, bulk: bool = False) -> Manifest:
     engines = {stage: engine_version(get_engine(stage, tier))
                for stage in ("storyboard", "motion", "speech", "music", "compose")}
     m = Manifest(job_id=job_id, user_id=user_id, project_id=project_id, tier=tier, plan_key=plan_key,
-                 final_prefix=final_prefix, engines=engines, burn_subtitles=burn_subtitles)
+                 final_prefix=final_prefix, engines=engines, burn_subtitles=burn_subtitles, bulk=bulk)
     for scene in plan.scenes:
         scene_ctx = _scene_context(plan, scene)
         for shot in scene.shots:
