@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     # cloud's GPU workers load it) or "s3" (the gpu stack is deployed: its containers copy the
     # weights from MODEL_WEIGHTS_PREFIX; the CDK app sets this on the intake functions).
     studio_weights: str = "local"
+    # The gpu stack's deployed names (endpoints, job definitions, the queue) by their topology names,
+    # where a deployment prefix changes them; absent names are the topology's own (the local cloud).
+    gpu_names: dict[str, str] = {}
     # `filmstudio serve` only: moto's S3 has no HTTP endpoint, so the API streams job outputs
     # itself instead of handing out presigned S3 URLs.
     serve_media: bool = False

@@ -77,9 +77,11 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     _fn("plan", "image", 1024, 60, "Shot list, durations, character bible and the content-addressed work manifest",
         tables=("jobs_table",)),
     _fn("gpu_submit", "zip", 256, 30, "Dispatch a media task by tier: async Lambda (preview) or a GPU endpoint (studio)",
-        tables=("jobs_table", "gpu_tasks_table"), bucket="read", invokes=MEDIA_STAGES),
+        # callback: a task whose artifacts are all cached (or whose job ended) is reported at once
+        tables=("jobs_table", "gpu_tasks_table"), bucket="read", invokes=MEDIA_STAGES, state_machine="callback"),
+    # jobs_table: the GPU-seconds a container reported, a fallback's note, the stage's span
     _fn("gpu_callback", "zip", 256, 30, "GPU completion notification -> Step Functions task success/failure",
-        tables=("gpu_tasks_table",), bucket="read", state_machine="callback"),
+        tables=("jobs_table", "gpu_tasks_table"), bucket="read", state_machine="callback"),
     _fn("storyboard", "image", 3008, 600, "Key frame per shot for one scene", tables=("jobs_table",),
         state_machine="callback"),
     _fn("motion", "image", 3008, 900, "Moving clip per shot for one scene", tables=("jobs_table",),

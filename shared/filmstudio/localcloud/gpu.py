@@ -102,7 +102,7 @@ class LocalGpu:
                 jobDefinitionName=family.job_definition_name, type="container",
                 containerProperties={
                     "image": f"{self.account}.dkr.ecr.{self.region}.amazonaws.com/{family.local_name}:local",
-                    "command": ["python", "-m", "filmstudio.studio.container", "--request", "Ref::request"],
+                    "command": ["--request", "Ref::request"],  # after the image's entrypoint, as on AWS
                     "resourceRequirements": [{"type": "VCPU", "value": str(family.batch_vcpus)},
                                              {"type": "MEMORY", "value": str(family.batch_memory_mb)},
                                              {"type": "GPU", "value": "1"}]})

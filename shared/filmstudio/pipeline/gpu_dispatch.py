@@ -97,18 +97,19 @@ def _send(settings: Settings, stage: str, backend: str, bucket: str, job_id: str
           store: GpuTaskStore) -> None:
     key = request_key(job_id, task_id)
     family = topology.gpu_family(stage)
+    name = lambda local: settings.gpu_names.get(local, local)  # noqa: E731
     uri = f"s3://{bucket}/{key}"
     if backend == "endpoint":
         client("sagemaker-runtime", settings).invoke_endpoint_async(
-            EndpointName=family.endpoint_name, InputLocation=uri, InferenceId=task_id,
+            EndpointName=name(family.endpoint_name), InputLocation=uri, InferenceId=task_id,
             ContentType="application/json", Accept="application/json",
             InvocationTimeoutSeconds=family.invocation_timeout_s)
         return
-    # The image's entry point runs one request as a Batch job (studio/container.py).
+    # The job definition's command is `--request Ref::request` after the image's entrypoint (which
+    # copies the weights, then runs studio/container.py): one request per job.
     submitted = client("batch", settings).submit_job(
-        jobName=task_id, jobQueue=topology.GPU_QUEUE, jobDefinition=family.job_definition_name,
-        containerOverrides={"command": ["python", "-m", "filmstudio.studio.container", "--request", uri]},
-        tags={"filmstudio:job": job_id})
+        jobName=task_id, jobQueue=name(topology.GPU_QUEUE), jobDefinition=name(family.job_definition_name),
+        parameters={"request": uri})
     store.set_batch_job_id(task_id, submitted["jobId"])
 
 
