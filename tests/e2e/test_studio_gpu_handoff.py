@@ -54,7 +54,9 @@ def _render(cloud, script: bytes, *, bulk: bool = False, credits: int = 10_000, 
     job = start_job(user_id=user.user_id, project_id="p1", data=script, filename=filename, tier="studio",
                     bulk=bulk, reserve=lambda job_id, user_id, n: CreditStore().reserve(job_id, user_id, n),
                     release=lambda job_id, user_id, n: CreditStore().release(job_id, user_id, n))
-    return user.user_id, cloud.wait(job.job_id, timeout=900)
+    seen: set[str | None] = set()
+    done = cloud.wait(job.job_id, timeout=900, on_progress=lambda j: seen.add(j.stage_detail))
+    return user.user_id, done, seen
 
 
 def _execution_status(job) -> str:
@@ -78,9 +80,11 @@ def _assert_settled_from_gpu_seconds(user_id, job):
 def test_a_studio_film_renders_through_the_async_endpoints_and_is_charged_its_gpu_seconds(studio, script):
     from filmstudio.jobs.gpu_tasks import GpuTaskStore
 
-    user_id, job = _render(studio, script)
+    user_id, job, details = _render(studio, script)
     assert job.status.value == "SUCCEEDED", job.error
     assert _execution_status(job) == "SUCCEEDED"
+    # While its requests sat in the endpoint's queue the job said so; once answered, no longer.
+    assert "waiting for GPU capacity" in details and job.stage_detail is None
     _assert_settled_from_gpu_seconds(user_id, job)
     handled = studio.gpu.handled
     assert handled and {h["backend"] for h in handled} == {"endpoint"}
@@ -92,7 +96,7 @@ def test_a_studio_film_renders_through_the_async_endpoints_and_is_charged_its_gp
 
 
 def test_a_bulk_render_goes_through_batch(studio, script):
-    user_id, job = _render(studio, script, bulk=True)
+    user_id, job, _ = _render(studio, script, bulk=True)
     assert job.status.value == "SUCCEEDED", job.error
     _assert_settled_from_gpu_seconds(user_id, job)
     assert {h["backend"] for h in studio.gpu.handled} == {"batch"}
@@ -111,7 +115,7 @@ def test_an_endpoint_error_fails_the_job_naming_stage_and_reason_and_refunds(stu
         return real(request, model)
 
     monkeypatch.setattr(handler, "predict_fn", out_of_memory)
-    user_id, job = _render(studio, short_screenplay)
+    user_id, job, _ = _render(studio, short_screenplay)
     assert job.status.value == "FAILED"
     assert job.error.stage == "music" and "CUDA out of memory" in job.error.reason
     assert job.credits.refunded == job.credits.reserved > 0 and job.credits.settled == 0

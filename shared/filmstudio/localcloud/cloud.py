@@ -48,7 +48,7 @@ class LocalCloud:
     shortens the media tasks' HeartbeatSeconds/TimeoutSeconds, so tests of slow stages take seconds."""
 
     def __init__(self, *, region: str = "us-east-1", workers: int | None = None, data_dir: Path | None = None,
-                 data_scope: str = "all", task_timing: dict[str, float] | None = None, gpu_workers: int = 1):
+                 data_scope: str = "all", task_timing: dict[str, float] | None = None, gpu_workers: int = 2):
         self.region = region
         self.workers = workers or max(2, min(4, os.cpu_count() or 2))
         self.data_dir, self.data_scope, self.task_timing = data_dir, data_scope, task_timing

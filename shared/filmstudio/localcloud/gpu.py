@@ -57,7 +57,7 @@ class LocalGpu:
                  workers: int = 1, keeper_every_s: float | None = None):
         self.region, self.account, self.bucket = region, account, bucket
         self.callback_arn, self.role_arn = callback_arn, role_arn
-        # One request at a time by default: as one GPU runs one pipeline (max_concurrent_invocations).
+        # Bounded: each engine holds its own pipeline lock, so workers only overlap different models.
         self.pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="gpu-worker")
         self.pending: list[Future] = []
         self._lock = threading.Lock()
