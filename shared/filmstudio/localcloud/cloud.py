@@ -119,7 +119,8 @@ class LocalCloud:
 
         self.gpu = LocalGpu(region=self.region, account=ACCOUNT, bucket=get_settings().bucket,
                             callback_arn=self.function_arn("gpu_callback"), role_arn=self.role_arn,
-                            workers=self.gpu_workers, keeper_every_s=get_settings().task_heartbeat_s)
+                            workers=self.gpu_workers, keeper_every_s=get_settings().task_heartbeat_s,
+                            events=getattr(self, "events", None))
         self.gpu.install()
         try:
             if self.data_dir is not None:

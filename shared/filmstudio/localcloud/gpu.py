@@ -32,8 +32,9 @@ from filmstudio import aws, topology
 
 log = logging.getLogger(__name__)
 
-BATCH_RULE = f"{topology.NAME_PREFIX}-gpu-batch-state"
-KEEPER_RULE = f"{topology.NAME_PREFIX}-gpu-keeper"
+# The same names the gpu stack gives these rules (cdk/gpu.py).
+BATCH_RULE = f"{topology.GPU_QUEUE}-batch-state"
+KEEPER_RULE = f"{topology.GPU_QUEUE}-keeper"
 ENDPOINT_VARIANT = "AllTraffic"
 
 
@@ -54,7 +55,7 @@ class LocalGpu:
     """The local stand-in for the GPU stack: provisioning, moto patches, and the worker pool."""
 
     def __init__(self, *, region: str, account: str, bucket: str, callback_arn: str, role_arn: str,
-                 workers: int = 1, keeper_every_s: float | None = None):
+                 workers: int = 2, keeper_every_s: float | None = None, events: Any = None):
         self.region, self.account, self.bucket = region, account, bucket
         self.callback_arn, self.role_arn = callback_arn, role_arn
         # Bounded: each engine holds its own pipeline lock, so workers only overlap different models.
@@ -66,6 +67,9 @@ class LocalGpu:
         self._saved: dict[tuple[Any, str], Any] = {}
         self._stop = threading.Event()
         self._keeper_every_s = keeper_every_s
+        # The local cloud's EventBridge -> Lambda delivery (localcloud/eventbridge.py) where it has one:
+        # Batch's state changes are put on the bus through it, as the Batch service emits them.
+        self.events = events
         self._keeper: threading.Thread | None = None
         self.handled: list[dict[str, Any]] = []  # what the workers ran (for tests and `filmstudio serve` logs)
 
@@ -169,14 +173,16 @@ class LocalGpu:
         self._patch(FakeEndpointConfig, "validate_instance_type", validate_instance_type)
         self._patch(SageMakerRuntimeResponse, "invoke_endpoint_async", invoke_endpoint_async)
         self._patch(BatchBackend, "submit_job", submit_job)
-        self._deliver_rules_to_lambda()
+        if self.events is None:
+            self._deliver_rules_to_lambda()
         if self._keeper_every_s:
             self._keeper = threading.Thread(target=self._keep, daemon=True, name="gpu-keeper")
             self._keeper.start()
 
     def _deliver_rules_to_lambda(self) -> None:
         """moto's EventBridge has no Lambda targets: deliver an event matching a rule to a target
-        function (asynchronously, as EventBridge invokes Lambda), other targets as moto does."""
+        function (asynchronously, as EventBridge invokes Lambda), other targets as moto does. Only
+        where the local cloud brings no delivery of its own (`events`)."""
         from moto.awslambda.utils import get_backend
         from moto.events.models import Rule
         from moto.utilities.arns import parse_arn
@@ -337,9 +343,14 @@ class LocalGpu:
                           container={"exitCode": 2 if isinstance(exc, RequestError) else 1,
                                      "reason": f"{message} [{code}]"[:2000]})
         self.handled.append({"backend": "batch", "family": family.family, "id": name, "status": detail["status"]})
+        resources = [f"arn:aws:batch:{self.region}:{self.account}:job/{job_id}"]
+        if self.events is not None:
+            self.events.put({"source": "aws.batch", "detail-type": "Batch Job State Change", "detail": detail,
+                             "resources": resources}, account=self.account, region=self.region)
+            return
         aws.client("events").put_events(Entries=[{
             "Source": "aws.batch", "DetailType": "Batch Job State Change", "Detail": json.dumps(detail),
-            "Resources": [f"arn:aws:batch:{self.region}:{self.account}:job/{job_id}"]}])
+            "Resources": resources}])
 
     # -- the keeper's schedule ------------------------------------------------------------------
     def _keep(self) -> None:

@@ -18,38 +18,36 @@ import logging
 import time
 from typing import Any
 
-from filmstudio.aws import client
 from filmstudio.jobs.gpu_tasks import DONE, FAILED, GpuTask, GpuTaskStore
-from filmstudio.pipeline.completion import TOKEN_GONE, TaskGone, error_code, report_failure, report_success
+from filmstudio.pipeline.completion import TaskGone, error_code, heartbeat, report_failure, report_success
 from filmstudio.settings import get_settings
+from filmstudio.storage.artifacts import ArtifactStore
 
 log = logging.getLogger(__name__)
 
 
-def _split_s3(uri: str) -> tuple[str, str]:
+def _object_key(uri: str) -> str | None:
+    """The key of an s3:// location in the media bucket (the only bucket the GPU side writes)."""
     if not uri.startswith("s3://") or "/" not in uri[5:]:
-        raise ValueError(f"not an s3:// location: {uri!r}")
+        return None
     bucket, key = uri[5:].split("/", 1)
-    return bucket, key
+    return key if bucket == get_settings().bucket else None
 
 
 def _read_s3(uri: str) -> bytes | None:
+    key = _object_key(uri)
+    if key is None:
+        log.warning("not a location in the media bucket: %r", uri)
+        return None
     try:
-        bucket, key = _split_s3(uri)
-        return client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
+        return ArtifactStore().get_bytes(key)
     except Exception as exc:  # noqa: BLE001  (a missing or unreadable object is what the caller reports)
         log.warning("could not read %s: %s", uri, error_code(exc) or exc)
         return None
 
 
 def _output_exists(key: str) -> bool:
-    try:
-        client("s3").head_object(Bucket=get_settings().bucket, Key=key)
-        return True
-    except Exception as exc:  # noqa: BLE001
-        if error_code(exc) in ("404", "NoSuchKey", "NotFound"):
-            return False
-        raise
+    return ArtifactStore().exists(key)
 
 
 def _response(body: bytes | None):
@@ -194,18 +192,16 @@ def keep_waiting_tasks() -> dict[str, Any]:
     backlog for an instance to start (minutes, from zero) has nobody else to keep its task alive;
     a token that is gone is closed, so it is not beaten again."""
     store = GpuTaskStore()
-    sfn = client("stepfunctions")
     beaten = gone = 0
     for parent, token, _job in store.waiting_tokens():
         try:
-            sfn.send_task_heartbeat(taskToken=token)
+            heartbeat(token)
             beaten += 1
-        except Exception as exc:  # noqa: BLE001
-            if error_code(exc) in TOKEN_GONE:
-                store.close_task(parent, FAILED)
-                gone += 1
-            else:
-                log.warning("heartbeat for %s failed: %s", parent, error_code(exc) or exc)
+        except TaskGone:
+            store.close_task(parent, FAILED)
+            gone += 1
+        except Exception as exc:  # noqa: BLE001  (the next beat tries again)
+            log.warning("heartbeat for %s failed: %s", parent, error_code(exc) or exc)
     return {"heartbeats": beaten, "gone": gone}
 
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from filmstudio import topology
-from filmstudio.aws import client
 from filmstudio.errors import IllegalTransitionError, StageFailedError
+from filmstudio.gpu_backends import GpuBackends
 from filmstudio.jobs.gpu_tasks import GpuRequest, GpuTaskStore
 from filmstudio.jobs.store import JobStore
 from filmstudio.pipeline.completion import report_failure, report_success
@@ -95,22 +95,16 @@ def request_key(job_id: str, task_id: str) -> str:
 
 def _send(settings: Settings, stage: str, backend: str, bucket: str, job_id: str, task_id: str,
           store: GpuTaskStore) -> None:
-    key = request_key(job_id, task_id)
     family = topology.gpu_family(stage)
-    name = lambda local: settings.gpu_names.get(local, local)  # noqa: E731
-    uri = f"s3://{bucket}/{key}"
+    uri = f"s3://{bucket}/{request_key(job_id, task_id)}"
+    gpu = GpuBackends(settings)
     if backend == "endpoint":
-        client("sagemaker-runtime", settings).invoke_endpoint_async(
-            EndpointName=name(family.endpoint_name), InputLocation=uri, InferenceId=task_id,
-            ContentType="application/json", Accept="application/json",
-            InvocationTimeoutSeconds=family.invocation_timeout_s)
+        gpu.invoke_endpoint_async(family.endpoint_name, uri, task_id, family.invocation_timeout_s)
         return
     # The job definition's command is `--request Ref::request` after the image's entrypoint (which
     # copies the weights, then runs studio/container.py): one request per job.
-    submitted = client("batch", settings).submit_job(
-        jobName=task_id, jobQueue=name(topology.GPU_QUEUE), jobDefinition=name(family.job_definition_name),
-        parameters={"request": uri})
-    store.set_batch_job_id(task_id, submitted["jobId"])
+    store.set_batch_job_id(task_id, gpu.submit_job(task_id, topology.GPU_QUEUE, family.job_definition_name,
+                                                   {"request": uri}))
 
 
 def submit_to_gpu(event: dict[str, Any], settings: Settings | None = None) -> dict[str, Any]:
