@@ -33,13 +33,19 @@ def tiny_models(tmp_path_factory):
     return write_tiny_model_dir(tmp_path_factory.mktemp("studio-models"))
 
 
+HEARTBEAT_S = 8.0  # the media tasks' HeartbeatSeconds here: requests wait in the one worker's queue for longer
+
+
 @pytest.fixture
 def studio(tiny_models, tmp_path, monkeypatch):
     monkeypatch.setenv("FILMSTUDIO_MODEL_DIR", str(tiny_models))
     monkeypatch.setenv("FILMSTUDIO_STUDIO_CACHE", str(tmp_path / "cache"))
+    # The keeper's schedule beats every waiting task twice a second; one GPU worker, as on a one-GPU
+    # endpoint, so requests wait in its backlog past HeartbeatSeconds and live only by the keeper.
+    monkeypatch.setenv("FILMSTUDIO_TASK_HEARTBEAT_S", "0.5")
     from filmstudio.localcloud import LocalCloud
 
-    with LocalCloud() as cloud:
+    with LocalCloud(gpu_workers=1, task_timing={"heartbeat_s": HEARTBEAT_S}) as cloud:
         yield cloud
 
 
@@ -65,6 +71,13 @@ def _execution_status(job) -> str:
     return aws.client("stepfunctions").describe_execution(executionArn=job.execution_arn)["status"]
 
 
+def _history_types(job) -> set[str]:
+    from filmstudio import aws
+
+    pages = aws.client("stepfunctions").get_paginator("get_execution_history").paginate(executionArn=job.execution_arn)
+    return {event["type"] for page in pages for event in page["events"]}
+
+
 def _assert_settled_from_gpu_seconds(user_id, job):
     from filmstudio.credits import CreditStore
     from filmstudio.pipeline.accounting import gpu_cost, job_cost
@@ -85,6 +98,10 @@ def test_a_studio_film_renders_through_the_async_endpoints_and_is_charged_its_gp
     assert _execution_status(job) == "SUCCEEDED"
     # While its requests sat in the endpoint's queue the job said so; once answered, no longer.
     assert "waiting for GPU capacity" in details and job.stage_detail is None
+    # Scenes' key frames waited behind one another on the one worker for longer than HeartbeatSeconds:
+    # only the keeper's heartbeats kept those tasks alive.
+    assert job.timings["storyboard"].wall_seconds > HEARTBEAT_S
+    assert "TaskTimedOut" not in _history_types(job)
     _assert_settled_from_gpu_seconds(user_id, job)
     handled = studio.gpu.handled
     assert handled and {h["backend"] for h in handled} == {"endpoint"}

@@ -115,6 +115,9 @@ class LocalGpu:
             "source": ["aws.batch"], "detail-type": ["Batch Job State Change"],
             "detail": {"jobQueue": [self._queue_arn()], "status": ["SUCCEEDED", "FAILED"]}}))
         events.put_targets(Rule=BATCH_RULE, Targets=[{"Id": "gpu-callback", "Arn": self.callback_arn}])
+        if self._keeper_every_s and self._keeper is None:  # once gpu_callback exists to be invoked
+            self._keeper = threading.Thread(target=self._keep, daemon=True, name="gpu-keeper")
+            self._keeper.start()
 
     def _queue_arn(self) -> str:
         return f"arn:aws:batch:{self.region}:{self.account}:job-queue/{topology.GPU_QUEUE}"
@@ -175,9 +178,6 @@ class LocalGpu:
         self._patch(BatchBackend, "submit_job", submit_job)
         if self.events is None:
             self._deliver_rules_to_lambda()
-        if self._keeper_every_s:
-            self._keeper = threading.Thread(target=self._keep, daemon=True, name="gpu-keeper")
-            self._keeper.start()
 
     def _deliver_rules_to_lambda(self) -> None:
         """moto's EventBridge has no Lambda targets: deliver an event matching a rule to a target
