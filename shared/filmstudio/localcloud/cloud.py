@@ -209,7 +209,8 @@ class LocalCloud:
             definition=self._timed(sm.definition(sm.substitutions(self.function_arn))),
         )
 
-        self.gpu.provision()  # endpoints, topics, Batch queue and rule, from topology.GPU_FAMILIES
+        if self.gpu is not None:  # entered (not a bare provision, as cdk/package_check does against a moto server)
+            self.gpu.provision()  # endpoints, topics, Batch queue and rule, from topology.GPU_FAMILIES
 
         ingest = next(spec for spec in topology.FUNCTIONS if spec.s3_trigger)
         s3.put_bucket_notification_configuration(Bucket=settings.bucket, NotificationConfiguration={
