@@ -33,7 +33,7 @@ def tiny_models(tmp_path_factory):
     return write_tiny_model_dir(tmp_path_factory.mktemp("studio-models"))
 
 
-HEARTBEAT_S = 8.0  # the media tasks' HeartbeatSeconds here: requests wait in the one worker's queue for longer
+HEARTBEAT_S = 8  # the media tasks' HeartbeatSeconds here: requests wait in the one worker's queue for longer
 
 
 @pytest.fixture
