@@ -49,7 +49,7 @@ class MediaStage:
     timeout_s: int = 600  # the Lambda's; the task state's own limits are below
     ephemeral_mb: int = 512
     heartbeat_s: int = 120
-    task_timeout_s: int = 1800
+    task_timeout_s: int = 3600  # a studio request may wait for a cold start from zero, then a shared backlog
 
     @property
     def state(self) -> str:

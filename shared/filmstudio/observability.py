@@ -38,6 +38,15 @@ def stage_metrics(stage: str, tier: str, seconds: float, rendered: int, reused: 
             metric.add_dimension(name="stage", value=stage)
 
 
+def gpu_metrics(stage: str, gpu_seconds: float) -> None:
+    """Device seconds one GPU request reported (EMF `GpuSeconds` by `Stage`): what the studio tier costs."""
+    if is_metrics_disabled():
+        return
+    with single_metric(name="GpuSeconds", unit=MetricUnit.Seconds, value=gpu_seconds,
+                       namespace=METRICS_NAMESPACE) as metric:
+        metric.add_dimension(name="Stage", value=stage)
+
+
 def handler(fn: Callable[[dict, Any], Any]) -> Callable[[dict, Any], Any]:
     @functools.wraps(fn)
     def wrapper(event: dict, context: Any) -> Any:

@@ -42,6 +42,13 @@ class Settings(BaseSettings):
     # A waiting media task's heartbeat interval; the state machine's HeartbeatSeconds (120) is
     # several of these, so a late or failed beat is retried in time.
     task_heartbeat_s: float = 20.0
+    # Where the studio tier's weights are: "local" (FILMSTUDIO_MODEL_DIR must verify, the local
+    # cloud's GPU workers load it) or "s3" (the gpu stack is deployed: its containers copy the
+    # weights from MODEL_WEIGHTS_PREFIX; the CDK app sets this on the intake functions).
+    studio_weights: str = "local"
+    # The gpu stack's deployed names (endpoints, job definitions, the queue) by their topology names,
+    # where a deployment prefix changes them; absent names are the topology's own (the local cloud).
+    gpu_names: dict[str, str] = {}
 
 
 @lru_cache(maxsize=1)

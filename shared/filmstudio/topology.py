@@ -86,9 +86,11 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     _fn("plan", "image", 1024, 60, "Shot list, durations, character bible and the content-addressed work manifest",
         tables=("jobs_table",)),
     _fn("gpu_submit", "zip", 256, 30, "Dispatch a media task by tier: async Lambda (preview) or a GPU endpoint (studio)",
-        tables=("jobs_table", "gpu_tasks_table"), bucket="read", invokes=MEDIA_STAGES),
+        # callback: a task whose artifacts are all cached (or whose job ended) is reported at once
+        tables=("jobs_table", "gpu_tasks_table"), bucket="read", invokes=MEDIA_STAGES, state_machine="callback"),
+    # jobs_table: the GPU-seconds a container reported, a fallback's note, the stage's span
     _fn("gpu_callback", "zip", 256, 30, "GPU completion notification -> Step Functions task success/failure",
-        tables=("gpu_tasks_table",), bucket="read", state_machine="callback"),
+        tables=("jobs_table", "gpu_tasks_table"), bucket="read", state_machine="callback"),
     *(_media_fn(row) for row in media_stages.STAGES),
     # 3008 MB: the most an account at the default Lambda memory quota may configure (cdk config
     # `memory_mb` raises it where the quota allows). /tmp holds every clip, line and cue plus the film.

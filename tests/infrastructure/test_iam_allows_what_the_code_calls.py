@@ -95,6 +95,22 @@ def _lambda(op: str, p: dict) -> list[tuple[str, str]]:
              f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}")]
 
 
+# The studio tier's dispatch (gpu_submit through filmstudio/gpu_backends.py): what AWS authorises for it.
+def _sagemaker_runtime(op: str, p: dict) -> list[tuple[str, str]]:
+    if op != "InvokeEndpointAsync":
+        raise LookupError(op)
+    # SageMaker writes endpoint names into ARNs in lower case.
+    return [("sagemaker:InvokeEndpointAsync", f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:endpoint/{p['EndpointName'].lower()}")]
+
+
+def _batch(op: str, p: dict) -> list[tuple[str, str]]:
+    if op != "SubmitJob":
+        raise LookupError(op)
+    arn = lambda kind, name: name if name.startswith("arn:") else f"arn:aws:batch:{REGION}:{ACCOUNT}:{kind}/{name}"  # noqa: E731
+    return [("batch:SubmitJob", arn("job-queue", p["jobQueue"])),
+            ("batch:SubmitJob", arn("job-definition", p["jobDefinition"]))]
+
+
 def _secret_arns() -> dict[str, str]:
     from filmstudio import aws
 
@@ -118,6 +134,10 @@ def authorised(service: str, op: str, params: dict, secret_arns: dict[str, str])
         return _lambda(op, params)
     if service == "secretsmanager":
         return _secrets(op, params, secret_arns)
+    if service == "sagemaker-runtime":
+        return _sagemaker_runtime(op, params)
+    if service == "batch":
+        return _batch(op, params)
     raise LookupError(f"{service}:{op}")
 
 

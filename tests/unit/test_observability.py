@@ -42,3 +42,14 @@ def test_handler_logs_carry_the_job_id(lambda_context):
     assert first["correlation_id"] == "job123" and first["job_id"] == "job123" and first["stage"] == "plan"
     assert first["message"] == "working"
     assert second.get("correlation_id") is None and "job_id" not in second  # nothing leaks to the next event
+
+
+def test_gpu_seconds_leave_as_emf_by_stage(capsys, monkeypatch):
+    from filmstudio.observability import gpu_metrics
+
+    monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
+    gpu_metrics("motion", 12.5)
+    (line,) = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    metrics = line["_aws"]["CloudWatchMetrics"][0]
+    assert metrics["Namespace"] == "FilmStudio" and metrics["Metrics"][0]["Name"] == "GpuSeconds"
+    assert "Stage" in metrics["Dimensions"][0] and line["Stage"] == "motion" and line["GpuSeconds"] in (12.5, [12.5])

@@ -165,6 +165,13 @@ class CreditsView(BaseModel):
     refunded: int
 
 
+class JobCostView(BaseModel):
+    credits: int = Field(description="charged once the job settled; until then the estimate")
+    gpu_seconds: dict[str, float] = Field(default_factory=dict, description="studio tier: stage -> device seconds")
+    gpu_seconds_total: float = 0.0
+    gpu_dollars: float = Field(0.0, description="the GPU-seconds at the on-demand instance price")
+
+
 class JobView(BaseModel):
     job_id: str
     project_id: str
@@ -181,6 +188,8 @@ class JobView(BaseModel):
     updated_at: datetime | None = Field(None, description="the last sign of progress: a client waits while it moves")
     duration: float | None
     credits: CreditsView
+    cost: JobCostView | None = None
+    stage_detail: str | None = Field(None, description="e.g. 'waiting for GPU capacity' (studio tier)")
     error: JobErrorView | None = None
     outputs: dict[str, str] = Field(default_factory=dict, description="name -> download URL, once SUCCEEDED")
 

@@ -55,6 +55,10 @@ class JobRecord(Model):
     # Media tasks that timed out and were retried: [{stage, item, reason, at}] (models.job.TaskRetry).
     retries = ListAttribute(default=list)
     notes = MapAttribute(default=dict)  # topic -> text (e.g. a stage's fallback engine and why)
+    # Studio tier: what the job's stage is doing ("waiting for GPU capacity"), and the device
+    # seconds the GPU containers reported per stage (what the job is charged for).
+    stage_detail = UnicodeAttribute(null=True)
+    gpu_seconds = MapAttribute(default=dict)
     # Optimistic lock for status transitions (a stale writer loses).
     version = NumberAttribute(default=0)
     by_project = ProjectJobsIndex()
@@ -134,9 +138,23 @@ class GpuTaskRecord(Model):
     class Meta:
         table_name = "gpu-tasks"
 
-    task_id = UnicodeAttribute(hash_key=True)  # the endpoint's inference id or the Batch job id
+    task_id = UnicodeAttribute(hash_key=True)  # the endpoint's inference id or the Batch job's name
     task_token = UnicodeAttribute()
     job_id = UnicodeAttribute()
     stage = UnicodeAttribute()
     output_key = UnicodeAttribute(default="")
     expires_at = TTLAttribute(null=True)
+    # One Step Functions task (a scene's shots, a film's cues) fans out into several GPU requests:
+    # each request's row names its task's row ("task#..."), which counts the requests still out.
+    kind = UnicodeAttribute(default="request")  # "request" | "task"
+    parent = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(default="PENDING")  # PENDING -> DONE | FAILED, once (a conditional write)
+    pending = NumberAttribute(null=True)  # task rows: requests not yet done
+    backend = UnicodeAttribute(null=True)  # "endpoint" | "batch"
+    batch_job_id = UnicodeAttribute(null=True)
+    gpu_seconds = NumberAttribute(null=True)
+    note_topic = UnicodeAttribute(null=True)  # where a fallback the container reports is noted on the job
+    created_at = NumberAttribute(null=True)
+    requests = NumberAttribute(null=True)  # task rows: how many GPU requests it sent
+    reused = NumberAttribute(null=True)  # task rows: artifacts found in the cache (the span's counts)
+    of_total = NumberAttribute(null=True)  # task rows: how many such tasks the stage has (progress share)

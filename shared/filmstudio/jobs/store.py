@@ -85,6 +85,8 @@ def to_job(rec: JobRecord) -> Job:
         retries=[TaskRetry(**as_dict(r)) for r in (rec.retries or [])],
         version=int(rec.version or 0),
         notes={k: str(v) for k, v in as_dict(rec.notes).items()},
+        stage_detail=getattr(rec, "stage_detail", None),
+        gpu_seconds={k: float(v) for k, v in as_dict(getattr(rec, "gpu_seconds", None)).items()},
     )
 
 
@@ -110,6 +112,7 @@ class JobStore:
             created_at=job.created_at,
             updated_at=job.updated_at,
             spans={},
+            gpu_seconds={},
             notes={},
             outputs=dict(job.outputs),
             credits=job.credits.model_dump(),
@@ -298,6 +301,21 @@ class JobStore:
     def note(self, job_id: str, topic: str, text: str) -> None:
         """Record one note on the job; concurrent tasks each set their own topic."""
         JobRecord(job_id=job_id).update(actions=[JobRecord.notes[topic].set(text)])
+
+    def add_gpu_seconds(self, job_id: str, stage: str, seconds: float) -> None:
+        """Add one GPU request's reported device seconds to its stage's total (an atomic add, as
+        concurrent notifications report these) and clear the waiting detail: a result came back."""
+        total = JobRecord.gpu_seconds[stage]
+        actions = [total.set((total | 0) + round(float(seconds), 4)), JobRecord.stage_detail.remove(),
+                   JobRecord.updated_at.set(utcnow())]
+        try:
+            JobRecord(job_id=job_id).update(actions=actions, condition=JobRecord.job_id.exists())
+        except UpdateError as exc:
+            if _conditional_failed(exc):
+                raise
+            # An item stored before gpu_seconds existed has no map to add into: make it, then add.
+            JobRecord(job_id=job_id).update(actions=[JobRecord.gpu_seconds.set(JobRecord.gpu_seconds | {})])
+            JobRecord(job_id=job_id).update(actions=actions)
 
     def unfinished(self) -> list[Job]:
         """Every job not yet SUCCEEDED, FAILED or CANCELLED (a scan: for recovery after a restart)."""

@@ -49,7 +49,7 @@ class LocalCloud:
     shortens the media tasks' HeartbeatSeconds/TimeoutSeconds, so tests of slow stages take seconds."""
 
     def __init__(self, *, region: str = "us-east-1", workers: int | None = None, data_dir: Path | None = None,
-                 data_scope: str = "all", task_timing: dict[str, float] | None = None):
+                 data_scope: str = "all", task_timing: dict[str, float] | None = None, gpu_workers: int = 2):
         self.region = region
         self.workers = workers or max(2, min(4, os.cpu_count() or 2))
         self.data_dir, self.data_scope, self.task_timing = data_dir, data_scope, task_timing
@@ -57,6 +57,7 @@ class LocalCloud:
         self._write_through: WriteThrough | None = None
         self.restored: dict[str, int] = {}
         self.recovered: list[str] = []
+        self.role_arn = f"arn:aws:iam::{ACCOUNT}:role/filmstudio-local-lambda"
         self.state_machine_arn = (
             f"arn:aws:states:{region}:{ACCOUNT}:stateMachine:{topology.FILM_STATE_MACHINE.local_name}")
         self._saved_env: dict[str, str | None] = {}
@@ -64,6 +65,8 @@ class LocalCloud:
         self._fixes = None
         self.runtime = LocalLambdaRuntime(self.workers)
         self.events = EventBridgeDelivery(self.runtime)  # rules -> Lambda targets (moto has no such delivery)
+        self.gpu = None  # the GPU stack's local stand-in (localcloud/gpu.py), made on entry
+        self.gpu_workers = gpu_workers
 
     # -- environment ------------------------------------------------------------------
     def environment(self) -> dict[str, str]:
@@ -113,6 +116,13 @@ class LocalCloud:
         self._fixes.enter_context(moto_fixes.applied())
         self.runtime.install()
         self.events.install()
+        from filmstudio.localcloud.gpu import LocalGpu
+
+        self.gpu = LocalGpu(region=self.region, account=ACCOUNT, bucket=get_settings().bucket,
+                            callback_arn=self.function_arn("gpu_callback"), role_arn=self.role_arn,
+                            workers=self.gpu_workers, keeper_every_s=get_settings().task_heartbeat_s,
+                            events=self.events)
+        self.gpu.install()
         try:
             if self.data_dir is not None:
                 self.store = DataStore(self.data_dir, scope=self.data_scope)
@@ -132,8 +142,13 @@ class LocalCloud:
 
     def __exit__(self, *exc: Any) -> None:
         try:
+            if self.gpu is not None:
+                self.gpu.drain(timeout=30)
             self.runtime.drain(timeout=30)
         finally:
+            if self.gpu is not None:
+                self.gpu.uninstall()
+                self.gpu = None
             self.events.uninstall()
             self.runtime.uninstall()
             if self._fixes is not None:
@@ -193,6 +208,9 @@ class LocalCloud:
             name=sm.local_name, roleArn=role_arn, type="STANDARD",
             definition=self._timed(sm.definition(sm.substitutions(self.function_arn))),
         )
+
+        if self.gpu is not None:  # entered (not a bare provision, as cdk/package_check does against a moto server)
+            self.gpu.provision()  # endpoints, topics, Batch queue and rule, from topology.GPU_FAMILIES
 
         # The S3 trigger as the pipeline stack builds it: the bucket's events go to EventBridge, and a rule
         # matching uploads only (topology.BucketSpec.upload_event_pattern) targets ingest.
@@ -269,6 +287,8 @@ class LocalCloud:
                 next_check = time.monotonic() + 1.0
                 execution = sfn.describe_execution(executionArn=job.execution_arn)
                 if execution["status"] != "RUNNING":
+                    if self.gpu is not None:
+                        self.gpu.drain(timeout=30)
                     self.runtime.drain(timeout=30)
                     job = jobs.get(job_id)
                     if job.terminal:

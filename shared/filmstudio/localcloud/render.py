@@ -58,6 +58,9 @@ def render_locally(data: bytes, filename: str, out_dir: Path, *, tier: str = "pr
     if job.status == JobStatus.SUCCEEDED:
         download_outputs(job, out_dir)
     record = json.loads(job.model_dump_json())
+    from filmstudio.pipeline.accounting import job_cost
+
+    record["cost"] = job_cost(job)
     record["wall_seconds"] = round(wall, 3)
     record["history_events"] = events
     (out_dir / "job.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

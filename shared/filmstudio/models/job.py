@@ -115,6 +115,9 @@ class Job(BaseModel):
     # What the job should say about how it was made, by topic: e.g. "speech:ta" -> the
     # studio tier spoke Tamil lines with eSpeak NG, and why.
     notes: dict[str, str] = Field(default_factory=dict)
+    # Studio tier: e.g. "waiting for GPU capacity" while its GPU requests wait in a backlog.
+    stage_detail: str | None = None
+    gpu_seconds: dict[str, float] = Field(default_factory=dict)  # stage -> device seconds reported
     version: int = 0
 
     @property

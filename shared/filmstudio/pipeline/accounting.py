@@ -22,9 +22,19 @@ from filmstudio.errors import IllegalTransitionError
 from filmstudio.models.job import Credits, Job, JobStatus
 from filmstudio.models.plan import Plan
 
-# Credits per second of film, by tier (GPU time is what the studio tier pays for).
+# Credits per second of film, by tier. The studio tier is priced on GPU time instead (below);
+# its rate here is what a second of film costs at the GPU-seconds the estimate expects.
 TIER_RATES = {"preview": 0.1, "studio": 2.0}
 TIERS_AVAILABLE = ("preview",)
+
+# The studio tier pays for device time: credits per GPU-second the containers report. A
+# g5.xlarge is about $1.006/hour on demand (docs/deploy.md), 0.028 cents a second; a credit
+# is a cent, so this rate is the GPU with the idle scale-up time and the margin on top.
+CREDITS_PER_GPU_SECOND = 0.05
+GPU_DOLLARS_PER_SECOND = 1.006 / 3600
+# Expected GPU-seconds at the production models on a g5.xlarge (make bench-gpu measures them):
+# per key frame, per second of clip, per second of speech, per second of score.
+GPU_SECONDS_PER_UNIT = {"storyboard": 6.0, "motion": 20.0, "speech": 1.5, "music": 1.0}
 # How each terminal status closes the job's reservation.
 CLOSE_FOR = {JobStatus.SUCCEEDED: "settle", JobStatus.FAILED: "refund", JobStatus.CANCELLED: "refund"}
 
@@ -41,16 +51,48 @@ def cost(seconds: float, tier: str) -> int:
     return max(1, math.ceil(round(seconds * TIER_RATES[tier], 6)))
 
 
+def gpu_cost(gpu_seconds: float) -> int:
+    """Credits for `gpu_seconds` of device time: the one price the studio estimate and charge use."""
+    return max(1, math.ceil(round(gpu_seconds * CREDITS_PER_GPU_SECOND, 6)))
+
+
+def estimated_gpu_seconds(plan: Plan) -> dict[str, float]:
+    """Per GPU stage, the device seconds the plan should take: key frames per shot, clips and
+    scores per second of media, speech per second of dialogue."""
+    shots = [shot for scene in plan.scenes for shot in scene.shots]
+    lines = [line for scene in plan.scenes for line in scene.lines]
+    per = GPU_SECONDS_PER_UNIT
+    return {"storyboard": round(per["storyboard"] * len(shots), 3),
+            "motion": round(per["motion"] * sum(shot.duration for shot in shots), 3),
+            "speech": round(per["speech"] * sum(float(line.est_duration or 0) for line in lines), 3),
+            "music": round(per["music"] * sum(scene.duration for scene in plan.scenes), 3)}
+
+
 def estimate(plan: Plan, tier: str) -> int:
-    """The planned seconds (the sum over scenes), with the margin, at the tier's rate."""
+    """Preview: the planned seconds (the sum over scenes), with the margin, at the tier's rate.
+    Studio: the estimated GPU-seconds per stage, with the margin, at the GPU-second rate."""
+    if tier == "studio":
+        return gpu_cost(sum(estimated_gpu_seconds(plan).values()) * (1 + RESERVE_MARGIN))
     seconds = sum(scene.duration for scene in plan.scenes)
     return cost(seconds * (1 + RESERVE_MARGIN), tier)
 
 
 def charge(job: Job, rendered_seconds: float) -> int:
-    """What a finished film costs: its rendered seconds at the tier's rate, never more than was
-    reserved (the estimate is the most a user can be charged; the rest is returned)."""
+    """What a finished film costs, never more than was reserved (the estimate is the most a user
+    can be charged; the rest is returned): preview, its rendered seconds at the tier's rate;
+    studio, the GPU-seconds its containers reported."""
+    if job.tier == "studio":
+        return min(job.credits.reserved, gpu_cost(sum(job.gpu_seconds.values())))
     return min(job.credits.reserved, cost(rendered_seconds, job.tier))
+
+
+def job_cost(job: Job) -> dict[str, Any]:
+    """What job.json and the API show: GPU-seconds per stage, their total and dollar cost at the
+    on-demand price, and the credits charged (the estimate until the job settles)."""
+    total = round(sum(job.gpu_seconds.values()), 4)
+    return {"credits": job.credits.settled if job.credits.settled or job.terminal else job.credits.estimate,
+            "gpu_seconds": {stage: round(s, 4) for stage, s in sorted(job.gpu_seconds.items())},
+            "gpu_seconds_total": total, "gpu_dollars": round(total * GPU_DOLLARS_PER_SECOND, 6)}
 
 
 def _closed(job: Job, credits: Credits, how: str | None, charged: int | None = None) -> Credits:

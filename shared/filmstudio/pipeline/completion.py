@@ -71,6 +71,16 @@ def report_failure(token: str, stage: str, reason: str, *, permanent: bool, sett
     _send(lambda: workflow.task_failure(token, error=PERMANENT_ERROR if permanent else TRANSIENT_ERROR, cause=cause))
 
 
+def heartbeat(token: str, settings: Settings | None = None) -> None:
+    """One heartbeat on a waiting task's token (TaskGone when the token no longer takes them)."""
+    try:
+        client("stepfunctions", settings).send_task_heartbeat(taskToken=token)
+    except Exception as exc:  # noqa: BLE001
+        if error_code(exc) in TOKEN_GONE:
+            raise TaskGone(error_code(exc)) from exc
+        raise
+
+
 class Heartbeat:
     """Sends task heartbeats on a timer thread while a task works, however slowly the work
     itself progresses, so HeartbeatSeconds can stay short. A failed heartbeat is retried with

@@ -48,7 +48,9 @@ def check_tier(tier: str) -> None:
     if tier not in accounting.TIER_RATES:
         raise BadInputError(f"unknown tier {tier!r}; choose one of {sorted(accounting.TIER_RATES)}",
                             code="INVALID_TIER")
-    if tier == "studio":  # runs where its model directory verifies (docs/studio.md), else a named refusal
+    if tier == "studio":  # runs where its GPU stages are configured (docs/studio.md), else a named refusal
+        if get_settings().studio_weights == "s3":
+            return  # the gpu stack's endpoints and Batch queue serve it, with the weights in S3
         from filmstudio.studio.modeldir import require_studio_models
         require_studio_models()
     elif tier not in accounting.TIERS_AVAILABLE:
@@ -77,7 +79,7 @@ def validate_script(data: bytes, filename: str | None, language: str | None, tie
 def start_job(*, user_id: str, project_id: str, data: bytes, filename: str | None = None, tier: str = "preview",
               language: str | None = None, source: str = "api", job_id: str | None = None,
               reserve: Reserve | None = None, release: Reserve | None = None,
-              burn_subtitles: bool = False, settings: Settings | None = None) -> Job:
+              burn_subtitles: bool = False, bulk: bool = False, settings: Settings | None = None) -> Job:
     settings = settings or get_settings()
     text, plan = validate_script(data, filename, language, tier)
     estimate = accounting.estimate(plan, tier)
@@ -102,7 +104,8 @@ def start_job(*, user_id: str, project_id: str, data: bytes, filename: str | Non
         artifacts.put_bytes(script_key, text.encode("utf-8"), "text/plain; charset=utf-8")
         written.append("script")
         arn = Workflow(settings).start(job_id, {"job_id": job_id, "script_key": script_key, "tier": tier,
-                                                "language": language, "options": {"burn_subtitles": burn_subtitles}})
+                                                "language": language, "options": {"burn_subtitles": burn_subtitles,
+                                                                             "bulk": bulk}})
         jobs.set_fields(job_id, execution_arn=arn)
         started = jobs.get(job_id)
         if started.status == JobStatus.CANCELLED:

@@ -30,6 +30,7 @@ class Manifest(BaseModel):
     artifacts: dict[str, dict[str, str]] = Field(default_factory=dict)
     compose_prefix: str = ""  # cache/compose/{hash}/ holds the film and its companions
     burn_subtitles: bool = False
+    bulk: bool = False  # studio tier: every GPU request goes to AWS Batch (a bulk render), not the endpoints
 
     @model_validator(mode="before")
     @classmethod
@@ -132,10 +133,10 @@ def music_keys(plan: Plan, m: Manifest, version: str) -> dict[str, str]:
 
 
 def build_manifest(plan: Plan, plan_key: str, *, job_id: str, user_id: str, project_id: str, tier: str,
-                   final_prefix: str, burn_subtitles: bool = False) -> Manifest:
+                   final_prefix: str, burn_subtitles: bool = False, bulk: bool = False) -> Manifest:
     engines = {stage: engine_version(get_engine(stage, tier)) for stage in stages()}
     m = Manifest(job_id=job_id, user_id=user_id, project_id=project_id, tier=tier, plan_key=plan_key,
-                 final_prefix=final_prefix, engines=engines, burn_subtitles=burn_subtitles)
+                 final_prefix=final_prefix, engines=engines, burn_subtitles=burn_subtitles, bulk=bulk)
     # In table order: a stage's keys may name the keys of a stage above it (a clip, its panel's).
     for row in media_stages.STAGES:
         m.artifacts[row.name] = media_stages.resolve(row.keys)(plan, m, engines[row.name])

@@ -86,7 +86,8 @@ def plan_stage(ctx: StageContext, job_id: str, analysis_key: str, tier: str,
             clock.rendered += 1
         manifest = build_manifest(plan, plan_key, job_id=job_id, user_id=job.user_id, project_id=job.project_id,
                                   tier=tier, final_prefix=final_key(job.user_id, job.project_id, job_id, ""),
-                                  burn_subtitles=bool((options or {}).get("burn_subtitles")))
+                                  burn_subtitles=bool((options or {}).get("burn_subtitles")),
+                                  bulk=bool((options or {}).get("bulk")))
         manifest_key = generated_key(job.user_id, job.project_id, job_id, "manifest.json")
         ctx.artifacts.put_json(manifest_key, manifest)
         ctx.jobs.set_fields(job_id, title=plan.title, language=plan.language.language, duration=plan.duration)

@@ -189,8 +189,19 @@ def test_estimate_is_the_planned_seconds_with_a_margin_at_the_tier_rate():
     plan = SimpleNamespace(scenes=[SimpleNamespace(duration=30.0), SimpleNamespace(duration=25.0)])
     assert RESERVE_MARGIN == 0.05
     assert estimate(plan, "preview") == 6  # ceil(55 s x 1.05 x 0.1)
-    assert estimate(plan, "studio") == 116  # ceil(57.75 s x 2.0)
     assert TIER_RATES["studio"] > TIER_RATES["preview"]
+
+
+def test_the_studio_estimate_is_the_plans_gpu_seconds_with_a_margin():
+    from types import SimpleNamespace as NS
+
+    from filmstudio.pipeline.accounting import CREDITS_PER_GPU_SECOND, estimate, estimated_gpu_seconds
+
+    shots = [NS(duration=4.0), NS(duration=6.0)]
+    plan = NS(scenes=[NS(duration=10.0, shots=shots, lines=[NS(est_duration=2.0), NS(est_duration=3.0)])])
+    assert estimated_gpu_seconds(plan) == {"storyboard": 12.0, "motion": 200.0, "speech": 7.5, "music": 10.0}
+    assert CREDITS_PER_GPU_SECOND == 0.05
+    assert estimate(plan, "studio") == 13  # ceil(229.5 GPU-s x 1.05 x 0.05)
 
 
 def test_a_film_is_charged_what_it_rendered_never_more_than_reserved(api_aws, make_user):

@@ -234,3 +234,22 @@ def test_daily_job_quota(client, make_user, monkeypatch):
     user = make_user(credits=10_000)
     project = client.post("/v1/projects", json={"name": "x"}, headers=user.headers).json()
     assert [_start(client, user, project).status_code for _ in range(3)] == [202, 202, 429]
+
+
+def test_get_shows_gpu_seconds_per_stage_the_cost_and_the_wait_for_gpu_capacity(client, alice, project):
+    from filmstudio.jobs.store import JobStore
+    from filmstudio.pipeline.gpu_dispatch import WAITING_FOR_GPU
+
+    job_id = _start(client, alice, project).json()["job_id"]
+    store = JobStore()
+    store.start_stage(job_id, "storyboard")
+    store.set_fields(job_id, stage_detail=WAITING_FOR_GPU)
+    got = client.get(f"/v1/jobs/{job_id}", headers=alice.headers).json()
+    assert got["stage_detail"] == WAITING_FOR_GPU and got["eta_seconds"] is not None
+    store.add_gpu_seconds(job_id, "storyboard", 4.5)
+    store.add_gpu_seconds(job_id, "storyboard", 1.5)
+    store.add_gpu_seconds(job_id, "music", 2.0)
+    got = client.get(f"/v1/jobs/{job_id}", headers=alice.headers).json()
+    assert got["stage_detail"] is None  # a result came back
+    assert got["cost"]["gpu_seconds"] == {"music": 2.0, "storyboard": 6.0}
+    assert got["cost"]["gpu_seconds_total"] == 8.0 and got["cost"]["credits"] == got["credits"]["estimate"]

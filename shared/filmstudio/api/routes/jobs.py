@@ -13,6 +13,7 @@ from filmstudio.api import cursor, deps
 from filmstudio.api.routes.projects import ProjectId
 from filmstudio.api.schemas import JobCreate, JobPage, JobView, errors
 from filmstudio.errors import BadInputError, ConflictError, NotFoundError
+from filmstudio.pipeline.accounting import job_cost
 
 router = APIRouter(tags=["jobs"])
 JobId = Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
@@ -21,13 +22,19 @@ OUTPUT_URL_SECONDS = 3600
 
 
 def eta_seconds(job) -> float | None:
-    """Time left, extrapolated from the time taken so far for the progress made so far."""
+    """Time left, extrapolated from the time taken so far for the progress made so far; while
+    the job's GPU requests wait for capacity, plus the time an endpoint takes to wake from zero."""
     if job.terminal:
         return 0.0
+    waiting = 0.0
+    if getattr(job, "stage_detail", None):
+        from filmstudio.pipeline.gpu_dispatch import GPU_COLD_START_S, WAITING_FOR_GPU
+
+        waiting = GPU_COLD_START_S if job.stage_detail == WAITING_FOR_GPU else 0.0
     if not job.started_at or job.progress <= 0:
-        return None
+        return waiting or None
     elapsed = (datetime.now(timezone.utc) - job.started_at).total_seconds()
-    return round(max(0.0, elapsed * (100.0 - job.progress) / job.progress), 1)
+    return round(max(0.0, elapsed * (100.0 - job.progress) / job.progress) + waiting, 1)
 
 
 def _output_url(key: str, base_url: str | None) -> str:
@@ -46,7 +53,7 @@ def view(job, with_urls: bool = True, base_url: str | None = None) -> JobView:
         progress=round(min(100.0, job.progress), 1), eta_seconds=eta_seconds(job), tier=job.tier,
         language=job.language, title=job.title, created_at=job.created_at, started_at=job.started_at,
         finished_at=job.finished_at, updated_at=job.updated_at, duration=job.duration,
-        credits=job.credits.model_dump(),
+        credits=job.credits.model_dump(), cost=job_cost(job), stage_detail=job.stage_detail,
         error={"stage": job.error.stage, "reason": job.error.reason, "code": job.error.error_type}
         if job.error else None, outputs=outputs,
     )
