@@ -117,3 +117,10 @@ def reset() -> None:
         clears = list(_resets)
     for clear in clears:
         clear()
+
+
+def transfer_config(part_size: int):
+    """boto3's managed-transfer settings for uploads in parts of `part_size` bytes."""
+    from boto3.s3.transfer import TransferConfig
+
+    return TransferConfig(multipart_threshold=part_size, multipart_chunksize=part_size)

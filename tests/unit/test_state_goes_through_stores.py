@@ -31,6 +31,7 @@ CLIENT_USERS = {
     "filmstudio/workflow.py": "Workflow: Step Functions",
     "filmstudio/auth/keys.py": "the key ring in Secrets Manager",
     "filmstudio/lambdas.py": "Lambdas: invoking the project's functions",
+    "filmstudio/gpu_backends.py": "GpuBackends: SageMaker asynchronous endpoints and Batch",
     "filmstudio/auth/rotation.py": "the key ring's scheduled writer (Secrets Manager), beside keys.py",
 }
 SDK_IMPORTERS = {"filmstudio/aws.py"}

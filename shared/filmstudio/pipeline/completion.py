@@ -74,7 +74,7 @@ def report_failure(token: str, stage: str, reason: str, *, permanent: bool, sett
 def heartbeat(token: str, settings: Settings | None = None) -> None:
     """One heartbeat on a waiting task's token (TaskGone when the token no longer takes them)."""
     try:
-        client("stepfunctions", settings).send_task_heartbeat(taskToken=token)
+        Workflow(settings).heartbeat(token)
     except Exception as exc:  # noqa: BLE001
         if error_code(exc) in TOKEN_GONE:
             raise TaskGone(error_code(exc)) from exc

@@ -123,9 +123,18 @@ class ArtifactStore:
         self.s3.delete_object(Bucket=self.bucket, Key=key)
 
     def keys(self, prefix: str) -> Iterator[str]:
+        for key, _, _ in self.listing(prefix):
+            yield key
+
+    def listing(self, prefix: str) -> Iterator[tuple[str, int, str]]:
+        """(key, size, ETag without quotes) of every object under `prefix`."""
         for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
             for obj in page.get("Contents", []):
-                yield obj["Key"]
+                yield obj["Key"], obj["Size"], obj["ETag"].strip('"')
+
+    def upload_file(self, key: str, path: Path, *, part_size: int) -> None:
+        """A large file in `part_size` parts (its ETag is then predictable: see studio.models_push)."""
+        self.s3.upload_file(str(path), self.bucket, key, Config=aws.transfer_config(part_size))
 
     def presigned_get(self, key: str, expires_s: int) -> str:
         return self.s3.generate_presigned_url("get_object", Params={"Bucket": self.bucket, "Key": key},

@@ -69,14 +69,13 @@ def plan_push(root: Path) -> tuple[list[tuple[Path, str]], list[str]]:
     return pairs, skipped
 
 
-def _remote(s3, bucket: str) -> dict[str, tuple[int, str]]:
+def _remote(store, bucket: str) -> dict[str, tuple[int, str]]:
     from botocore.exceptions import ClientError
 
     out: dict[str, tuple[int, str]] = {}
     try:
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=MODEL_WEIGHTS_PREFIX):
-            for obj in page.get("Contents", []):
-                out[obj["Key"]] = (obj["Size"], obj["ETag"].strip('"'))
+        for key, size, etag in store.listing(MODEL_WEIGHTS_PREFIX):
+            out[key] = (size, etag)
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
         if code in ("NoSuchBucket", "404"):
@@ -90,10 +89,8 @@ def _remote(s3, bucket: str) -> dict[str, tuple[int, str]]:
 
 def push(path: str | os.PathLike | None, bucket: str | None = None, *, settings=None,
          part_size: int = PART_SIZE, progress=None) -> PushReport:
-    from boto3.s3.transfer import TransferConfig
-
-    from filmstudio.aws import client
     from filmstudio.settings import get_settings
+    from filmstudio.storage.artifacts import ArtifactStore
 
     root = model_dir(path)
     if root is None or not root.is_dir():
@@ -105,16 +102,15 @@ def push(path: str | os.PathLike | None, bucket: str | None = None, *, settings=
                             f"fetch them with 'filmstudio models pull'", code="STUDIO_MODELS_MISSING")
     settings = settings or get_settings()
     bucket = bucket or settings.bucket
-    s3 = client("s3", settings)
-    remote = _remote(s3, bucket)
-    transfer = TransferConfig(multipart_threshold=part_size, multipart_chunksize=part_size)
+    store = ArtifactStore(settings, bucket=bucket)
+    remote = _remote(store, bucket)
     report = PushReport(bucket, skipped_folders=skipped)
     for file, key in pairs:
         size = file.stat().st_size
         if remote.get(key) == (size, s3_etag(file, part_size)):
             report.unchanged.append(key)
             continue
-        s3.upload_file(str(file), bucket, key, Config=transfer)
+        store.upload_file(key, file, part_size=part_size)
         report.uploaded.append(key)
         report.bytes_uploaded += size
         if progress:
