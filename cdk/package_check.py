@@ -335,7 +335,7 @@ class _Scenarios:
         message = {"inferenceId": "package-check-unknown", "invocationStatus": "Completed",
                    "responseParameters": {"outputLocation": "s3://bucket/out"}}
         result = self._call(spec, {"event": {"Records": [{"Sns": {"Message": json.dumps(message)}}]}})
-        if result is not None and result != [{"inference_id": "package-check-unknown", "reported": None}]:
+        if result is not None and result != [{"task_id": "package-check-unknown", "reported": None}]:
             self.report.fail(f"gpu_callback: unexpected answer {result}")
 
     def run_publish(self, spec):
