@@ -23,6 +23,7 @@ NOT_API = {
     "RENDER_FAILED", "RENDER_STALLED",  # the CLI's wait for a job (jobs/watch.py)
     "BAD_DATA_DIR", "DATA_DIR_IN_USE",  # the local cloud's data folder
     "UNKNOWN_MODEL",  # filmstudio models pull
+    "BAD_ARGUMENTS", "BUCKET_FORBIDDEN", "BUCKET_NOT_FOUND",  # filmstudio models push
 }
 
 
