@@ -49,13 +49,14 @@ def studio(tiny_models, tmp_path, monkeypatch):
         yield cloud
 
 
-def _render(cloud, script: bytes, *, bulk: bool = False, credits: int = 10_000, filename: str = "film.fountain"):
+def _render(cloud, script: bytes, *, bulk: bool = False, credits: int = 10_000, filename: str = "film.fountain",
+            email: str | None = None):
     from filmstudio.auth.users import UserStore
     from filmstudio.credits import CreditStore
     from filmstudio.db.accounts import UserRecord
     from filmstudio.pipeline.intake import start_job
 
-    user = UserStore().register(f"director-{bulk}@example.com", "a long enough password")
+    user = UserStore().register(email or f"director-{bulk}@example.com", "a long enough password")
     UserRecord(user_id=user.user_id).update(actions=[UserRecord.credits_available.set(credits)])
     job = start_job(user_id=user.user_id, project_id="p1", data=script, filename=filename, tier="studio",
                     bulk=bulk, reserve=lambda job_id, user_id, n: CreditStore().reserve(job_id, user_id, n),
@@ -118,6 +119,15 @@ def test_a_bulk_render_goes_through_batch(studio, script):
     _assert_settled_from_gpu_seconds(user_id, job)
     assert {h["backend"] for h in studio.gpu.handled} == {"batch"}
     assert all(h["status"] == "SUCCEEDED" for h in studio.gpu.handled)
+
+    # The same film again: every artifact is cached, so each task reports from inside its own submit
+    # (before the state machine has armed its heartbeat timer) and no GPU request is made.
+    requests_before = len(studio.gpu.handled)
+    _, again, _ = _render(studio, script, bulk=True, email="again@example.com", filename="again.fountain")
+    assert again.status.value == "SUCCEEDED", again.error
+    assert _execution_status(again) == "SUCCEEDED"
+    assert len(studio.gpu.handled) == requests_before
+    assert not any(again.gpu_seconds.values())
 
 
 def test_an_endpoint_error_fails_the_job_naming_stage_and_reason_and_refunds(studio, short_screenplay, monkeypatch):

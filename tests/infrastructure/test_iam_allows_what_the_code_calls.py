@@ -296,6 +296,29 @@ def run_the_work(cloud, tmp_path, monkeypatch) -> None:
     cloud.runtime.drain(timeout=120)
 
 
+def run_the_studio_work(cloud, tmp_path, monkeypatch) -> None:
+    """A studio film through the endpoints and another through Batch (tiny random weights): gpu_submit's
+    request objects, task rows and sends; gpu_callback's reads of answers and outputs, the job's
+    GPU-seconds, the task reports; and the keeper's schedule."""
+    from filmstudio.pipeline.intake import start_job
+    from filmstudio.studio.tiny import write_tiny_model_dir
+
+    monkeypatch.setenv("FILMSTUDIO_MODEL_DIR", str(write_tiny_model_dir(tmp_path / "models")))
+    monkeypatch.setenv("FILMSTUDIO_STUDIO_CACHE", str(tmp_path / "studio-cache"))
+    # The Batch film is another scene and other words, so none of its artifacts is cached by the first.
+    batch_script = SCRIPT.replace("INT. KITCHEN - MORNING", "EXT. HARBOUR - NIGHT").replace(
+        "You are late again.", "The boats are back.")
+    for bulk, script in ((False, SCRIPT), (True, batch_script)):
+        job = start_job(user_id="iam-studio", project_id="p", data=script.encode(), filename="s.fountain",
+                        tier="studio", bulk=bulk, source="cli")
+        done = cloud.wait(job.job_id, timeout=600)
+        # The film itself may fail compose's loudness check on noise; every GPU stage must have answered.
+        assert set(done.gpu_seconds) == set(topology.MEDIA_STAGES), (done.status, done.error)
+    cloud.runtime.call(topology.function("gpu_callback").local_name,
+                       {"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}})
+    cloud.runtime.drain(timeout=120)
+
+
 def cloud_events():
     from pathlib import Path
 
@@ -307,6 +330,10 @@ def test_every_call_a_handler_makes_is_allowed_by_its_role(synthesized, cloud, r
     lids = function_logical_ids(template)
     rules = granted(template, lids)
     run_the_work(cloud, tmp_path, monkeypatch)
+    # The studio tier's calls are judged where the app has the gpu stack (cdk config `studio`), whose
+    # grants they need; an app without it has no studio tier to call them.
+    if getattr(synthesized.studio, "gpu", None) is not None:
+        run_the_studio_work(cloud, tmp_path, monkeypatch)
 
     secret_arns = _secret_arns()
     denied, unmapped = set(), set()

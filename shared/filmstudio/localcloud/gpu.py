@@ -222,10 +222,13 @@ class LocalGpu:
         self._saved.clear()
 
     def async_paths(self, endpoint: str) -> tuple[str, str]:
-        """(S3OutputPath, S3FailurePath) from the endpoint's config, as SageMaker reads them."""
-        sm = aws.client("sagemaker")
-        config = sm.describe_endpoint_config(
-            EndpointConfigName=sm.describe_endpoint(EndpointName=endpoint)["EndpointConfigName"])
+        """(S3OutputPath, S3FailurePath) from the endpoint's config, as SageMaker reads them: from the
+        service's own records, not through an API call (which would be charged to the caller's role)."""
+        from moto.sagemaker.models import sagemaker_backends
+
+        backend = sagemaker_backends[self.account][self.region]
+        config_name = backend.endpoints[endpoint].endpoint_config_name
+        config = {"AsyncInferenceConfig": backend.endpoint_configs[config_name].async_inference_config}
         output = config["AsyncInferenceConfig"]["OutputConfig"]
         self._topics = getattr(self, "_topics", {})
         self._topics[endpoint] = output.get("NotificationConfig") or {}

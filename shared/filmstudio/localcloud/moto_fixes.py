@@ -133,7 +133,10 @@ def task_tokens_as_step_functions_keeps_them() -> Iterator[None]:
       results; moto keeps accepting them (and drops them), so a worker would never learn that
       its task is gone;
     - each attempt of a retried task has a new token; moto reuses the first, with its outcome;
-    - a heartbeat is accepted from the moment the task starts (see notify_heartbeat)."""
+    - a heartbeat is accepted from the moment the task starts (see notify_heartbeat);
+    - a result sent while the invoked function still runs (a studio task whose every artifact is
+      cached reports at once) completes the task; moto arms the heartbeat timer after the
+      function returns and then waits for a beat, ignoring the result it already holds."""
     from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_callback import (
         StateTaskServiceCallback,
     )
@@ -172,7 +175,18 @@ def task_tokens_as_step_functions_keeps_them() -> Iterator[None]:
         endpoint._heartbeat_endpoint.notify()
         return True
 
+    def wait_heartbeat(state, env, callback_endpoint, heartbeat_endpoint):
+        outcome = callback_endpoint.get_outcome()
+        while outcome is None and env.is_running():
+            received = heartbeat_endpoint.clear_and_wait()
+            # A result that landed between the check and the wait is read before calling it a timeout.
+            outcome = callback_endpoint.get_outcome()
+            if outcome is None and not received and env.is_running():
+                outcome = HeartbeatTimedOut()
+        return outcome
+
     with replaced(StateTaskServiceCallback, "_eval_wait_for_task_token", wait), \
+            replaced(StateTaskServiceCallback, "_wait_for_task_token_heartbeat", wait_heartbeat), \
             replaced(StateTaskServiceCallback, "_eval_execution", execution), \
             replaced(CallbackEndpoint, "notify_heartbeat", notify_heartbeat):
         yield
