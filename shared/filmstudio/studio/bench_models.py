@@ -65,7 +65,7 @@ def storyboard_pipeline(device: str, dtype):
     from diffusers.models.embeddings import ImageProjection
     from transformers import CLIPImageProcessor
 
-    from filmstudio.studio.tiny import byte_tokenizer
+    from filmstudio.studio.tiny import byte_tokenizer, ip_adapter_layers
 
     with torch.device(device):
         parts = storyboard_parts()
@@ -79,19 +79,9 @@ def storyboard_pipeline(device: str, dtype):
         state = {"image_proj": {"proj.weight": torch.randn(cross * 4, 1024) * 0.02, "proj.bias": torch.zeros(cross * 4),
                                 "norm.weight": torch.ones(cross), "norm.bias": torch.zeros(cross)},
                  "ip_adapter": {}}
-        key_id, blocks = 1, unet.config.block_out_channels
-        for name in unet.attn_processors:
-            if name.endswith("attn1.processor"):
-                continue
-            if name.startswith("mid_block"):
-                hidden = blocks[-1]
-            elif name.startswith("up_blocks"):
-                hidden = list(reversed(blocks))[int(name[len("up_blocks.")])]
-            else:
-                hidden = blocks[int(name[len("down_blocks.")])]
+        for key_id, hidden in ip_adapter_layers(unet):
             state["ip_adapter"][f"{key_id}.to_k_ip.weight"] = torch.randn(hidden, cross) * 0.02
             state["ip_adapter"][f"{key_id}.to_v_ip.weight"] = torch.randn(hidden, cross) * 0.02
-            key_id += 2
         unet._load_ip_adapter_weights([state], low_cpu_mem_usage=False)
         assert isinstance(unet.encoder_hid_proj.image_projection_layers[0], ImageProjection)
     return pipe.to(device=device, dtype=dtype)

@@ -95,24 +95,30 @@ def write_tiny_ip_adapter(unet, root: Path, weight_name: str, encoder_folder: st
         "image_proj.norm.weight": torch.ones(cross),
         "image_proj.norm.bias": torch.zeros(cross),
     }
-    key_id = 1
+    for key_id, hidden in ip_adapter_layers(unet):
+        tensors[f"ip_adapter.{key_id}.to_k_ip.weight"] = torch.randn(hidden, cross, generator=g) * 0.5
+        tensors[f"ip_adapter.{key_id}.to_v_ip.weight"] = torch.randn(hidden, cross, generator=g) * 0.5
+    path = root / weight_name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_file(tensors, str(path))
+
+
+def ip_adapter_layers(unet):
+    """(key id, hidden size) of each cross-attention processor an IP-Adapter adds its key and value
+    projections to, numbered as diffusers numbers them in an adapter's state dict."""
     blocks = unet.config.block_out_channels
+    key_id = 1
     for name in unet.attn_processors:
         if name.endswith("attn1.processor"):
-            key_id += 0
-            continue
+            continue  # self-attention takes no image tokens
         if name.startswith("mid_block"):
             hidden = blocks[-1]
         elif name.startswith("up_blocks"):
             hidden = list(reversed(blocks))[int(name[len("up_blocks.")])]
         else:
             hidden = blocks[int(name[len("down_blocks.")])]
-        tensors[f"ip_adapter.{key_id}.to_k_ip.weight"] = torch.randn(hidden, cross, generator=g) * 0.5
-        tensors[f"ip_adapter.{key_id}.to_v_ip.weight"] = torch.randn(hidden, cross, generator=g) * 0.5
+        yield key_id, hidden
         key_id += 2
-    path = root / weight_name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    save_file(tensors, str(path))
 
 
 def tiny_ltx():

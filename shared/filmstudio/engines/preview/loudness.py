@@ -73,7 +73,13 @@ def integrated_lufs(x: np.ndarray, rate: int = 48_000) -> float:
     if n_sub < 4:
         return float("-inf")
     sq = y[:, : n_sub * hop].astype(np.float64) ** 2
-    sub = sq.reshape(y.shape[0], n_sub, hop).mean(axis=2).T  # (n_sub, ch)
+    return _gated_loudness(sq.reshape(y.shape[0], n_sub, hop).mean(axis=2).T)
+
+
+def _gated_loudness(sub: np.ndarray) -> float:
+    """BS.1770 gating over (n_sub, channels) mean squares of 100 ms sub-blocks (K-weighted)."""
+    if len(sub) < 4:
+        return float("-inf")
     csum = np.concatenate([np.zeros((1, sub.shape[1])), np.cumsum(sub, axis=0)])
     blocks = (csum[4:] - csum[:-4]) / 4  # (n_blocks, ch) mean square per 400 ms block
     power = blocks.sum(axis=1)  # channel weights are 1 for L and R
@@ -232,19 +238,7 @@ class LoudnessMeter:
     def integrated(self) -> float:
         if not self._subs:
             return float("-inf")
-        sub = np.concatenate(self._subs, axis=0)
-        if len(sub) < 4:
-            return float("-inf")
-        csum = np.concatenate([np.zeros((1, sub.shape[1])), np.cumsum(sub, axis=0)])
-        power = ((csum[4:] - csum[:-4]) / 4).sum(axis=1)
-        with np.errstate(divide="ignore"):
-            loud = -0.691 + 10 * np.log10(power)
-        gated = power[loud > -70.0]
-        if gated.size == 0:
-            return float("-inf")
-        relative = -0.691 + 10 * np.log10(gated.mean()) - 10.0
-        final = power[(loud > -70.0) & (loud > relative)]
-        return float(-0.691 + 10 * np.log10(final.mean()))
+        return _gated_loudness(np.concatenate(self._subs, axis=0))
 
     def true_peak(self) -> float:
         peak = self._peak
