@@ -314,7 +314,7 @@ class PipelineStack(Stack):
         env = {}
         if spec.state_machine in ("start", "control"):
             env["FILMSTUDIO_STUDIO_WEIGHTS"] = "s3"
-        if topology.GPU_FUNCTIONS.get(spec.name) == "submit":
+        if spec.dispatches_gpu:
             local = [topology.GPU_QUEUE] + [n for f in topology.GPU_FAMILIES
                                             for n in (f.endpoint_name, f.job_definition_name)]
             env["FILMSTUDIO_GPU_NAMES"] = json.dumps({n: gpu_name(self.config.prefix, n) for n in sorted(set(local))},
@@ -341,7 +341,7 @@ class PipelineStack(Stack):
     def _gpu_statements(self, spec: FunctionSpec) -> list[iam.PolicyStatement]:
         """gpu_submit hands studio tasks to the gpu stack's endpoints and Batch queue (only when it is deployed);
         gpu_callback's reads of the outputs, its task tokens and gpu_tasks come from its topology entry."""
-        if not self.config.studio or topology.GPU_FUNCTIONS.get(spec.name) != "submit":
+        if not self.config.studio or not spec.dispatches_gpu:
             return []
         arns = self.gpu_dispatch_arns()
         return [
@@ -499,8 +499,8 @@ class PipelineStack(Stack):
 
             region, account = (self._as_nag_prints_it(self.region, "AWS::Region"),
                                self._as_nag_prints_it(self.account, "AWS::AccountId"))
-            for name, role in topology.GPU_FUNCTIONS.items():
-                if role != "submit" or name not in self.functions:
+            for name in (spec.name for spec in topology.FUNCTIONS if spec.dispatches_gpu):
+                if name not in self.functions:
                     continue
                 nag.acknowledge(
                     self.functions[name].role, "AwsSolutions-IAM5",

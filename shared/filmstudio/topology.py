@@ -42,6 +42,8 @@ class FunctionSpec:
     jwt_secret: Literal["none", "read", "read_write"] = "none"  # the JWT signing key ring in Secrets Manager
     # Lambda's /tmp (EphemeralStorage), MB: 512 is the free default; benchmarks/bench_sizing.py measures the rest.
     ephemeral_mb: int = 512
+    # hands studio tasks to the gpu stack's endpoints and Batch queue (its grants and names, cdk/pipeline.py)
+    dispatches_gpu: bool = False
 
     @property
     def module(self) -> str:
@@ -87,7 +89,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         tables=("jobs_table",)),
     _fn("gpu_submit", "zip", 256, 30, "Dispatch a media task by tier: async Lambda (preview) or a GPU endpoint (studio)",
         # callback: a task whose artifacts are all cached (or whose job ended) is reported at once
-        tables=("jobs_table", "gpu_tasks_table"), bucket="read", invokes=MEDIA_STAGES, state_machine="callback"),
+        tables=("jobs_table", "gpu_tasks_table"), bucket="read", invokes=MEDIA_STAGES, state_machine="callback",
+        dispatches_gpu=True),
     # jobs_table: the GPU-seconds a container reported, a fallback's note, the stage's span
     _fn("gpu_callback", "zip", 256, 30, "GPU completion notification -> Step Functions task success/failure",
         tables=("jobs_table", "gpu_tasks_table"), bucket="read", state_machine="callback"),
@@ -168,8 +171,6 @@ MODEL_WEIGHTS_PREFIX = "models/"  # the model directory in the media bucket, rea
 GPU_REQUESTS_PREFIX = "gpu/requests/"  # request objects gpu_submit writes (one per task)
 GPU_OUTPUTS_PREFIX = "gpu/outputs/"  # AsyncInferenceConfig S3OutputPath
 GPU_FAILURES_PREFIX = "gpu/failures/"  # AsyncInferenceConfig S3FailurePath
-# The functions on each side of the GPU hand-off: what the gpu stack's grants are for (cdk/pipeline.py).
-GPU_FUNCTIONS: dict[str, Literal["submit", "callback"]] = {"gpu_submit": "submit", "gpu_callback": "callback"}
 
 
 def gpu_family(stage: str) -> GpuFamilySpec:

@@ -307,7 +307,7 @@ def test_intake_accepts_studio_on_s3_weights_and_gpu_submit_knows_the_deployed_n
         env = _environment(pipeline, lid)
         starts_jobs = topology.function(name).state_machine in ("start", "control")
         assert (env.get("FILMSTUDIO_STUDIO_WEIGHTS") == "s3") == starts_jobs, name
-        if topology.GPU_FUNCTIONS.get(name) == "submit":
+        if topology.function(name).dispatches_gpu:
             names = json.loads(env["FILMSTUDIO_GPU_NAMES"])
             expected = {n: n for f in topology.GPU_FAMILIES for n in (f.endpoint_name, f.job_definition_name)}
             assert names == expected | {topology.GPU_QUEUE: topology.GPU_QUEUE}

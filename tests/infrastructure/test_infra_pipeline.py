@@ -198,7 +198,7 @@ def test_bucket_access_follows_the_spec(template_json, lids):
             assert "s3:GetObject" in granted and "s3:DeleteObject" not in granted, name
             # The one write a reader may have: gpu_submit's request objects (the session's app has studio on).
             puts = [json.dumps(r) for r in resources_for(_statements(template_json, lids, name), "s3:PutObject")]
-            expected = 1 if topology.GPU_FUNCTIONS.get(name) == "submit" else 0
+            expected = 1 if topology.function(name).dispatches_gpu else 0
             assert len(puts) == expected and all(p.endswith(f'/{topology.GPU_REQUESTS_PREFIX}*"]]}}') for p in puts), \
                 (name, puts)
         elif spec.bucket == "intake":

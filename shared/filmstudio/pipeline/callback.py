@@ -225,3 +225,16 @@ def handle_failed_invocation(event: dict[str, Any]) -> dict[str, Any]:
     report_failure(token, stage, f"the {stage} function did not finish ({condition}): {detail}"[:2000],
                    permanent=False)
     return {"reported": "failure", "stage": stage, "condition": condition}
+
+
+def handle_event(event: Any) -> Any:
+    """Whatever reaches gpu_callback: a media stage's failed asynchronous invocation (its on-failure
+    destination), a Batch job state change (EventBridge), the GPU task keeper's schedule, or SNS
+    records from a SageMaker asynchronous endpoint's success/error topics."""
+    if is_failed_invocation(event):
+        return handle_failed_invocation(event)
+    if is_batch_event(event):
+        return handle_batch_event(event)
+    if is_schedule(event):
+        return keep_waiting_tasks()
+    return [handle_notification(record) for record in event.get("Records", [])]
