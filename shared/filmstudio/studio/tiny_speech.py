@@ -3,10 +3,13 @@
 Built in-process the way parler-tts' and transformers' own tests build theirs: a tiny T5
 text encoder, a tiny Parler-TTS decoder, the DAC codec with a tiny quantizer (DACModel
 fixes the codec's encoder and decoder widths, so they stay at the 44 kHz codec's size),
-and sentencepiece-style Unigram tokenizers with byte fallback, built with `tokenizers`
-and wrapped as T5TokenizerFast. Saved with `save_pretrained`, so StudioSpeech loads it
-through `ParlerTTSForConditionalGeneration.from_pretrained` and `AutoTokenizer`, exactly
-as it loads ai4bharat/indic-parler-tts. The voice is noise; the lengths, the seeds and
+and two tokenizers laid out as the real ones are: the line's a sentencepiece model trained
+in-process on a few Indic and English sentences and saved as Indic Parler-TTS saves its own
+(LlamaTokenizer, add_prefix_space, so loading converts it through sentencepiece and protobuf),
+the description's a T5-style Unigram model built with `tokenizers` (flan-t5's layout). Saved
+with `save_pretrained`, so StudioSpeech loads it through
+`ParlerTTSForConditionalGeneration.from_pretrained` and `AutoTokenizer`, exactly as it loads
+ai4bharat/indic-parler-tts. The voice is noise; the lengths, the seeds and
 the conditioning on the description are real.
 
 Needs parler_tts, which only the voice family's environment has (transformers 4.46.1):
@@ -31,13 +34,42 @@ MIN_FRAMES = 20
 MAX_FRAMES = 30
 CODEBOOKS = 3
 CODEBOOK_SIZE = 64
-INDIC_PIECES = ("▁न", "▁म", "▁क", "▁ம", "▁ப", "▁న", "▁প", "ा", "ि", "ी", "ु", "े", "ो", "्", "ं")
+# What the line tokenizer is trained on: enough of each script that its vocabulary, like Indic
+# Parler-TTS', is larger than the text encoder's.
+PROMPT_CORPUS = (
+    "मीरा सुबह नदी के किनारे चलती है।", "तुम पूरी रात कहाँ थे?", "नाव ढूँढ रहा था।", "दीपक जल रहा है।",
+    "மீரா விடியற்காலையில் ஆற்றங்கரையில் நடக்கிறாள்.", "இரவு முழுவதும் எங்கே இருந்தாய்?", "படகைத் தேடினேன்.",
+    "రాత్రంతా ఎక్కడ ఉన్నావు?", "పడవ కోసం వెతుకుతున్నాను.", "সারা রাত কোথায় ছিলে?", "নৌকা খুঁজছিলাম।",
+    "Where were you all night?", "Looking for the boat.", "The lamp is lit and the sea is calm tonight.",
+)
 
 
-def unigram_tokenizer(extra: tuple[str, ...] = ()):
-    """A T5-style tokenizer: a sentencepiece Unigram model with byte fallback, so any script
-    (Devanagari, Tamil, Bengali...) encodes offline; T5's special ids (<pad> 0, </s> 1, <unk> 2).
-    `extra`: more pieces (the prompt tokenizer's Indic ones)."""
+def line_tokenizer(folder: Path):
+    """The line's tokenizer, written to `folder` as Indic Parler-TTS ships its own (tokenizer.model,
+    tokenizer.json, LlamaTokenizer with add_prefix_space): a sentencepiece Unigram model with byte
+    fallback (any script encodes), trained here on PROMPT_CORPUS."""
+    import io
+
+    import sentencepiece as spm
+    from transformers import AutoTokenizer, LlamaTokenizer
+
+    model = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(PROMPT_CORPUS), model_writer=model, vocab_size=400, hard_vocab_limit=False,
+        model_type="unigram", byte_fallback=True, character_coverage=1.0, unk_id=0, bos_id=1, eos_id=2,
+        pad_id=-1, num_threads=1, minloglevel=2)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "tokenizer.model").write_bytes(model.getvalue())
+    LlamaTokenizer(vocab_file=str(folder / "tokenizer.model"), legacy=False, add_prefix_space=True,
+                   pad_token="<unk>", padding_side="left").save_pretrained(folder)
+    fast = AutoTokenizer.from_pretrained(folder)  # converted from the sentencepiece model, as on every load
+    fast.save_pretrained(folder)
+    return fast
+
+
+def t5_tokenizer():
+    """A T5-style tokenizer (flan-t5's layout): a Unigram model with byte fallback built with
+    `tokenizers`, T5's special ids (<pad> 0, </s> 1, <unk> 2), wrapped as T5TokenizerFast."""
     from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
     from transformers import T5TokenizerFast
 
@@ -45,7 +77,6 @@ def unigram_tokenizer(extra: tuple[str, ...] = ()):
     pieces += [(f"<0x{b:02X}>", -20.0) for b in range(256)]
     words = "▁ a b c d e f g h i j k l m n o p q r s t u v w x y z . , ! ? ' -".split()
     words += ["▁the", "▁a", "▁and", "▁voice", "▁speaker", "▁pitch", "▁pace", "▁clear", "▁female", "▁male"]
-    words += list(extra)
     pieces += [(w, -5.0 - len(w) * 0.1) for w in words]
     tok = Tokenizer(models.Unigram(pieces, unk_id=2, byte_fallback=True))
     tok.normalizer = normalizers.Sequence([normalizers.Replace("  ", " ")])
@@ -58,17 +89,13 @@ def unigram_tokenizer(extra: tuple[str, ...] = ()):
                            extra_ids=0, model_max_length=512)
 
 
-def tiny_parler():
-    """(model, prompt tokenizer, description tokenizer) with random weights."""
+def tiny_parler(prompt_vocab: int, description_vocab: int):
+    """Indic Parler-TTS' architecture at toy size, random weights."""
     import torch
     from parler_tts import DACConfig, ParlerTTSConfig, ParlerTTSDecoderConfig, ParlerTTSForConditionalGeneration
     from transformers import T5Config
 
-    # As in Indic Parler-TTS, the prompt's vocabulary (Indic scripts) is larger than the text encoder's,
-    # which reads the English voice description.
-    prompt_tokenizer = unigram_tokenizer(INDIC_PIECES)
-    description_tokenizer = unigram_tokenizer()
-    text_encoder = T5Config(vocab_size=len(description_tokenizer), d_model=16, d_kv=4, d_ff=32, num_layers=1,
+    text_encoder = T5Config(vocab_size=description_vocab, d_model=16, d_kv=4, d_ff=32, num_layers=1,
                             num_heads=4, decoder_start_token_id=0, pad_token_id=0, eos_token_id=1)
     audio_encoder = DACConfig(num_codebooks=CODEBOOKS, codebook_size=CODEBOOK_SIZE, latent_dim=16,
                               frame_rate=FRAME_RATE, sampling_rate=SAMPLING_RATE)
@@ -80,8 +107,7 @@ def tiny_parler():
                                      # Wide enough weights that the logits are not uniform: the sampled codes
                                      # then depend on the description and the text, as a trained model's do.
                                      initializer_factor=0.5)
-    config = ParlerTTSConfig.from_sub_models_config(text_encoder, audio_encoder, decoder,
-                                                    vocab_size=len(prompt_tokenizer))
+    config = ParlerTTSConfig.from_sub_models_config(text_encoder, audio_encoder, decoder, vocab_size=prompt_vocab)
     torch.manual_seed(0)
     model = ParlerTTSForConditionalGeneration(config)
     gen = model.generation_config
@@ -89,17 +115,17 @@ def tiny_parler():
     gen.pad_token_id = gen.eos_token_id = CODEBOOK_SIZE
     # Parler-TTS samples (its model cards' settings): the seed decides the voice's take.
     gen.do_sample, gen.max_length, gen.min_new_tokens = True, MAX_FRAMES + CODEBOOKS, MIN_FRAMES
-    return model, prompt_tokenizer, description_tokenizer
+    return model
 
 
 def write_tiny_speech(folder: Path) -> Path:
-    """The `speech/` folder: the model and prompt tokenizer at its root, the description tokenizer
-    in `description_tokenizer/` (the layout StudioSpeech loads)."""
+    """The `speech/` folder: the model and the line's tokenizer at its root, the description's (the
+    text encoder's) in `description_tokenizer/`, the layout StudioSpeech loads."""
     folder = Path(folder)
-    model, prompt_tokenizer, description_tokenizer = tiny_parler()
-    model.save_pretrained(folder)
-    prompt_tokenizer.save_pretrained(folder)
-    description_tokenizer.save_pretrained(folder / "description_tokenizer")
+    prompt = line_tokenizer(folder)
+    description = t5_tokenizer()
+    description.save_pretrained(folder / "description_tokenizer")
+    tiny_parler(len(prompt), len(description)).save_pretrained(folder)
     return folder
 
 
