@@ -26,12 +26,13 @@ import argparse
 import sys
 from pathlib import Path
 
-# The codec's frame rate (44.1 kHz / hop 512) and the generation bounds of the tiny model: a quarter to
-# a third of a second a line, so two CPU cores generate and decode a line in about two seconds.
+# The codec's frame rate (44.1 kHz / hop 512) and the generation bounds of the tiny model: a fifth to
+# a quarter of a second a line. The codec's decoder is full width (see above) and dominates the time:
+# two CPU cores generate and decode such a line in a second or two.
 FRAME_RATE = 86
 SAMPLING_RATE = 44100
-MIN_FRAMES = 20
-MAX_FRAMES = 30
+MIN_FRAMES = 16
+MAX_FRAMES = 24
 CODEBOOKS = 3
 CODEBOOK_SIZE = 64
 # What the line tokenizer is trained on: enough of each script that its vocabulary, like Indic
