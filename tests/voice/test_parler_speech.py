@@ -25,22 +25,27 @@ def speak(engine, plan, line, path, seed=None, rate=SAMPLE_RATE):
     return samples
 
 
-def test_the_pins_are_the_voice_images(engine):
+def test_this_environment_holds_exactly_the_pins_the_voice_image_ships():
     from importlib.metadata import version
+    from importlib.util import find_spec
+    from pathlib import Path
 
     import dac
-    import parler_tts
     import torch
 
-    assert (torch.__version__, version("transformers"), parler_tts.__version__) == ("2.13.0+cpu", "4.46.1", "0.2.3")
+    folder = Path(__file__).resolve().parents[2] / "gpu_containers" / "voice"
+    pins = {}
+    for name in ("requirements.txt", "requirements-no-deps.txt"):
+        for line in (folder / name).read_text(encoding="utf-8").splitlines():
+            if "==" in line and not line.lstrip().startswith("#"):
+                package, pinned = line.split("#")[0].strip().split("==")
+                pins[package.split("[")[0]] = pinned
+    assert {"parler-tts", "transformers", "tokenizers", "sentencepiece", "protobuf"} <= set(pins)
+    assert {package: version(package) for package in pins} == pins
+    assert torch.__version__ == "2.13.0+cpu"  # installed first, by exact version, as the image's base has it
     assert version("filmstudio-dac-nn") == "1.0.0" and dac.DAC.__module__ == "dac.model.dac"
-    assert find_spec_none("audiotools") and find_spec_none("torchaudio")
-
-
-def find_spec_none(name: str) -> bool:
-    from importlib.util import find_spec
-
-    return find_spec(name) is None
+    # Nothing of descript-audiotools' stack came in with parler-tts.
+    assert find_spec("audiotools") is None and find_spec("torchaudio") is None
 
 
 def test_a_hindi_line_is_spoken_by_parler_not_espeak(engine, plan, heard, tmp_path):
