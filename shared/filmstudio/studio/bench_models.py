@@ -154,11 +154,11 @@ def wan_vace_pipeline(device: str, dtype):
 
     from filmstudio.studio.tiny import byte_tokenizer
 
+    # The scheduler keeps its sigmas on the CPU: built outside the device context.
+    scheduler = UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True,
+                                        num_train_timesteps=1000, flow_shift=3.0)
     with torch.device(device):
-        pipe = WanVACEPipeline(**wan_vace_parts(), tokenizer=byte_tokenizer(512),
-                               scheduler=UniPCMultistepScheduler(prediction_type="flow_prediction",
-                                                                 use_flow_sigmas=True, num_train_timesteps=1000,
-                                                                 flow_shift=3.0))
+        pipe = WanVACEPipeline(**wan_vace_parts(), tokenizer=byte_tokenizer(512), scheduler=scheduler)
     pipe.transformer.to(dtype=dtype)
     pipe.text_encoder.to(dtype=dtype)
     pipe.vae.to(dtype=torch.float32)

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
                 need = f"option {spec.option}" + (" (default)" if spec.option == OPTIONS[spec.stage][0] else "")
             else:
                 need = "required" if spec.required else "optional"
-            print(f"{spec.stage:<11} {spec.name:<11} {need:<20} {spec.repo}  [{spec.licence}]")
+            print(f"{spec.stage:<11} {spec.name:<11} {need:<22} {spec.repo}  [{spec.licence}]")
         return 0
     if args.action == "verify":
         root = model_dir(args.dir)
