@@ -106,6 +106,7 @@ def test_wan_clip_is_the_shot_duration_at_plan_fps_from_the_key_frame(alt_env, l
 
     path, out = tmp_path / "panel.png", tmp_path / "clip.mp4"
     panel.save(path)
+    shot = shot.model_copy(update={"duration": 1.25})  # a short shot: the x264 encode is most of the time
     engine.render_clip(lighthouse_plan, scene, shot, path, out)
     with av.open(str(out)) as c:
         v = c.streams.video[0]
@@ -116,11 +117,27 @@ def test_wan_clip_is_the_shot_duration_at_plan_fps_from_the_key_frame(alt_env, l
 
 
 def test_the_visual_container_answers_with_the_selected_models(alt_env, lighthouse_plan, monkeypatch):
-    from filmstudio.studio.handler import model_fn
+    from moto_bucket import moto_bucket
+
+    from filmstudio.studio.handler import input_fn, model_fn, predict_fn
 
     model = model_fn(alt_env, "visual")
-    assert {k: v.split("@")[0] for k, v in model.model_ids.items()} == {"flux2_klein": "flux2_klein",
-                                                                       "wan_vace": "wan_vace"}
+    assert sorted(model.model_ids) == ["flux2_klein", "wan_vace"]
+    scene, shot = _shot_with_cast(lighthouse_plan, 2)
+    with moto_bucket(monkeypatch, "alt-bucket") as s3:
+        s3.put_object(Bucket="alt-bucket", Key="plan.json", Body=lighthouse_plan.model_dump_json().encode())
+        common = {"engine_version": "test", "job_id": "j1", "bucket": "alt-bucket", "scene_id": scene.id,
+                  "shot_id": shot.id}
+        key_frame = predict_fn(input_fn(json.dumps({**common, "stage": "storyboard", "inputs": {"plan": "plan.json"},
+                                                    "output_key": "out/panel.png"}).encode(), "application/json"),
+                               model)
+        clip = predict_fn(input_fn(json.dumps({**common, "stage": "motion", "output_key": "out/clip.mp4",
+                                               "inputs": {"plan": "plan.json", "panel": "out/panel.png"},
+                                               "parameters": {"duration": 1.0}}).encode(), "application/json"),
+                          model)
+    assert key_frame.engine.startswith("studio-storyboard-flux2-klein@")
+    assert clip.engine.startswith("studio-motion-wan-vace@") and clip.duration == pytest.approx(1.0, abs=0.05)
+    assert key_frame.model_ids["flux2_klein"].startswith("flux2_klein@")
     versions = {stage: get_engine(stage, "studio").version for stage in ("storyboard", "motion")}
     monkeypatch.setenv("FILMSTUDIO_MODEL_DIR", str(alt_env.parent / "elsewhere"))
     assert all(get_engine(s, "studio").version != v for s, v in versions.items())  # never the SDXL/LTX cache
