@@ -194,16 +194,24 @@ def stage_settings(root: Path, stage: str) -> dict:
     return settings
 
 
+def pull_targets(names: list[str] | None, root: Path) -> list[ModelSpec]:
+    """The named models, or with no names what the directory's selection uses (and optional speech): a
+    plain `pull` never fetches the options the directory does not select (tens of GB)."""
+    unknown = sorted(set(names or []) - {s.name for s in MODELS})
+    if unknown:
+        raise BadInputError(f"unknown model(s) {', '.join(unknown)}; known: {', '.join(s.name for s in MODELS)}",
+                            code="UNKNOWN_MODEL")
+    if names:
+        return [s for s in MODELS if s.name in names]
+    return [s for s in MODELS if needed(s, root) or not s.option]
+
+
 def pull(names: list[str] | None, path: str | os.PathLike | None = None) -> list[Path]:
     """Download models from the Hub into the model directory (needs the network; never used by tests)."""
     root = model_dir(path)
     if root is None:
         raise BadInputError(f"set {ENV} (or pass --dir) to say where the models go", code="STUDIO_MODELS_MISSING")
-    wanted = [s for s in MODELS if not names or s.name in names]
-    unknown = sorted(set(names or []) - {s.name for s in MODELS})
-    if unknown:
-        raise BadInputError(f"unknown model(s) {', '.join(unknown)}; known: {', '.join(s.name for s in MODELS)}",
-                            code="UNKNOWN_MODEL")
+    wanted = pull_targets(names, root)
     from huggingface_hub import snapshot_download
 
     done = []
