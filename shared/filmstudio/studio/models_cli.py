@@ -61,6 +61,8 @@ def _push(args: argparse.Namespace) -> int:
     report = push(args.dir, args.bucket, progress=lambda key, size: print(f"uploaded {key} ({size / 1e6:.1f} MB)"))
     for folder in report.skipped_folders:
         print(f"skipped {folder}/: 'filmstudio models verify' does not accept it (incomplete)", file=sys.stderr)
+    for folder in report.unused_folders:
+        print(f"left out {folder}/: {SETTINGS_FILE} does not select it", file=sys.stderr)
     print(f"s3://{report.bucket}: {len(report.uploaded)} uploaded ({report.bytes_uploaded / 1e6:.1f} MB), "
           f"{len(report.unchanged)} unchanged")
     return 0

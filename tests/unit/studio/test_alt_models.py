@@ -153,3 +153,18 @@ def test_a_plain_pull_fetches_only_what_the_selection_uses(alt_models, tiny_mode
     with pytest.raises(BadInputError) as err:
         pull_targets(["flux2_klein_9b"], tiny_models)
     assert err.value.code == "UNKNOWN_MODEL"
+
+
+def test_push_leaves_out_the_options_the_directory_does_not_select(alt_models, tiny_models):
+    from filmstudio.studio.models_push import plan_push
+
+    def folders(root):
+        pairs, skipped, unused = plan_push(root)
+        return {key.split("/")[1] for _, key in pairs}, skipped, sorted(unused)
+
+    pushed, skipped, unused = folders(alt_models)
+    assert pushed == {"flux2_klein", "wan_vace", "music", "studio.json"} and skipped == []
+    assert unused == ["ip_adapter", "motion", "storyboard"]
+    pushed, _, unused = folders(tiny_models)
+    assert pushed == {"storyboard", "ip_adapter", "motion", "music", "studio.json"}
+    assert unused == ["flux2_klein", "wan_vace"]
