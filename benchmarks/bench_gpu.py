@@ -48,11 +48,10 @@ def _timed(fn, repeat: int = 1) -> tuple[float, float]:
     return (time.perf_counter() - t0) / repeat, torch.cuda.max_memory_allocated() / 2**30
 
 
-def _free(*objs) -> None:
+def _free() -> None:
+    """Return the deleted pipeline's memory, so the next stage is built and measured alone."""
     import torch
 
-    for o in objs:
-        del o
     gc.collect()
     torch.cuda.empty_cache()
 
@@ -75,7 +74,8 @@ def bench_storyboard(half, bf16):
     key_s, mem = _timed(lambda: pipe(prompt=PROMPT, negative_prompt="blurry", ip_adapter_image=portrait,
                                      width=1344, height=768, num_inference_steps=30, generator=_gen(),
                                      output_type="pil"))
-    _free(pipe)
+    del pipe
+    _free()
     return "storyboard", "SDXL key frame 1344x768, 30 steps", key_s, "s / key frame", mem
 
 
@@ -89,7 +89,8 @@ def bench_flux2_klein(half, bf16):
     cast = [Image.new("RGB", (1024, 1024), (128, 110, 100)), Image.new("RGB", (1024, 1024), (90, 100, 130))]
     key_s, mem = _timed(lambda: pipe(prompt=PROMPT, image=cast, width=1344, height=768, num_inference_steps=4,
                                      guidance_scale=1.0, generator=_gen(), output_type="pil"))
-    _free(pipe)
+    del pipe
+    _free()
     return "storyboard", "FLUX.2 klein 4B 1344x768, 4 st, 2 refs", key_s, "s / key frame", mem
 
 
@@ -103,7 +104,8 @@ def bench_motion(half, bf16):
     frame = Image.new("RGB", (768, 512), (90, 120, 160))
     clip_s, mem = _timed(lambda: pipe(image=frame, prompt=PROMPT, width=768, height=512, num_frames=121,
                                       num_inference_steps=30, generator=_gen(), output_type="np"))
-    _free(pipe)
+    del pipe
+    _free()
     return "motion", "LTX 121 frames 768x512, 30 steps", clip_s / (121 / 24), "s / s of motion", mem
 
 
@@ -143,7 +145,8 @@ def bench_wan_vace(half, bf16):
     step = statistics.mean(b - a for a, b in zip(ends, ends[1:]))
     estimate = (total - 3 * step) + WAN_STEPS * step
     mem = torch.cuda.max_memory_allocated() / 2**30
-    _free(pipe)
+    del pipe
+    _free()
     print(f"wan-vace: {step:.2f} s per step (with guidance), {total - 3 * step:.1f} s fixed per clip")
     return ("motion", f"Wan VACE {n} fr 832x480, {WAN_STEPS} st (est.)", estimate / (n / WAN_FPS),
             "s / s of motion", mem)
@@ -156,7 +159,8 @@ def bench_music(half, bf16):
     pipe.set_progress_bar_config(disable=True)
     cue_s, mem = _timed(lambda: pipe(prompt="instrumental film score, tense, strings", lyrics="[Instrumental]",
                                      audio_duration=30.0, num_inference_steps=8, generator=_gen()))
-    _free(pipe)
+    del pipe
+    _free()
     return "music", "30 s cue 48 kHz stereo, 8 steps", cue_s / 30.0, "s / s of music", mem
 
 
