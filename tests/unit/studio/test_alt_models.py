@@ -50,6 +50,10 @@ def test_the_directory_selects_the_option_and_must_hold_its_folders(tiny_models,
     with pytest.raises(BadInputError) as err:
         require_studio_models(partial)
     assert err.value.code == "UNKNOWN_MODEL_OPTION" and "flux2-klein" in err.value.message
+    (partial / SETTINGS_FILE).write_text("{not json", encoding="utf-8")
+    with pytest.raises(BadInputError) as err:
+        require_studio_models(partial)
+    assert err.value.code == "STUDIO_SETTINGS_INVALID"
 
 
 def test_models_verify_names_the_selection_and_what_it_lacks(alt_models, tmp_path, capsys):
