@@ -58,6 +58,28 @@ def music_parts(root: Path | None = None) -> dict:
     }
 
 
+def flux2_klein_parts(root: Path | None = None) -> dict:
+    from diffusers import AutoencoderKLFlux2, Flux2Transformer2DModel
+    from transformers import Qwen3Config, Qwen3ForCausalLM
+
+    return {
+        "transformer": Flux2Transformer2DModel(**_cfg("flux2_klein_4b_transformer.json", root)),
+        "vae": AutoencoderKLFlux2(**_cfg("flux2_vae.json", root)),
+        "text_encoder": Qwen3ForCausalLM(Qwen3Config(**_cfg("qwen3_4b.json", root))),
+    }
+
+
+def wan_vace_parts(root: Path | None = None) -> dict:
+    from diffusers import AutoencoderKLWan, WanVACETransformer3DModel
+    from transformers import UMT5Config, UMT5EncoderModel
+
+    return {
+        "transformer": WanVACETransformer3DModel(**_cfg("wan_vace_1.3b_transformer.json", root)),
+        "vae": AutoencoderKLWan(**_cfg("wan_vae.json", root)),
+        "text_encoder": UMT5EncoderModel(UMT5Config(**_cfg("umt5_xxl_encoder.json", root))),
+    }
+
+
 def storyboard_pipeline(device: str, dtype):
     """SDXL + an IP-Adapter whose projection and attention weights are random, on the device."""
     import torch
@@ -109,3 +131,35 @@ def music_pipeline(device: str, dtype):
         pipe = AceStepPipeline(**music_parts(), tokenizer=byte_tokenizer(4096),
                                scheduler=FlowMatchEulerDiscreteScheduler(num_train_timesteps=1, shift=1.0))
     return pipe.to(device=device, dtype=dtype)
+
+
+def flux2_klein_pipeline(device: str, dtype):
+    import torch
+    from diffusers import FlowMatchEulerDiscreteScheduler, Flux2KleinPipeline
+
+    from filmstudio.studio.tiny import QWEN3_CHAT_TEMPLATE, byte_tokenizer
+
+    tokenizer = byte_tokenizer(512)
+    tokenizer.chat_template = QWEN3_CHAT_TEMPLATE
+    with torch.device(device):
+        pipe = Flux2KleinPipeline(**flux2_klein_parts(), tokenizer=tokenizer, is_distilled=True,
+                                  scheduler=FlowMatchEulerDiscreteScheduler())
+    return pipe.to(device=device, dtype=dtype)
+
+
+def wan_vace_pipeline(device: str, dtype):
+    """Wan 2.1 VACE 1.3B in `dtype`, its VAE in fp32 as the studio loader keeps it."""
+    import torch
+    from diffusers import UniPCMultistepScheduler, WanVACEPipeline
+
+    from filmstudio.studio.tiny import byte_tokenizer
+
+    # The scheduler keeps its sigmas on the CPU: built outside the device context.
+    scheduler = UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True,
+                                        num_train_timesteps=1000, flow_shift=3.0)
+    with torch.device(device):
+        pipe = WanVACEPipeline(**wan_vace_parts(), tokenizer=byte_tokenizer(512), scheduler=scheduler)
+    pipe.transformer.to(dtype=dtype)
+    pipe.text_encoder.to(dtype=dtype)
+    pipe.vae.to(dtype=torch.float32)
+    return pipe

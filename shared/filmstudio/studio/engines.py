@@ -31,13 +31,23 @@ from filmstudio.models.plan import Character, Plan, Scene, Shot
 from filmstudio.studio import prompts
 from filmstudio.studio.device import generator
 from filmstudio.studio.loading import Loaded, get_loaded
-from filmstudio.studio.modeldir import model_dir
+from filmstudio.studio.modeldir import model_dir, selected_option, stage_folders
 
 log = logging.getLogger(__name__)
 
 # How strongly a character's reference portrait steers a shot (IP-Adapter's own guidance: 0.5-0.7).
 REFERENCE_SCALE = 0.6
 MUSIC_RMS = 0.12
+# Flux2KleinPipeline refuses a reference image with a side under 64 px (a caller's thumbnail, say).
+FLUX_MIN_REFERENCE_SIDE = 64
+
+
+def _at_least(image: Image.Image, side: int) -> Image.Image:
+    short = min(image.size)
+    if short >= side:
+        return image
+    return image.resize((math.ceil(image.width * side / short), math.ceil(image.height * side / short)),
+                        Image.LANCZOS)
 
 
 @lru_cache(maxsize=16)
@@ -55,8 +65,21 @@ def _fingerprint(root: str, folders: tuple[str, ...]) -> str:
 
 class _StudioEngine:
     stage = ""
-    folders: tuple[str, ...] = ()
     base_version = "1.0.0"
+    names: dict[str, str] = {}  # model option -> engine name ("" for a stage with one model)
+
+    @property
+    def option(self) -> str:
+        """The model option the model directory selects for this stage (modeldir.OPTIONS)."""
+        return selected_option(model_dir(), self.stage)
+
+    @property
+    def name(self) -> str:
+        return self.names[self.option]
+
+    @property
+    def folders(self) -> tuple[str, ...]:
+        return stage_folders(model_dir(), self.stage)
 
     @property
     def version(self) -> str:
@@ -68,11 +91,11 @@ class _StudioEngine:
 
 
 class StudioStoryboard(_StudioEngine):
-    """SDXL base with IP-Adapter: one reference portrait per character, every shot conditioned on it."""
+    """One reference portrait per character, every shot conditioned on it: SDXL base with IP-Adapter (the
+    shot's first character), or FLUX.2 [klein] 4B with every character of the shot as a reference image."""
 
-    name = "studio-storyboard-sdxl"
     stage = "storyboard"
-    folders = ("storyboard", "ip_adapter")
+    names = {"sdxl": "studio-storyboard-sdxl", "flux2-klein": "studio-storyboard-flux2-klein"}
 
     def __init__(self, reference_cache: Path | None = None):
         self._cache = reference_cache
@@ -84,11 +107,17 @@ class StudioStoryboard(_StudioEngine):
                                    or Path(tempfile.gettempdir()) / "filmstudio-studio")
         return Path(root) / "references"
 
-    def key_frame(self, prompt: str, negative: str, seed: int, reference: Image.Image | None,
-                  width: int | None = None, height: int | None = None, steps: int | None = None) -> Image.Image:
+    def key_frame(self, prompt: str, negative: str, seed: int,
+                  reference: Image.Image | list[Image.Image] | None, width: int | None = None,
+                  height: int | None = None, steps: int | None = None) -> Image.Image:
+        """`reference`: a portrait, or the portraits of the shot's cast in order (SDXL's adapter takes the first)."""
         m = self.loaded()
         s = m.settings
         w, h = width or s["width"], height or s["height"]
+        portraits = [reference] if isinstance(reference, Image.Image) else list(reference or [])
+        if m.option == "flux2-klein":
+            return self._flux_key_frame(m, prompt, seed, portraits, w, h, steps)
+        reference = portraits[0] if portraits else None
         with m.lock:
             # Every shot goes through the adapter: a shot with no one in it gets a blank
             # reference at scale 0, which leaves the picture to the prompt alone.
@@ -96,6 +125,19 @@ class StudioStoryboard(_StudioEngine):
             image = reference if reference is not None else Image.new("RGB", (s["reference_size"],) * 2, (127,) * 3)
             out = m.pipe(prompt=prompt, negative_prompt=negative, ip_adapter_image=image, width=w, height=h,
                          num_inference_steps=steps or s["steps"], guidance_scale=s["guidance_scale"],
+                         generator=generator(m.device, seed), output_type="pil")
+        return out.images[0]
+
+    def _flux_key_frame(self, m: Loaded, prompt: str, seed: int, portraits: list[Image.Image], w: int, h: int,
+                        steps: int | None) -> Image.Image:
+        # FLUX.2 takes reference images in its token sequence (no adapter, no scale): every portrait of
+        # the shot's cast, up to the settings' limit. It has no negative prompt: the distilled klein
+        # samples without classifier-free guidance.
+        images = [_at_least(p.convert("RGB"), FLUX_MIN_REFERENCE_SIDE)
+                  for p in portraits[: m.settings.get("max_references", 4)]]
+        with m.lock:
+            out = m.pipe(prompt=prompt, image=images or None, width=w, height=h,
+                         num_inference_steps=steps or m.settings["steps"], guidance_scale=m.settings["guidance_scale"],
                          generator=generator(m.device, seed), output_type="pil")
         return out.images[0]
 
@@ -126,9 +168,12 @@ class StudioStoryboard(_StudioEngine):
         caller keeps in S3; `seed` and `steps` override the bible's seed and the model's steps."""
         cast = [plan.character(cid) for cid in shot.characters if any(c.id == cid for c in plan.characters)]
         given = references or {}
-        reference = (given.get(cast[0].id) or self.reference(plan, cast[0], scene)) if cast else None
+        m = self.loaded()
+        # SDXL's adapter is steered by one portrait; FLUX.2 takes the whole cast (up to its limit).
+        conditioned = cast[: m.settings.get("max_references", 4)] if m.option == "flux2-klein" else cast[:1]
+        portraits = [given.get(c.id) or self.reference(plan, c, scene) for c in conditioned]
         seed = seed if seed is not None else stable_seed("storyboard", shot.id, *(c.seed for c in cast))
-        image = self.key_frame(prompts.storyboard_prompt(plan, scene, shot), prompts.NEGATIVE, seed, reference,
+        image = self.key_frame(prompts.storyboard_prompt(plan, scene, shot), prompts.NEGATIVE, seed, portraits,
                                steps=steps)
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -136,22 +181,24 @@ class StudioStoryboard(_StudioEngine):
 
 
 def motion_frames(duration: float, model_fps: int, max_frames: int, temporal: int) -> int:
-    """LTX takes temporal*k+1 frames: enough to cover the shot at the model's rate, at most max_frames."""
+    """LTX and Wan take temporal*k+1 frames: enough to cover the shot at the model's rate, at most max_frames."""
     want = max(1, math.ceil(duration * model_fps))
     k = max(1, math.ceil((want - 1) / temporal))
     return min(temporal * k + 1, max_frames)
 
 
 class StudioMotion(_StudioEngine):
-    """LTX-Video image-to-video from the key frame, the shot's camera cue in the prompt."""
+    """Image-to-video from the key frame, the shot's camera cue in the prompt: LTX-Video, or Wan 2.1
+    VACE 1.3B with the key frame as the clip's fixed first frame."""
 
-    name = "studio-motion-ltx"
     stage = "motion"
-    folders = ("motion",)
+    names = {"ltx": "studio-motion-ltx", "wan-vace": "studio-motion-wan-vace"}
 
     def frames(self, plan: Plan, scene: Scene, shot: Shot, panel: Image.Image, seed: int,
                steps: int | None = None) -> np.ndarray:
         m = self.loaded()
+        if m.option == "wan-vace":
+            return self._wan_frames(m, plan, scene, shot, panel, seed, steps)
         s = m.settings
         n = motion_frames(shot.duration, s["fps"], s["frames"], m.pipe.vae_temporal_compression_ratio)
         with m.lock:
@@ -161,6 +208,23 @@ class StudioMotion(_StudioEngine):
                          num_inference_steps=steps or s["steps"], guidance_scale=s["guidance_scale"],
                          generator=generator(m.device, seed), output_type="np")
         return np.asarray(out.frames[0])  # (frames, h, w, 3) in [0, 1]
+
+    def _wan_frames(self, m: Loaded, plan: Plan, scene: Scene, shot: Shot, panel: Image.Image, seed: int,
+                    steps: int | None) -> np.ndarray:
+        """VACE's first-frame-to-video: the conditioning video is the key frame then grey, and its mask
+        keeps frame 0 (black) and asks for every other frame (white)."""
+        s = m.settings
+        w, h = s["width"], s["height"]
+        n = motion_frames(shot.duration, s["fps"], s["frames"], m.pipe.vae_scale_factor_temporal)
+        first = panel.convert("RGB").resize((w, h), Image.LANCZOS)
+        grey = Image.new("RGB", (w, h), (128, 128, 128))
+        keep, make = Image.new("L", (w, h), 0), Image.new("L", (w, h), 255)
+        with m.lock:
+            out = m.pipe(video=[first] + [grey] * (n - 1), mask=[keep] + [make] * (n - 1),
+                         prompt=prompts.motion_prompt(plan, scene, shot), negative_prompt=prompts.MOTION_NEGATIVE,
+                         width=w, height=h, num_frames=n, num_inference_steps=steps or s["steps"],
+                         guidance_scale=s["guidance_scale"], generator=generator(m.device, seed), output_type="np")
+        return np.asarray(out.frames[0], dtype=np.float32)  # (frames, h, w, 3) in [0, 1]
 
     def render_clip(self, plan: Plan, scene: Scene, shot: Shot, panel_path: Path, out_path: Path, *,
                     seed: int | None = None, steps: int | None = None) -> None:
@@ -193,9 +257,8 @@ def encode_clip(video: np.ndarray, duration: float, plan: Plan, out_path: Path) 
 class StudioMusic(_StudioEngine):
     """ACE-Step 1.5, prompted by the scene's mood and cultural context: exactly scene.duration, 48 kHz stereo."""
 
-    name = "studio-music-acestep"
     stage = "music"
-    folders = ("music",)
+    names = {"": "studio-music-acestep"}
 
     def cue(self, scene: Scene, seed: int, steps: int | None = None) -> np.ndarray:
         m = self.loaded()

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from filmstudio.studio.device import dtype_for, pick_device
-from filmstudio.studio.modeldir import IP_ADAPTER, require_studio_models, stage_settings
+from filmstudio.studio.modeldir import IP_ADAPTER, require_studio_models, selected_option, stage_settings
 
-_loaded: dict[tuple[str, str], "Loaded"] = {}
+_loaded: dict[tuple[str, str, str], "Loaded"] = {}
 _lock = threading.Lock()
 
 
@@ -27,6 +27,7 @@ class Loaded:
     device: str
     settings: dict
     model_ids: dict[str, str]
+    option: str = ""  # the stage's model option (modeldir.OPTIONS); "" for a stage with one model
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -54,14 +55,42 @@ def load_storyboard(root: Path, device: str) -> Loaded:
                          weight_name=IP_ADAPTER["weight_name"],
                          image_encoder_folder=IP_ADAPTER["image_encoder_folder"], torch_dtype=dtype)
     return Loaded("storyboard", _quiet(pipe.to(device)), device, stage_settings(root, "storyboard"),
-                  {"storyboard": "storyboard", "ip_adapter": "ip_adapter"})
+                  {"storyboard": "storyboard", "ip_adapter": "ip_adapter"}, "sdxl")
+
+
+def _bf16_or(device: str):
+    """bf16 where the GPU has it: FLUX.2 and Wan were trained in it, and their activations overflow fp16."""
+    import torch
+
+    return torch.bfloat16 if device == "cuda" and torch.cuda.is_bf16_supported() else dtype_for(device)
+
+
+def load_flux2_klein(root: Path, device: str) -> Loaded:
+    from diffusers import Flux2KleinPipeline
+
+    pipe = Flux2KleinPipeline.from_pretrained(str(root / "flux2_klein"), dtype=_bf16_or(device))
+    return Loaded("storyboard", _quiet(pipe.to(device)), device, stage_settings(root, "storyboard"),
+                  {"flux2_klein": "flux2_klein"}, "flux2-klein")
 
 
 def load_motion(root: Path, device: str) -> Loaded:
     from diffusers import LTXImageToVideoPipeline
 
     pipe = LTXImageToVideoPipeline.from_pretrained(str(root / "motion"), dtype=dtype_for(device))
-    return Loaded("motion", _quiet(pipe.to(device)), device, stage_settings(root, "motion"), {"motion": "motion"})
+    return Loaded("motion", _quiet(pipe.to(device)), device, stage_settings(root, "motion"), {"motion": "motion"},
+                  "ltx")
+
+
+def load_wan_vace(root: Path, device: str) -> Loaded:
+    import torch
+    from diffusers import AutoencoderKLWan, WanVACEPipeline
+
+    folder = root / "wan_vace"
+    # Wan's own examples keep the VAE in fp32: its decoder loses detail (and range) in half precision.
+    vae = AutoencoderKLWan.from_pretrained(str(folder), subfolder="vae", dtype=torch.float32)
+    pipe = WanVACEPipeline.from_pretrained(str(folder), vae=vae, dtype=_bf16_or(device))
+    return Loaded("motion", _quiet(pipe.to(device)), device, stage_settings(root, "motion"),
+                  {"wan_vace": "wan_vace"}, "wan-vace")
 
 
 def load_music(root: Path, device: str) -> Loaded:
@@ -75,7 +104,9 @@ def load_music(root: Path, device: str) -> Loaded:
     return Loaded("music", _quiet(pipe.to(device)), device, stage_settings(root, "music"), {"music": "music"})
 
 
-LOADERS = {"storyboard": load_storyboard, "motion": load_motion, "music": load_music}
+# (stage, model option) -> loader; the option is the one the model directory's studio.json selects.
+LOADERS = {("storyboard", "sdxl"): load_storyboard, ("storyboard", "flux2-klein"): load_flux2_klein,
+           ("motion", "ltx"): load_motion, ("motion", "wan-vace"): load_wan_vace, ("music", ""): load_music}
 
 
 def get_loaded(stage: str, root: Path | None = None, device: str | None = None) -> Loaded:
@@ -84,10 +115,11 @@ def get_loaded(stage: str, root: Path | None = None, device: str | None = None) 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     root = require_studio_models(root, stages=(stage,))
     device = device or pick_device()
-    key = (str(root.resolve()), stage)
+    option = selected_option(root, stage)
+    key = (str(root.resolve()), stage, option)
     with _lock:
         if key not in _loaded:
-            loaded = LOADERS[stage](root, device)
+            loaded = LOADERS[(stage, option)](root, device)
             loaded.model_ids = {name: _model_id(root / name) for name in loaded.model_ids}
             _loaded[key] = loaded
         return _loaded[key]

@@ -30,20 +30,33 @@ class ModelSpec:
     licence: str
     marker: str  # the file whose presence says the folder is complete enough to load
     allow: tuple[str, ...] = ()  # the files `pull` fetches (empty: the whole repo)
-    required: bool = True  # False: the stage falls back to a preview engine without it
+    required: bool = True  # False: the stage falls back to a preview engine without it, or it is an option
+    option: str = ""  # the stage's model option this folder serves ("": the stage has one model)
 
+
+# Each stage's model options, the default first. A model directory picks another in studio.json,
+# `{"storyboard": {"model": "flux2-klein"}}`; then that option's folders are the ones it must hold.
+OPTIONS: dict[str, tuple[str, ...]] = {"storyboard": ("sdxl", "flux2-klein"), "motion": ("ltx", "wan-vace")}
 
 MODELS: tuple[ModelSpec, ...] = (
     ModelSpec("storyboard", "storyboard", "stabilityai/stable-diffusion-xl-base-1.0", "CreativeML Open RAIL++-M",
               "model_index.json",
               ("model_index.json", "*/config.json", "*/*.json", "*/*.txt", "*/diffusion_pytorch_model.fp16.safetensors",
-               "*/model.fp16.safetensors")),
+               "*/model.fp16.safetensors"), option="sdxl"),
     ModelSpec("ip_adapter", "storyboard", "h94/IP-Adapter", "Apache-2.0",
               f"{IP_ADAPTER['subfolder']}/{IP_ADAPTER['weight_name']}",
-              (f"{IP_ADAPTER['subfolder']}/{IP_ADAPTER['weight_name']}", f"{IP_ADAPTER['image_encoder_folder']}/*")),
+              (f"{IP_ADAPTER['subfolder']}/{IP_ADAPTER['weight_name']}", f"{IP_ADAPTER['image_encoder_folder']}/*"),
+              option="sdxl"),
+    # The 4B klein only: the 9B klein checkpoints are under BFL's non-commercial licence.
+    ModelSpec("flux2_klein", "storyboard", "black-forest-labs/FLUX.2-klein-4B", "Apache-2.0", "model_index.json",
+              ("model_index.json", "scheduler/*", "text_encoder/*", "tokenizer/*", "transformer/*", "vae/*"),
+              required=False, option="flux2-klein"),
     ModelSpec("motion", "motion", "Lightricks/LTX-Video", "LTX-Video 0.9 (OpenRAIL-M family; see docs/models.md)",
               "model_index.json",
-              ("model_index.json", "scheduler/*", "text_encoder/*", "tokenizer/*", "transformer/*", "vae/*")),
+              ("model_index.json", "scheduler/*", "text_encoder/*", "tokenizer/*", "transformer/*", "vae/*"),
+              option="ltx"),
+    ModelSpec("wan_vace", "motion", "Wan-AI/Wan2.1-VACE-1.3B-diffusers", "Apache-2.0", "model_index.json",
+              required=False, option="wan-vace"),
     ModelSpec("music", "music", "ACE-Step/acestep-v15-xl-turbo-diffusers", "Apache-2.0", "model_index.json"),
     ModelSpec("speech", "speech", "ai4bharat/indic-parler-tts", "Apache-2.0", "config.json", required=False),
 )
@@ -58,16 +71,59 @@ def folder_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else 0
 
 
+def _settings_file(root: Path | None) -> dict:
+    file = Path(root) / SETTINGS_FILE if root else None
+    if file is None or not file.is_file():
+        return {}
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadInputError(f"{file} is not JSON: {exc}", code="STUDIO_SETTINGS_INVALID") from None
+    if not isinstance(data, dict):
+        raise BadInputError(f"{file} must hold a JSON object of stages", code="STUDIO_SETTINGS_INVALID")
+    return data
+
+
+def selected_option(root: str | os.PathLike | None, stage: str) -> str:
+    """The model option the directory's studio.json picks for a stage (its default where it names none);
+    "" for a stage with one model."""
+    options = OPTIONS.get(stage)
+    if not options:
+        return ""
+    picked = (_settings_file(model_dir(root) if root is not None else None).get(stage) or {}).get("model")
+    if picked is None:
+        return options[0]
+    if picked not in options:
+        raise BadInputError(f"{SETTINGS_FILE} asks for {stage} model {picked!r}; known: {', '.join(options)}",
+                            code="UNKNOWN_MODEL_OPTION")
+    return picked
+
+
+def needed(spec: ModelSpec, root: str | os.PathLike | None) -> bool:
+    """Whether the directory must hold this folder: its stage's selected option, or a required single model."""
+    return spec.option == selected_option(root, spec.stage) if spec.option else spec.required
+
+
+def stage_folders(root: str | os.PathLike | None, stage: str) -> tuple[str, ...]:
+    """The folders the stage loads from, for the option the directory selects."""
+    option = selected_option(root, stage)
+    return tuple(s.name for s in MODELS if s.stage == stage and s.option == option)
+
+
 @dataclass(frozen=True)
 class ModelStatus:
     spec: ModelSpec
     path: Path
     present: bool
     size: int
+    needed: bool = True  # the directory's selection uses it
 
     @property
     def line(self) -> str:
-        state = "present" if self.present else ("missing" if self.spec.required else "missing (optional)")
+        if self.present:
+            state = "present" if self.needed or not self.spec.option else "present (unused)"
+        else:
+            state = "missing" if self.needed else "missing (optional)"
         size = f"{self.size / 1e6:9.1f} MB" if self.present else " " * 12
         return f"{self.spec.stage:<11} {self.spec.name:<11} {state:<19} {size}  {self.spec.repo}"
 
@@ -78,7 +134,7 @@ def verify(path: str | os.PathLike | None = None) -> list[ModelStatus]:
     for spec in MODELS:
         folder = (root / spec.name) if root else Path(spec.name)
         present = bool(root) and (folder / spec.marker).is_file()
-        out.append(ModelStatus(spec, folder, present, folder_size(folder) if present else 0))
+        out.append(ModelStatus(spec, folder, present, folder_size(folder) if present else 0, needed(spec, root)))
     return out
 
 
@@ -95,9 +151,11 @@ def require_studio_models(path: str | os.PathLike | None = None, stages: tuple[s
                             f"(fetch it with 'filmstudio models pull', or write a tiny one with "
                             f"'python -m filmstudio.studio.tiny DIR')", code="STUDIO_MODELS_MISSING")
     for status in verify(root):
-        if status.spec.required and not status.present and (stages is None or status.spec.stage in stages):
-            raise BadInputError(f"studio model '{status.spec.name}' ({status.spec.repo}) is missing from {root}; "
-                                f"fetch it with '{pull_command(status.spec)}'", code="STUDIO_MODELS_MISSING")
+        if status.needed and not status.present and (stages is None or status.spec.stage in stages):
+            chosen = (f" (the {status.spec.option} option {SETTINGS_FILE} selects)"
+                      if status.spec.option and not status.spec.required else "")
+            raise BadInputError(f"studio model '{status.spec.name}' ({status.spec.repo}){chosen} is missing from "
+                                f"{root}; fetch it with '{pull_command(status.spec)}'", code="STUDIO_MODELS_MISSING")
     from importlib.util import find_spec
 
     # Looked up, not imported: intake must stay quick, and the engines import them when they render.
@@ -116,14 +174,36 @@ PRODUCTION_SETTINGS = {
     "music": {"steps": 8, "max_seconds": 600},
     "speech": {},
 }
+# What a non-default option changes in its stage's production settings.
+OPTION_SETTINGS = {
+    # Step-distilled: 4 steps, no classifier-free guidance (the pipeline ignores the scale); up to
+    # four reference portraits, each about a megapixel of extra tokens.
+    "flux2-klein": {"steps": 4, "guidance_scale": 1.0, "max_references": 4},
+    # Wan 2.1's 480p setting: 832x480, 81 frames (4k+1) at 16 fps, 30 steps, guidance 5.
+    "wan-vace": {"width": 832, "height": 480, "frames": 81, "fps": 16, "steps": 30, "guidance_scale": 5.0},
+}
 
 
 def stage_settings(root: Path, stage: str) -> dict:
-    settings = dict(PRODUCTION_SETTINGS.get(stage, {}))
-    file = Path(root) / SETTINGS_FILE
-    if file.is_file():
-        settings.update(json.loads(file.read_text(encoding="utf-8")).get(stage, {}))
+    """Production settings for the stage's selected option, then the directory's studio.json on top."""
+    option = selected_option(root, stage)
+    settings = {**PRODUCTION_SETTINGS.get(stage, {}), **OPTION_SETTINGS.get(option, {})}
+    settings.update(_settings_file(Path(root)).get(stage, {}))
+    if option:
+        settings["model"] = option
     return settings
+
+
+def pull_targets(names: list[str] | None, root: Path) -> list[ModelSpec]:
+    """The named models, or with no names what the directory's selection uses (and optional speech): a
+    plain `pull` never fetches the options the directory does not select (tens of GB)."""
+    unknown = sorted(set(names or []) - {s.name for s in MODELS})
+    if unknown:
+        raise BadInputError(f"unknown model(s) {', '.join(unknown)}; known: {', '.join(s.name for s in MODELS)}",
+                            code="UNKNOWN_MODEL")
+    if names:
+        return [s for s in MODELS if s.name in names]
+    return [s for s in MODELS if needed(s, root) or not s.option]
 
 
 def pull(names: list[str] | None, path: str | os.PathLike | None = None) -> list[Path]:
@@ -131,11 +211,7 @@ def pull(names: list[str] | None, path: str | os.PathLike | None = None) -> list
     root = model_dir(path)
     if root is None:
         raise BadInputError(f"set {ENV} (or pass --dir) to say where the models go", code="STUDIO_MODELS_MISSING")
-    wanted = [s for s in MODELS if not names or s.name in names]
-    unknown = sorted(set(names or []) - {s.name for s in MODELS})
-    if unknown:
-        raise BadInputError(f"unknown model(s) {', '.join(unknown)}; known: {', '.join(s.name for s in MODELS)}",
-                            code="UNKNOWN_MODEL")
+    wanted = pull_targets(names, root)
     from huggingface_hub import snapshot_download
 
     done = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from filmstudio.studio.modeldir import ENV, MODELS, model_dir, pull, verify
+from filmstudio.studio.modeldir import ENV, MODELS, OPTIONS, SETTINGS_FILE, model_dir, pull, selected_option, verify
 
 
 def add_parser(sub) -> None:
@@ -23,8 +23,11 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.action == "list":
         for spec in MODELS:
-            need = "required" if spec.required else "optional"
-            print(f"{spec.stage:<11} {spec.name:<11} {need:<9} {spec.repo}  [{spec.licence}]")
+            if spec.option:
+                need = f"option {spec.option}" + (" (default)" if spec.option == OPTIONS[spec.stage][0] else "")
+            else:
+                need = "required" if spec.required else "optional"
+            print(f"{spec.stage:<11} {spec.name:<11} {need:<22} {spec.repo}  [{spec.licence}]")
         return 0
     if args.action == "verify":
         root = model_dir(args.dir)
@@ -32,7 +35,10 @@ def run(args: argparse.Namespace) -> int:
         statuses = verify(root)
         for status in statuses:
             print(status.line)
-        missing = [s for s in statuses if s.spec.required and not s.present]
+        for stage, options in OPTIONS.items():
+            print(f"{stage} model: {selected_option(root, stage)} (of {', '.join(options)}; "
+                  f"pick one with {{\"{stage}\": {{\"model\": ...}}}} in {SETTINGS_FILE})")
+        missing = [s for s in statuses if s.needed and not s.present]
         if missing:
             print(f"filmstudio: error: missing {', '.join(s.spec.name for s in missing)}; "
                   f"fetch with 'filmstudio models pull {' '.join(s.spec.name for s in missing)}' [STUDIO_MODELS_MISSING]",
@@ -55,6 +61,8 @@ def _push(args: argparse.Namespace) -> int:
     report = push(args.dir, args.bucket, progress=lambda key, size: print(f"uploaded {key} ({size / 1e6:.1f} MB)"))
     for folder in report.skipped_folders:
         print(f"skipped {folder}/: 'filmstudio models verify' does not accept it (incomplete)", file=sys.stderr)
+    for folder in report.unused_folders:
+        print(f"left out {folder}/: {SETTINGS_FILE} does not select it", file=sys.stderr)
     print(f"s3://{report.bucket}: {len(report.uploaded)} uploaded ({report.bytes_uploaded / 1e6:.1f} MB), "
           f"{len(report.unchanged)} unchanged")
     return 0

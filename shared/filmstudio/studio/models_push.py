@@ -28,6 +28,7 @@ class PushReport:
     uploaded: list[str] = field(default_factory=list)  # keys
     unchanged: list[str] = field(default_factory=list)
     skipped_folders: list[str] = field(default_factory=list)  # folders verify does not accept
+    unused_folders: list[str] = field(default_factory=list)  # complete, but an option studio.json does not select
     bytes_uploaded: int = 0
 
 
@@ -52,21 +53,26 @@ def _files(folder: Path) -> list[Path]:
     return out
 
 
-def plan_push(root: Path) -> tuple[list[tuple[Path, str]], list[str]]:
-    """(file, key) pairs to mirror and the folders left out because verify does not accept them."""
+def plan_push(root: Path) -> tuple[list[tuple[Path, str]], list[str], list[str]]:
+    """(file, key) pairs to mirror, the folders left out because verify does not accept them, and those
+    left out because they hold a model option the directory's studio.json does not select (every
+    instance would copy them at start for nothing)."""
     pairs: list[tuple[Path, str]] = []
-    skipped = []
+    skipped, unused = [], []
     for status in verify(root):
         if not status.present:
             if status.path.is_dir():
                 skipped.append(status.spec.name)
+            continue
+        if status.spec.option and not status.needed:
+            unused.append(status.spec.name)
             continue
         for path in _files(status.path):
             pairs.append((path, MODEL_WEIGHTS_PREFIX + path.relative_to(root).as_posix()))
     settings = root / SETTINGS_FILE
     if settings.is_file():
         pairs.append((settings, MODEL_WEIGHTS_PREFIX + SETTINGS_FILE))
-    return pairs, skipped
+    return pairs, skipped, unused
 
 
 def _remote(store, bucket: str) -> dict[str, tuple[int, str]]:
@@ -96,7 +102,7 @@ def push(path: str | os.PathLike | None, bucket: str | None = None, *, settings=
     if root is None or not root.is_dir():
         raise BadInputError(f"no model directory {'at ' + str(root) if root else f'(set {ENV} or pass --model-dir)'}",
                             code="STUDIO_MODELS_MISSING")
-    pairs, skipped = plan_push(root)
+    pairs, skipped, unused = plan_push(root)
     if not pairs:
         raise BadInputError(f"{root} holds no model folder that 'filmstudio models verify' accepts; "
                             f"fetch them with 'filmstudio models pull'", code="STUDIO_MODELS_MISSING")
@@ -104,7 +110,7 @@ def push(path: str | os.PathLike | None, bucket: str | None = None, *, settings=
     bucket = bucket or settings.bucket
     store = ArtifactStore(settings, bucket=bucket)
     remote = _remote(store, bucket)
-    report = PushReport(bucket, skipped_folders=skipped)
+    report = PushReport(bucket, skipped_folders=skipped, unused_folders=unused)
     for file, key in pairs:
         size = file.stat().st_size
         if remote.get(key) == (size, s3_etag(file, part_size)):

@@ -21,6 +21,17 @@ TINY_SETTINGS = {
     "music": {"steps": 2, "guidance_scale": 7.0, "max_seconds": 600},
     "speech": {},
 }
+# What a directory that selects another option renders at (FLUX.2 refuses reference images under 64 px).
+TINY_OPTION_SETTINGS = {
+    "flux2-klein": {"width": 64, "height": 32, "steps": 2, "guidance_scale": 1.0, "reference_size": 64,
+                    "max_references": 4},
+    "wan-vace": {"width": 64, "height": 32, "frames": 9, "fps": 16, "steps": 2, "guidance_scale": 5.0},
+}
+# Qwen3's chat layout, which Flux2KleinPipeline wraps every prompt in (thinking switched off).
+QWEN3_CHAT_TEMPLATE = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n"
+    "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n"
+    "{% if enable_thinking is defined and not enable_thinking %}<think>\n\n</think>\n\n{% endif %}{% endif %}")
 
 
 def byte_tokenizer(max_length: int):
@@ -147,6 +158,58 @@ def tiny_ltx():
                                    text_encoder=text_encoder, tokenizer=byte_tokenizer(128))
 
 
+def tiny_flux2_klein():
+    """FLUX.2 [klein] as diffusers' fast tests build it, with a Qwen3 text encoder deep enough for the
+    pipeline's default hidden-state layers (9, 18, 27), so the production call runs unchanged."""
+    import torch
+    from diffusers import AutoencoderKLFlux2, FlowMatchEulerDiscreteScheduler, Flux2KleinPipeline, Flux2Transformer2DModel
+    from transformers import Qwen3Config, Qwen3ForCausalLM
+
+    torch.manual_seed(0)
+    transformer = Flux2Transformer2DModel(
+        patch_size=1, in_channels=4, num_layers=1, num_single_layers=1, attention_head_dim=16, num_attention_heads=2,
+        joint_attention_dim=48, timestep_guidance_channels=256, axes_dims_rope=[4, 4, 4, 4], guidance_embeds=False)
+    torch.manual_seed(0)
+    text_encoder = Qwen3ForCausalLM(Qwen3Config(
+        hidden_size=16, intermediate_size=16, num_hidden_layers=28, num_attention_heads=2, num_key_value_heads=2,
+        head_dim=8, vocab_size=VOCAB, max_position_embeddings=1024))
+    torch.manual_seed(0)
+    vae = AutoencoderKLFlux2(
+        sample_size=32, in_channels=3, out_channels=3, down_block_types=("DownEncoderBlock2D",),
+        up_block_types=("UpDecoderBlock2D",), block_out_channels=(4,), layers_per_block=1, latent_channels=1,
+        norm_num_groups=1, use_quant_conv=False, use_post_quant_conv=False)
+    tokenizer = byte_tokenizer(512)
+    tokenizer.chat_template = QWEN3_CHAT_TEMPLATE
+    # is_distilled as in the released 4B's model_index.json: no classifier-free guidance.
+    return Flux2KleinPipeline(scheduler=FlowMatchEulerDiscreteScheduler(), vae=vae, text_encoder=text_encoder,
+                              tokenizer=tokenizer, transformer=transformer, is_distilled=True)
+
+
+def tiny_wan_vace():
+    """Wan 2.1 VACE as diffusers' fast test builds it, with Wan's own UniPC flow scheduler and UMT5 class."""
+    import torch
+    from diffusers import AutoencoderKLWan, UniPCMultistepScheduler, WanVACEPipeline, WanVACETransformer3DModel
+    from transformers import UMT5Config, UMT5EncoderModel
+
+    torch.manual_seed(0)
+    # base_dim 8, not the fast test's 3: at 3 the random encoder maps every key frame to nearly the same
+    # latents, and the clip would barely depend on the picture it starts from.
+    vae = AutoencoderKLWan(base_dim=8, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+                           temperal_downsample=[False, True, True])
+    torch.manual_seed(0)
+    transformer = WanVACETransformer3DModel(
+        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=16, out_channels=16,
+        text_dim=32, freq_dim=256, ffn_dim=32, num_layers=3, cross_attn_norm=True, qk_norm="rms_norm_across_heads",
+        rope_max_seq_len=32, vace_layers=[0, 2], vace_in_channels=96)
+    torch.manual_seed(0)
+    text_encoder = UMT5EncoderModel(UMT5Config(vocab_size=VOCAB, d_model=32, d_kv=8, d_ff=37, num_layers=2,
+                                               num_heads=4, pad_token_id=1, eos_token_id=2, decoder_start_token_id=1))
+    scheduler = UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True,
+                                        num_train_timesteps=1000, flow_shift=3.0)
+    return WanVACEPipeline(transformer=transformer, vae=vae, scheduler=scheduler, text_encoder=text_encoder,
+                           tokenizer=byte_tokenizer(512))
+
+
 def tiny_ace_step():
     import torch
     from diffusers import AutoencoderOobleck, FlowMatchEulerDiscreteScheduler
@@ -178,9 +241,13 @@ def tiny_ace_step():
                            scheduler=FlowMatchEulerDiscreteScheduler(num_train_timesteps=1, shift=1.0))
 
 
-def write_tiny_model_dir(root: Path) -> Path:
+def write_tiny_model_dir(root: Path, storyboard: str = "sdxl", motion: str = "ltx",
+                         alternatives: bool = True) -> Path:
+    """Every model folder (the alternative options' too, unless `alternatives` is False), and a studio.json
+    that selects `storyboard` and `motion` (modeldir.OPTIONS) with tiny render settings for them."""
     from filmstudio.studio.modeldir import IP_ADAPTER, SETTINGS_FILE
 
+    settings = tiny_settings(storyboard, motion)
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     sdxl = tiny_sdxl()
@@ -189,15 +256,36 @@ def write_tiny_model_dir(root: Path) -> Path:
                           IP_ADAPTER["image_encoder_folder"])
     tiny_ltx().save_pretrained(root / "motion")
     tiny_ace_step().save_pretrained(root / "music")
-    (root / SETTINGS_FILE).write_text(json.dumps({"tiny": True, **TINY_SETTINGS}, indent=2), encoding="utf-8")
+    if alternatives or storyboard == "flux2-klein":
+        tiny_flux2_klein().save_pretrained(root / "flux2_klein")
+    if alternatives or motion == "wan-vace":
+        tiny_wan_vace().save_pretrained(root / "wan_vace")
+    (root / SETTINGS_FILE).write_text(json.dumps(settings, indent=2), encoding="utf-8")
     return root
+
+
+def tiny_settings(storyboard: str = "sdxl", motion: str = "ltx") -> dict:
+    """The tiny directory's studio.json: its render settings, and the options it selects."""
+    from filmstudio.studio.modeldir import OPTIONS
+
+    settings = {"tiny": True, **{stage: dict(values) for stage, values in TINY_SETTINGS.items()}}
+    for stage, option in (("storyboard", storyboard), ("motion", motion)):
+        if option not in OPTIONS[stage]:
+            raise ValueError(f"unknown {stage} option {option!r}; known: {', '.join(OPTIONS[stage])}")
+        if option != OPTIONS[stage][0]:
+            settings[stage] = {"model": option, **TINY_OPTION_SETTINGS[option]}
+    return settings
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m filmstudio.studio.tiny", description=__doc__.splitlines()[0])
     parser.add_argument("dir", help="the model directory to write (FILMSTUDIO_MODEL_DIR)")
+    parser.add_argument("--storyboard", choices=("sdxl", "flux2-klein"), default="sdxl",
+                        help="the storyboard model the directory selects (default: sdxl)")
+    parser.add_argument("--motion", choices=("ltx", "wan-vace"), default="ltx",
+                        help="the motion model the directory selects (default: ltx)")
     args = parser.parse_args(argv)
-    root = write_tiny_model_dir(Path(args.dir))
+    root = write_tiny_model_dir(Path(args.dir), args.storyboard, args.motion)
     print(f"tiny random-weight model directory written to {root}")
     from filmstudio.studio.tiny_speech import write_if_available  # only the voice env has parler_tts
 

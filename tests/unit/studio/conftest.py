@@ -29,6 +29,28 @@ def tiny_models(tmp_path_factory):
     return write_tiny_model_dir(tmp_path_factory.mktemp("studio-models"))
 
 
+@pytest.fixture(scope="session")
+def alt_models(tiny_models, tmp_path_factory):
+    """The same tiny folders, in a directory whose studio.json selects FLUX.2 [klein] and Wan VACE."""
+    import json
+    import shutil
+
+    from filmstudio.studio.modeldir import SETTINGS_FILE
+    from filmstudio.studio.tiny import tiny_settings
+
+    root = tmp_path_factory.mktemp("studio-alt-models") / "models"
+    shutil.copytree(tiny_models, root)
+    (root / SETTINGS_FILE).write_text(json.dumps(tiny_settings("flux2-klein", "wan-vace")), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def alt_env(alt_models, tmp_path, monkeypatch):
+    monkeypatch.setenv("FILMSTUDIO_MODEL_DIR", str(alt_models))
+    monkeypatch.setenv("FILMSTUDIO_STUDIO_CACHE", str(tmp_path / "cache"))
+    return alt_models
+
+
 @pytest.fixture
 def studio_env(tiny_models, tmp_path, monkeypatch):
     """FILMSTUDIO_MODEL_DIR at the tiny models, references cached under this test's tmp_path."""
