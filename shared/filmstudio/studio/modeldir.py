@@ -59,6 +59,11 @@ MODELS: tuple[ModelSpec, ...] = (
               required=False, option="wan-vace"),
     ModelSpec("music", "music", "ACE-Step/acestep-v15-xl-turbo-diffusers", "Apache-2.0", "model_index.json"),
     ModelSpec("speech", "speech", "ai4bharat/indic-parler-tts", "Apache-2.0", "config.json", required=False),
+    # Indic Parler-TTS reads the voice description with its T5 text encoder's tokenizer, which its own
+    # repository does not hold (its model card loads flan-t5-large's); StudioSpeech reads it from here.
+    ModelSpec("speech/description_tokenizer", "speech", "google/flan-t5-large", "Apache-2.0",
+              "tokenizer_config.json",
+              ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "spiece.model"), required=False),
 )
 
 
