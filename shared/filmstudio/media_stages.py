@@ -50,6 +50,10 @@ class MediaStage:
     ephemeral_mb: int = 512
     heartbeat_s: int = 120
     task_timeout_s: int = 3600  # a studio request may wait for a cold start from zero, then a shared backlog
+    # Units of one task rendered side by side (pipeline.stages.side_by_side). Motion's are ffmpeg
+    # processes, and a Lambda of 3008 MB has two vCPUs: two clips at once keep both busy, so a
+    # long scene is not left to one core while the other scenes' tasks have finished.
+    workers: int = 1
 
     @property
     def state(self) -> str:
@@ -84,7 +88,7 @@ STAGES: tuple[MediaStage, ...] = (
                {"preview": f"{_PREVIEW}.motion:PreviewMotion", "studio": "filmstudio.studio.engines:StudioMotion"},
                task=f"{_STAGES}:motion_task", keys=f"{_KEYS}:clip_keys", ext=".mp4", content_type="video/mp4",
                manifest_field="clips", description="Moving clip per shot for one scene",
-               weight=30, memory_mb=3008, timeout_s=900, ephemeral_mb=1024),
+               weight=30, memory_mb=3008, timeout_s=900, ephemeral_mb=1024, workers=2),
     MediaStage("speech", "line", "filmstudio.engines.base:SpeechEngine",
                {"preview": f"{_PREVIEW}.speech:PreviewSpeech", "studio": "filmstudio.studio.speech:StudioSpeech"},
                task=f"{_STAGES}:speech_task", keys=f"{_KEYS}:speech_keys", ext=".wav", content_type="audio/wav",

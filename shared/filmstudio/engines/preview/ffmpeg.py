@@ -66,6 +66,13 @@ def x264_args(fps: int) -> list[str]:
 TO_YUV = "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p"
 
 
+def audio_digest(path: Path) -> str:
+    """MD5 of the first audio track's encoded packets (stream copy, nothing decoded: tens of ms).
+    Equal digests mean a player decodes exactly the same sound from both files."""
+    proc = run(["-i", str(path), "-map", "0:a:0", "-c", "copy", "-f", "md5", "-"], stage="compose")
+    return proc.stdout.decode("ascii", "replace").strip().removeprefix("MD5=")
+
+
 _DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+\.\d+)")
 
 
