@@ -204,7 +204,7 @@ def run_media_task(ctx: StageContext, event: dict[str, Any]) -> dict[str, Any]:
     manifest = ctx.manifest(event["manifest_key"])
     plan = ctx.plan(manifest)
     # A scene's (or line's) share of the stage's progress.
-    total = {"scene": len(plan.scenes), "line": len(plan.lines()), "film": 1}[row.unit]
+    total = media_stages.tasks_in(plan, row.unit)
     item = event[row.item_field] if row.item_field else None
     with StageClock(ctx.jobs, job_id, stage, of_total=total, tier=manifest.tier) as clock:
         media_stages.resolve(row.task)(ctx, manifest, plan, item, clock)
