@@ -129,7 +129,12 @@ def _sliding_min(g: np.ndarray, w: int) -> np.ndarray:
 def _limit(x: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
     """A look-ahead peak limiter: the gain drops before a peak and recovers after it, never clicks."""
     w = max(8, int(0.005 * rate))
-    level = np.max(np.abs(x), axis=1) if x.ndim > 1 else np.abs(x)
+    if x.ndim == 1:
+        level = np.abs(x)
+    else:  # per channel, then across: a reduction along the short interleaved axis is several times slower
+        level = np.abs(x[:, 0])
+        for c in range(1, x.shape[1]):
+            np.maximum(level, np.abs(x[:, c]), out=level)
     need = np.minimum(1.0, ceiling / np.maximum(level, 1e-12)).astype(np.float32)
     g = _sliding_min(need, 2 * w)
     kernel = np.cumsum(np.concatenate([[0.0], g.astype(np.float64)]))
