@@ -86,6 +86,20 @@ def media_duration(path: Path) -> float:
     return int(h) * 3600 + int(mnt) * 60 + float(s)
 
 
+_F_SETPIPE_SZ = 1031  # Linux fcntl: a pipe's capacity
+
+
+def _widen_pipe(fd: int, size: int = 1 << 20) -> None:
+    """A 720p RGBA frame is 3.7 MB: through Linux's default 64 KiB pipe that is some sixty
+    wake-ups of writer and reader per frame; at 1 MiB (the unprivileged maximum), four."""
+    import fcntl
+
+    try:
+        fcntl.fcntl(fd, _F_SETPIPE_SZ, size)
+    except OSError:  # an older kernel, or a lower pipe-max-size: the default pipe still works
+        pass
+
+
 def encode_frames(args: list[str], frames, *, stage: str) -> None:
     """Run ffmpeg reading raw frames (bytes-like, one per item) from its stdin.
 
@@ -98,6 +112,7 @@ def encode_frames(args: list[str], frames, *, stage: str) -> None:
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err)
         assert proc.stdin is not None
+        _widen_pipe(proc.stdin.fileno())
         try:
             for frame in frames:
                 proc.stdin.write(frame)
