@@ -55,7 +55,9 @@ def model_fn(model_dir: str | Path, family: str) -> StudioModel:
     ids: dict[str, str] = {}
     for stage in stages:
         if stage == "speech":
-            continue  # Parler-TTS loads inside its engine; see filmstudio.studio.speech
+            # Parler-TTS where this environment can run it (the voice image); else eSpeak NG stands in per line.
+            ids.update(_engine("speech").load())
+            continue
         ids.update(get_loaded(stage, root, device).model_ids)
     return StudioModel(family, root, stages, device, ids)
 

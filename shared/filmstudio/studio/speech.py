@@ -2,10 +2,11 @@
 
 Indic Parler-TTS pins transformers 4.46.1 and the visual and music models need
 transformers 5, so the speech model runs only where the voice family's own
-environment is installed (gpu_containers/voice). Anywhere else, and for a
-language Parler-TTS does not speak, the line is spoken by eSpeak NG (the preview
-engine) and the fallback and its reason are recorded on the line's artifact and
-on the job (`fallback_reason`), never passed off as the neural voice.
+environment is installed (gpu_containers/voice; `make test` builds the same one in
+.cache/envs/voice). Anywhere else, and for a language Parler-TTS does not speak, the
+line is spoken by eSpeak NG (the preview engine) and the fallback and its reason are
+recorded on the line's artifact and on the job (`fallback_reason`), never passed off
+as the neural voice.
 """
 
 from __future__ import annotations
@@ -41,20 +42,24 @@ class StudioSpeech(_StudioEngine):
     folders = ("speech",)
 
     def __init__(self) -> None:
-        self._model = None
+        self._models: dict[str, tuple] = {}  # by the speech folder: a test or container may switch directories
         self._lock = threading.Lock()
         self._espeak = None
 
-    def fallback_reason(self, line: Line) -> str | None:
-        """Why this line is not spoken by Indic Parler-TTS, or None when it is."""
+    def unavailable_reason(self) -> str | None:
+        """Why Indic Parler-TTS cannot speak here at all, or None when it can."""
         root = model_dir()
-        if line.language not in PARLER_LANGUAGES:
-            return f"eSpeak NG: Indic Parler-TTS does not speak '{line.language}'"
         if not root or not (root / "speech" / "config.json").is_file():
             return "eSpeak NG: Indic Parler-TTS is not in the model directory (filmstudio models pull speech)"
         if not parler_available():
             return "eSpeak NG: parler_tts is not installed here (it runs in the voice container's environment)"
         return None
+
+    def fallback_reason(self, line: Line) -> str | None:
+        """Why this line is not spoken by Indic Parler-TTS, or None when it is."""
+        if line.language not in PARLER_LANGUAGES:
+            return f"eSpeak NG: Indic Parler-TTS does not speak '{line.language}'"
+        return self.unavailable_reason()
 
     def espeak(self):
         if self._espeak is None:
@@ -80,25 +85,64 @@ class StudioSpeech(_StudioEngine):
 
         model, tokenizer, description_tokenizer, device = self._load()
         with self._lock:
-            torch.manual_seed(seed)
+            torch.manual_seed(seed)  # Parler-TTS samples its codes: the seed decides the take
             desc = description_tokenizer(description, return_tensors="pt").to(device)
             prompt = tokenizer(text, return_tensors="pt").to(device)
-            out = model.generate(input_ids=desc.input_ids, attention_mask=desc.attention_mask,
-                                 prompt_input_ids=prompt.input_ids, prompt_attention_mask=prompt.attention_mask)
+            with torch.inference_mode():
+                out = model.generate(input_ids=desc.input_ids, attention_mask=desc.attention_mask,
+                                     prompt_input_ids=prompt.input_ids, prompt_attention_mask=prompt.attention_mask)
         return out.float().cpu().numpy().squeeze().astype(np.float32), int(model.config.sampling_rate)
 
+    def load(self) -> dict[str, str]:
+        """Put Parler-TTS on the device now, where it can run here (the voice container's model_fn, so
+        /ping turns 200 only with the weights loaded); its model id, or {} where eSpeak NG stands in."""
+        if self.unavailable_reason():
+            return {}
+        self._load()
+        from filmstudio.studio.loading import _model_id
+
+        return {"speech": _model_id(model_dir() / "speech")}
+
     def _load(self):
+        folder = model_dir() / "speech"
+        key = str(folder.resolve())
         with self._lock:
-            if self._model is None:
+            if key not in self._models:
+                import os
+
+                # Only ever the model directory: a missing file must fail here, never become a Hub download.
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 from parler_tts import ParlerTTSForConditionalGeneration
                 from transformers import AutoTokenizer
 
                 from filmstudio.studio.device import dtype_for, pick_device
 
-                folder = model_dir() / "speech"
+                tokenizer = AutoTokenizer.from_pretrained(folder)
+                description_tokenizer = _description_tokenizer(folder, tokenizer)
                 device = pick_device()
                 model = ParlerTTSForConditionalGeneration.from_pretrained(folder, torch_dtype=dtype_for(device))
-                desc_folder = folder / "description_tokenizer"
-                self._model = (model.to(device), AutoTokenizer.from_pretrained(folder),
-                               AutoTokenizer.from_pretrained(desc_folder if desc_folder.is_dir() else folder), device)
-            return self._model
+                self._models[key] = (model.to(device).eval(), tokenizer, description_tokenizer, device)
+            return self._models[key]
+
+
+def _description_tokenizer(folder: Path, prompt_tokenizer):
+    """The tokenizer of the model's T5 text encoder, which reads the voice description.
+
+    The line goes through Indic Parler-TTS' own tokenizer (the folder's root), the description
+    through its text encoder's (google/flan-t5-large, which the Hub repository does not hold):
+    `speech/description_tokenizer/`. A model whose one tokenizer fits its text encoder (the
+    English Parler-TTS minis) may do without it; for any other the ids would index past the
+    encoder's vocabulary, so loading stops here and says what is missing."""
+    import json
+
+    from transformers import AutoTokenizer
+
+    own = folder / "description_tokenizer"
+    if own.is_dir():
+        return AutoTokenizer.from_pretrained(own)
+    encoder_vocab = json.loads((folder / "config.json").read_text(encoding="utf-8"))["text_encoder"]["vocab_size"]
+    if len(prompt_tokenizer) > encoder_vocab:
+        raise RuntimeError(f"{own} is missing: the voice description is read by the text encoder "
+                           f"({encoder_vocab} ids), and the prompt tokenizer has {len(prompt_tokenizer)}; "
+                           "put the text encoder's tokenizer (google/flan-t5-large for Indic Parler-TTS) there")
+    return prompt_tokenizer

@@ -199,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = write_tiny_model_dir(Path(args.dir))
     print(f"tiny random-weight model directory written to {root}")
+    from filmstudio.studio.tiny_speech import write_if_available  # only the voice env has parler_tts
+
+    print(write_if_available(root / "speech"))
     return 0
 
 
