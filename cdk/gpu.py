@@ -1,6 +1,6 @@
 """The studio tier's GPUs: per family a SageMaker asynchronous endpoint that scales to zero, and AWS Batch.
 
-Per `topology.GPU_FAMILIES` entry: the container image (gpu_containers/<family>/Dockerfile, staged at
+Per `topology.GPU_FAMILIES` entry: the container image (gpu_containers/Dockerfile with FAMILY=<family>, staged at
 synth, built only at deploy), a SageMaker Model whose model data is the weights prefix of the media
 bucket (SageMaker copies it to /opt/ml/model, where `studio.container` loads it), an EndpointConfig
 with AsyncInferenceConfig (outputs and failures under the GPU prefixes, a success and an error SNS
@@ -80,12 +80,17 @@ def container_writes(spec: GpuFamilySpec) -> list[str]:
                                                             topology.GPU_FAILURES_PREFIX + "*"]
 
 
+GPU_DOCKERFILE = f"{GPU_CONTAINERS}/Dockerfile"
+
+
 def dockerignore_patterns(repo_root: Path, family: str) -> list[str]:
-    """The family's own Dockerfile.dockerignore, which BuildKit applies at build. CDK stages the context from
-    the repo root's .dockerignore (which leaves gpu_containers/ out, for the media image), so these patterns
-    go after it as the asset's excludes: the staged context is exactly what the Dockerfile copies."""
-    text = (repo_root / GPU_CONTAINERS / family / "Dockerfile.dockerignore").read_text(encoding="utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    """The GPU Dockerfile's own Dockerfile.dockerignore (which BuildKit applies at build), narrowed to this
+    family's folder. CDK stages the context from the repo root's .dockerignore (which leaves gpu_containers/
+    out, for the media image), so these patterns go after it as the asset's excludes: the staged context is
+    exactly what the Dockerfile copies for this family (`--build-arg FAMILY=<family>`)."""
+    text = (repo_root / f"{GPU_DOCKERFILE}.dockerignore").read_text(encoding="utf-8")
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return [line.replace(f"{GPU_CONTAINERS}/*/", f"{GPU_CONTAINERS}/{family}/") for line in lines]
 
 
 class GpuStack(Stack):
@@ -166,11 +171,13 @@ class GpuStack(Stack):
 
     def _image(self, spec: GpuFamilySpec) -> ecr_assets.DockerImageAsset:
         repo_root = self.config.repo_root
-        dockerfile = f"{GPU_CONTAINERS}/{spec.family}/Dockerfile"
-        if not (repo_root / dockerfile).is_file():
-            raise ValueError(f"GPU family {spec.family!r}: {dockerfile} does not exist")
+        folder = repo_root / GPU_CONTAINERS / spec.family
+        missing = [name for name in ("requirements.txt", "inference.py") if not (folder / name).is_file()]
+        if missing:
+            raise ValueError(f"GPU family {spec.family!r}: {GPU_CONTAINERS}/{spec.family}/ lacks {', '.join(missing)}")
         return ecr_assets.DockerImageAsset(
-            self, f"{pascal(spec.family)}Image", directory=str(repo_root), file=dockerfile,
+            self, f"{pascal(spec.family)}Image", directory=str(repo_root), file=GPU_DOCKERFILE,
+            build_args={"FAMILY": spec.family},
             platform=ecr_assets.Platform.LINUX_AMD64, ignore_mode=IgnoreMode.DOCKER,
             exclude=dockerignore_patterns(repo_root, spec.family),
             display_name=f"filmstudio-gpu-{spec.family}")

@@ -50,6 +50,13 @@ class MediaStage:
     ephemeral_mb: int = 512
     heartbeat_s: int = 120
     task_timeout_s: int = 3600  # a studio request may wait for a cold start from zero, then a shared backlog
+    # Units of one task rendered side by side (pipeline.stages.side_by_side). Motion's are ffmpeg
+    # processes, and a Lambda of 3008 MB has two vCPUs: two clips at once keep both busy, so a
+    # long scene is not left to one core while the other scenes' tasks have finished.
+    workers: int = 1
+    # "module:function"(manifest, plan, item) -> [pipeline.gpu_requests.Wanted]: the GPU requests
+    # of one studio task. None: the stage has no studio GPU path (its studio tasks fail naming it).
+    gpu_requests: str | None = None
 
     @property
     def state(self) -> str:
@@ -70,6 +77,7 @@ def resolve(ref: str) -> Any:
 _PREVIEW = "filmstudio.engines.preview"
 _STAGES = "filmstudio.pipeline.stages"
 _KEYS = "filmstudio.pipeline.manifest"
+_GPU = "filmstudio.pipeline.gpu_requests"
 
 # Table order is pipeline order: a stage may read the artifacts of the stages above it
 # (motion reads storyboard's panels), and scene stages run one after another in each scene.
@@ -79,21 +87,30 @@ STAGES: tuple[MediaStage, ...] = (
                 "studio": "filmstudio.studio.engines:StudioStoryboard"},
                task=f"{_STAGES}:storyboard_task", keys=f"{_KEYS}:panel_keys", ext=".png",
                content_type="image/png", manifest_field="panels", description="Key frame per shot for one scene",
-               weight=20, memory_mb=3008),
+               weight=20, memory_mb=3008,
+               gpu_requests=f"{_GPU}:storyboard_requests"),
     MediaStage("motion", "scene", "filmstudio.engines.base:MotionEngine",
                {"preview": f"{_PREVIEW}.motion:PreviewMotion", "studio": "filmstudio.studio.engines:StudioMotion"},
                task=f"{_STAGES}:motion_task", keys=f"{_KEYS}:clip_keys", ext=".mp4", content_type="video/mp4",
                manifest_field="clips", description="Moving clip per shot for one scene",
-               weight=30, memory_mb=3008, timeout_s=900, ephemeral_mb=1024),
+               weight=30, memory_mb=3008, timeout_s=900, ephemeral_mb=1024, workers=2,
+               gpu_requests=f"{_GPU}:motion_requests"),
     MediaStage("speech", "line", "filmstudio.engines.base:SpeechEngine",
                {"preview": f"{_PREVIEW}.speech:PreviewSpeech", "studio": "filmstudio.studio.speech:StudioSpeech"},
                task=f"{_STAGES}:speech_task", keys=f"{_KEYS}:speech_keys", ext=".wav", content_type="audio/wav",
-               manifest_field="speech", description="One audio file per dialogue line", weight=15),
+               manifest_field="speech", description="One audio file per dialogue line", weight=15,
+               gpu_requests=f"{_GPU}:speech_requests"),
     MediaStage("music", "film", "filmstudio.engines.base:MusicEngine",
                {"preview": f"{_PREVIEW}.music:PreviewMusic", "studio": "filmstudio.studio.engines:StudioMusic"},
                task=f"{_STAGES}:music_task", keys=f"{_KEYS}:music_keys", ext=".wav", content_type="audio/wav",
-               manifest_field="music", description="A score cue per scene", weight=5),
+               manifest_field="music", description="A score cue per scene", weight=5,
+               gpu_requests=f"{_GPU}:music_requests"),
 )
+
+
+def tasks_in(plan: Any, unit: str) -> int:
+    """How many tasks a stage over `unit` runs for this plan (its progress is counted out of it)."""
+    return {"scene": len(plan.scenes), "line": len(plan.lines()), "film": 1}[unit]
 
 
 def names() -> tuple[str, ...]:

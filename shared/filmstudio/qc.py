@@ -24,7 +24,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from filmstudio.engines.preview import fonts, subtitles
+from filmstudio.engines.preview import ffmpeg, fonts, subtitles
 from filmstudio.engines.preview.loudness import decoded_loudness
 from filmstudio.models.plan import Plan
 
@@ -40,6 +40,20 @@ META_SUBJECTS = "filmstudio:subjects"
 def audio_loudness(film: Path, rate: int = 48_000) -> dict[str, float]:
     """Integrated loudness and true peak of the film's audio as a player decodes it, streamed."""
     return decoded_loudness(film, rate)
+
+
+def film_sound(film: Path, encoded: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The film's decoded loudness and true peak.
+
+    `encoded`: compose's measurement of the AAC track it muxed, with that track's packet
+    digest. Decoding and metering are most of QC's cost, so when the film's own audio
+    packets have the same digest (a stream copy: the same sound to every player) that
+    measurement is the film's; otherwise the film is decoded and measured here.
+    """
+    if encoded and encoded.get("digest") and ffmpeg.audio_digest(film) == encoded["digest"]:
+        return {"integrated_lufs": encoded["integrated_lufs"], "true_peak_dbtp": encoded["true_peak_dbtp"],
+                "measured": "the muxed AAC track (the film's audio packets match it by MD5)"}
+    return {**audio_loudness(film), "measured": "the film's decoded audio"}
 
 
 # --- the container's tracks ---------------------------------------------------------------------
@@ -186,9 +200,9 @@ def caption_glyphs(panels: dict[str, Path]) -> tuple[dict[str, Any], dict[str, A
 # --- the whole report ---------------------------------------------------------------------------
 
 def measure(plan: Plan, *, film: Path, srt: Path, vtt: Path, panels: dict[str, Path], placed_lines: list[str],
-            subtitle_family: str) -> dict[str, Any]:
+            subtitle_family: str, encoded_audio: dict[str, Any] | None = None) -> dict[str, Any]:
     """Every check, measured; `report["passed"]` is False when any failed (`report["failed"]` names them)."""
-    sound = audio_loudness(film)
+    sound = film_sound(film, encoded_audio)
     tracks = track_durations(film)
     cues = {kind: subtitles.read(path) for kind, path in (("srt", srt), ("vtt", vtt))}
     violations = {kind: [v.__dict__ for v in subtitles.check(c, plan.fps, plan.language.language)]
@@ -200,9 +214,10 @@ def measure(plan: Plan, *, film: Path, srt: Path, vtt: Path, panels: dict[str, P
     drift = abs(tracks.get("video", 0.0) - tracks.get("audio", 0.0)) if "audio" in tracks else None
     checks = {
         "loudness": {"value": sound["integrated_lufs"], "target": TARGET_LUFS, "tolerance": LUFS_TOLERANCE,
-                     "passed": abs(sound["integrated_lufs"] - TARGET_LUFS) <= LUFS_TOLERANCE},
+                     "passed": abs(sound["integrated_lufs"] - TARGET_LUFS) <= LUFS_TOLERANCE,
+                     "measured": sound["measured"]},
         "true_peak": {"value": sound["true_peak_dbtp"], "max": MAX_TRUE_PEAK,
-                      "passed": sound["true_peak_dbtp"] <= MAX_TRUE_PEAK},
+                      "passed": sound["true_peak_dbtp"] <= MAX_TRUE_PEAK, "measured": sound["measured"]},
         "av_drift": {"value": round(drift, 4) if drift is not None else None, "max": MAX_AV_DRIFT,
                      "video_seconds": round(tracks.get("video", 0.0), 4),
                      "audio_seconds": round(tracks.get("audio", 0.0), 4),

@@ -250,12 +250,15 @@ def test_gpu_submit_may_dispatch_to_exactly_the_gpu_stack(synthesized):
 
 def test_each_image_asset_stages_exactly_what_its_dockerfile_copies(gpu, synthesized):
     manifest = json.loads((synthesized.outdir / f"{synthesized.studio.gpu.artifact_id}.assets.json").read_text())
-    images = {source["source"]["dockerFile"]: synthesized.outdir / source["source"]["directory"]
-              for source in manifest["dockerImages"].values()}
-    assert set(images) == {f"gpu_containers/{family}/Dockerfile" for family in FAMILIES}
-    for dockerfile, context in images.items():
-        family = dockerfile.split("/")[1]
-        assert (context / dockerfile).is_file() and (context / "gpu_containers/entrypoint.sh").is_file()
+    sources = [source["source"] for source in manifest["dockerImages"].values()]
+    # One Dockerfile for every family; the family is a build argument.
+    assert {s["dockerFile"] for s in sources} == {"gpu_containers/Dockerfile"}
+    images = {s["dockerBuildArgs"]["FAMILY"]: synthesized.outdir / s["directory"] for s in sources}
+    assert set(images) == set(FAMILIES)
+    for family, context in images.items():
+        assert (context / "gpu_containers/Dockerfile").is_file() and (context / "gpu_containers/entrypoint.sh").is_file()
+        assert (context / "gpu_containers" / family / "requirements.txt").is_file()
+        assert (context / "gpu_containers" / family / "inference.py").is_file()
         assert (context / "shared/filmstudio/studio/container.py").is_file() and (context / "pyproject.toml").is_file()
         present = {p.name for p in (context / "gpu_containers").iterdir() if p.is_dir()}
         assert present == {family}

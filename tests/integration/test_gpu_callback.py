@@ -140,6 +140,37 @@ def test_a_batch_job_state_change_completes_its_request(cloud, reports):
     assert [r[:2] for r in reports] == [("success", "token-4")]
 
 
+def test_a_failed_batch_job_is_reported_with_the_container_s_own_reason(cloud, reports):
+    import json
+
+    from filmstudio import aws
+    from filmstudio.jobs.gpu_tasks import GpuTaskStore
+    from filmstudio.settings import get_settings
+
+    s3, bucket = aws.client("s3"), get_settings().bucket
+    _job("j6")
+    _task("j6", "motion", ["f1", "f2"], token="token-6")
+    GpuTaskStore().set_batch_job_id("f1", "batch-id-6")
+    GpuTaskStore().set_batch_job_id("f2", "batch-id-7")
+    # What studio/container.py run_batch writes beside the output when the model fails.
+    s3.put_object(Bucket=bucket, Key="cache/motion/f1.png.error.json",
+                  Body=json.dumps({"error": {"code": "OutOfMemoryError", "message": "CUDA out of memory"}}).encode())
+    event = {"source": "aws.batch", "detail-type": "Batch Job State Change",
+             "detail": {"jobName": "f1", "jobId": "batch-id-6", "status": "FAILED",
+                        "statusReason": "Essential container in task exited", "container": {"exitCode": 1}}}
+    assert callback_handler.handler(event, None)["reported"] == "failure"
+    reason = reports[0][3]
+    assert reason.startswith("CUDA out of memory [OutOfMemoryError]") and "exit code 1" in reason
+
+    # A job that died before it could say why (the instance reclaimed): Batch's reason alone.
+    _task("j6", "music", ["f3"], token="token-7")
+    GpuTaskStore().set_batch_job_id("f3", "batch-id-8")
+    event["detail"].update(jobName="f3", jobId="batch-id-8", statusReason="Host EC2 terminated",
+                           container={"exitCode": 137})
+    assert callback_handler.handler(event, None)["reported"] == "failure"
+    assert reports[1][3] == "Host EC2 terminated; exit code 137"
+
+
 def test_the_keeper_heartbeats_waiting_tasks_and_forgets_gone_ones(cloud, monkeypatch):
     from filmstudio.jobs.gpu_tasks import GpuTaskStore
 

@@ -136,7 +136,7 @@ def test_a_queued_media_task_keeps_its_heartbeat_until_a_worker_starts_it(monkey
     monkeypatch.setattr(runtime, "call", lambda name, body, asynchronous: ("", False, ""))
     release = threading.Event()
     try:
-        runtime.pool.submit(release.wait)  # the only worker is busy: the next task waits in the queue
+        runtime.pool.submit(0, release.wait)  # the only worker is busy: the next task waits in the queue
         task = runtime.submit("filmstudio-speech", json.dumps({"stage": "speech", "task_token": "tok"}))
         time.sleep(0.4)
         while_queued = len(beats)
@@ -153,6 +153,31 @@ def test_a_queued_media_task_keeps_its_heartbeat_until_a_worker_starts_it(monkey
         runtime.pool.shutdown(wait=True)
         replaced.__exit__(None, None, None)
         reset_settings()
+
+
+def test_a_free_worker_takes_a_scene_s_clips_before_its_panels_and_both_before_speech_and_music(monkeypatch):
+    """The local runtime's queue order: the scenes' chain (motion, then storyboard) first, the rest
+    in arrival order, so a line's speech or the score never holds the worker the longest scene waits for."""
+    import json
+
+    from filmstudio.localcloud.runtime import LocalLambdaRuntime
+
+    runtime = LocalLambdaRuntime(workers=1)
+    ran: list[str] = []
+    monkeypatch.setattr(runtime, "call", lambda name, body, asynchronous: ran.append(json.loads(body)["stage"]))
+    release = threading.Event()
+    try:
+        runtime.pool.submit(0, release.wait)  # the only worker is busy while the tasks queue up
+        queued = [runtime.submit(f"filmstudio-{stage}", json.dumps({"stage": stage}))
+                  for stage in ("speech", "music", "storyboard", "speech", "motion", "storyboard")]
+        release.set()
+        for task in queued:
+            task.result(timeout=5)
+        assert ran == ["motion", "storyboard", "storyboard", "speech", "music", "speech"]
+    finally:
+        release.set()
+        runtime._stopping.set()
+        runtime.pool.shutdown(wait=True)
 
 
 def test_the_api_client_reads_the_job_again_after_a_dropped_connection(monkeypatch):

@@ -65,3 +65,33 @@ def test_job_cost_shows_gpu_seconds_per_stage_and_the_credits():
     assert cost["credits"] == 2 and cost["gpu_seconds"] == {"motion": 30.0, "storyboard": 6.0}
     assert cost["gpu_seconds_total"] == 36.0
     assert cost["gpu_dollars"] == pytest.approx(36 * GPU_DOLLARS_PER_SECOND)
+
+
+def test_each_stage_s_row_shapes_its_gpu_requests_and_a_stage_without_them_fails_by_name(monkeypatch):
+    import dataclasses
+
+    from filmstudio import media_stages
+    from filmstudio.errors import StageFailedError
+    from filmstudio.pipeline import gpu_dispatch
+    from filmstudio.pipeline.manifest import build_manifest
+    from testkit.plans import SceneSpec, build_plan
+
+    plan = build_plan([SceneSpec(lines=("One.", "Two.")), SceneSpec(lines=("Three.",))], shots=3, shot_duration=2.5)
+    manifest = build_manifest(plan, "plans/p.json", job_id="j", user_id="u", project_id="p", tier="studio",
+                              final_prefix="final/")
+    scene = plan.scenes[0]
+    motion = gpu_dispatch._units("motion", {"scene_id": scene.id}, manifest, plan, "bucket")
+    assert [u.request.shot_id for u in motion] == [s.id for s in scene.shots]
+    assert all(u.request.parameters.duration == 2.5 and u.media_seconds == 2.5 for u in motion)
+    assert all(u.request.inputs.panel == manifest.panels[u.request.shot_id] for u in motion)
+    line = plan.lines()[0]
+    (speech,) = gpu_dispatch._units("speech", {"line_id": line.id}, manifest, plan, "bucket")
+    assert speech.request.output_key == manifest.speech[line.id] and speech.note_topic == f"speech:{line.language}"
+    music = gpu_dispatch._units("music", {}, manifest, plan, "bucket")
+    assert [u.request.scene_id for u in music] == [s.id for s in plan.scenes]
+    assert media_stages.tasks_in(plan, "scene") == 2 and media_stages.tasks_in(plan, "line") == len(plan.lines()) > 1
+
+    bare = dataclasses.replace(media_stages.stage("music"), gpu_requests=None)
+    monkeypatch.setattr(media_stages, "stage", lambda name: bare)
+    with pytest.raises(StageFailedError, match="'music' has no studio GPU requests"):
+        gpu_dispatch._units("music", {}, manifest, plan, "bucket")

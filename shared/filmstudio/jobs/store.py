@@ -9,6 +9,7 @@ Map iterations report them and none of them changes the job's state.
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import datetime, timezone
 from typing import Any, Iterator
@@ -340,6 +341,12 @@ class StageClock:
         self.store, self.job_id, self.stage, self.of_total, self.tier = store, job_id, stage, of_total, tier
         self.rendered = 0
         self.reused = 0
+        self._count_lock = threading.Lock()  # a task may render its units on several threads
+
+    def count(self, *, rendered: int = 0, reused: int = 0) -> None:
+        with self._count_lock:
+            self.rendered += rendered
+            self.reused += reused
 
     def __enter__(self) -> "StageClock":
         self.start = time.time()

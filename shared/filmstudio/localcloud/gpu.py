@@ -29,6 +29,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from filmstudio import aws, topology
+from filmstudio.studio.contract import FAILURE_SUFFIX, RESPONSE_SUFFIX
 
 log = logging.getLogger(__name__)
 
@@ -328,12 +329,16 @@ class LocalGpu:
 
         detail: dict[str, Any] = {"jobName": name, "jobId": job_id, "jobQueue": queue_arn,
                                   "jobDefinition": definition_arn, "createdAt": 0, "attempts": []}
+        request: dict[str, Any] | None = None
         try:
             body = self._read(request_uri)
+            try:
+                request = json.loads(body)
+            except ValueError:
+                request = None
             payload = self._infer(family.family, body)
-            request = json.loads(body)
             # The Batch entry's answer, beside the output (studio/container.py run_batch).
-            self._write(f"s3://{request['bucket']}/{request['output_key']}.response.json", payload,
+            self._write(f"s3://{request['bucket']}/{request['output_key']}{RESPONSE_SUFFIX}", payload,
                         "application/json")
             detail.update(status="SUCCEEDED", statusReason="Essential container in task exited",
                           container={"exitCode": 0})
@@ -342,9 +347,14 @@ class LocalGpu:
             message = exc.message if isinstance(exc, RequestError) else str(exc)
             if not isinstance(exc, RequestError):
                 log.exception("local GPU worker: Batch job %s failed", name)
+            # As the container does (run_batch): its reason beside the output; Batch's own event
+            # carries only the exit code.
+            if isinstance(request, dict) and request.get("bucket") and request.get("output_key"):
+                self._write(f"s3://{request['bucket']}/{request['output_key']}{FAILURE_SUFFIX}",
+                            json.dumps({"error": {"code": code, "message": message[:2000]}}).encode(),
+                            "application/json")
             detail.update(status="FAILED", statusReason="Essential container in task exited",
-                          container={"exitCode": 2 if isinstance(exc, RequestError) else 1,
-                                     "reason": f"{message} [{code}]"[:2000]})
+                          container={"exitCode": 2 if isinstance(exc, RequestError) else 1})
         self.handled.append({"backend": "batch", "family": family.family, "id": name, "status": detail["status"]})
         resources = [f"arn:aws:batch:{self.region}:{self.account}:job/{job_id}"]
         if self.events is not None:

@@ -11,6 +11,12 @@ has a few workers, so a media task can wait in its queue longer than its Heartbe
 while earlier ones render. An invocation that carries a task token therefore gets
 heartbeats from the runtime while it waits (the function's own timer takes over once it
 starts): a queue of ours must not time out a task that on AWS would be running.
+
+Which queued invocation a free worker takes is ours to choose too (on AWS they would all be
+running): the scenes' media tasks first, later stages of a scene's chain before earlier ones,
+then everything else in arrival order (`priority`). A scene's pictures then its clips are
+the film's long chain; a line's speech or the score finish in moments beside it, but taken
+first they hold a worker while the longest scene's clips wait, and the film waits on those.
 """
 
 from __future__ import annotations
@@ -19,11 +25,12 @@ import importlib
 import itertools
 import json
 import logging
+import queue
 import threading
 import time
 import traceback
 import uuid
-from concurrent.futures import TimeoutError as FutureTimeout, Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout, Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,10 +70,62 @@ class Invocation:
     asynchronous: bool
 
 
+def priority(event: Any) -> int:
+    """Lower starts first: a scene's media task (its chain's later stages first), then the rest."""
+    from filmstudio import media_stages
+
+    stage = event.get("stage") if isinstance(event, dict) else None
+    rows = [row.name for row in media_stages.STAGES if row.unit == "scene"]
+    return len(rows) - rows.index(stage) - 1 if stage in rows else len(rows)
+
+
+class PriorityPool:
+    """A fixed set of worker threads; each takes the queued call with the lowest (priority, arrival)."""
+
+    def __init__(self, workers: int, name: str):
+        self._queue: queue.PriorityQueue = queue.PriorityQueue()
+        self._order = itertools.count()
+        self._threads = [threading.Thread(target=self._work, daemon=True, name=f"{name}-{i}") for i in range(workers)]
+        for t in self._threads:
+            t.start()
+
+    def submit(self, rank: int, fn, *args) -> Future:
+        future: Future = Future()
+        self._queue.put((rank, next(self._order), future, fn, args))
+        return future
+
+    def _work(self) -> None:
+        while True:
+            _, _, future, fn, args = self._queue.get()
+            if future is None:
+                return
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:  # noqa: BLE001 - the caller reads it from the future
+                future.set_exception(exc)
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        if cancel_futures:
+            while True:
+                try:
+                    _, _, future, _, _ = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if future is not None:
+                    future.cancel()
+        for _ in self._threads:  # after every queued call (sentinels sort last)
+            self._queue.put((float("inf"), next(self._order), None, None, ()))
+        if wait:
+            for t in self._threads:
+                t.join()
+
+
 class LocalLambdaRuntime:
     def __init__(self, workers: int = 2):
         self.by_name: dict[str, FunctionSpec] = {spec.local_name: spec for spec in FUNCTIONS}
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lambda-async")
+        self.pool = PriorityPool(workers, "lambda-async")
         self.invocations: list[Invocation] = []
         self.pending: list[Future] = []
         self._lock = threading.Lock()
@@ -104,14 +163,15 @@ class LocalLambdaRuntime:
 
     # -- asynchronous invocations ----------------------------------------------------------
     def submit(self, function_name: str, body: Any) -> Future:
-        token = None
+        token, event = None, None
         try:
             event = json.loads(body) if isinstance(body, (str, bytes)) else body
             token = event.get("task_token") if isinstance(event, dict) else None
         except ValueError:
             pass
+        rank = priority(event)
         if token is None:
-            return self.pool.submit(self.call, function_name, body, True)
+            return self.pool.submit(rank, self.call, function_name, body, True)
         ticket = next(self._tickets)
         with self._lock:
             self.queued_tokens[ticket] = token
@@ -123,7 +183,7 @@ class LocalLambdaRuntime:
             with self._lock:
                 self.queued_tokens.pop(ticket, None)
             return self.call(function_name, body, True)
-        return self.pool.submit(run)
+        return self.pool.submit(rank, run)
 
     def _beat_queued(self) -> None:
         from filmstudio.aws import client

@@ -22,6 +22,7 @@ from filmstudio.jobs.gpu_tasks import DONE, FAILED, GpuTask, GpuTaskStore
 from filmstudio.pipeline.completion import TaskGone, error_code, heartbeat, report_failure, report_success
 from filmstudio.settings import get_settings
 from filmstudio.storage.artifacts import ArtifactStore
+from filmstudio.studio.contract import FAILURE_SUFFIX, RESPONSE_SUFFIX
 
 log = logging.getLogger(__name__)
 
@@ -175,12 +176,25 @@ def handle_batch_event(event: dict[str, Any]) -> dict[str, Any]:
         return _unknown("Batch job", f"{name} ({job_id})")
     if status == "SUCCEEDED":
         # The Batch entry writes its response beside the output (studio/container.py run_batch).
-        where = f"s3://{get_settings().bucket}/{task.output_key}.response.json"
+        where = f"s3://{get_settings().bucket}/{task.output_key}{RESPONSE_SUFFIX}"
         return _succeeded(task, _read_s3(where), where)
     container = detail.get("container") or {}
-    parts = [detail.get("statusReason"), container.get("reason"),
+    parts = [_batch_error(task.output_key), detail.get("statusReason"), container.get("reason"),
              f"exit code {container['exitCode']}" if container.get("exitCode") is not None else None]
     return _failed(task, "; ".join(str(p) for p in parts if p) or "the Batch job failed")
+
+
+def _batch_error(output_key: str) -> str | None:
+    """The container's own account of a failed Batch job (studio/container.py writes it beside the
+    output), e.g. "OutOfMemoryError: CUDA out of memory", which Batch's event does not carry."""
+    if not ArtifactStore().exists(output_key + FAILURE_SUFFIX):
+        return None
+    raw = _read_s3(f"s3://{get_settings().bucket}/{output_key}{FAILURE_SUFFIX}")
+    try:
+        error = json.loads(raw or b"{}").get("error") or {}
+    except ValueError:
+        return None
+    return f"{error.get('message', '')} [{error.get('code', 'error')}]".strip() if error else None
 
 
 def is_schedule(event: Any) -> bool:

@@ -23,7 +23,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from filmstudio import topology
+from filmstudio import media_stages, topology
 from filmstudio.errors import IllegalTransitionError, StageFailedError
 from filmstudio.gpu_backends import GpuBackends
 from filmstudio.jobs.gpu_tasks import GpuRequest, GpuTaskStore
@@ -31,7 +31,7 @@ from filmstudio.jobs.store import JobStore
 from filmstudio.pipeline.completion import report_failure, report_success
 from filmstudio.settings import Settings, get_settings
 from filmstudio.storage.artifacts import ArtifactStore
-from filmstudio.studio.contract import Inputs, Parameters, StudioRequest
+from filmstudio.studio.contract import StudioRequest
 
 log = logging.getLogger(__name__)
 
@@ -51,34 +51,18 @@ class Unit:
 
 
 def _units(stage: str, event: dict[str, Any], manifest, plan, bucket: str) -> list[Unit]:
+    """The requests of one task, from its stage's row (`gpu_requests`); one per distinct output key."""
+    try:
+        row = media_stages.stage(stage)
+    except KeyError:
+        raise StageFailedError(stage, f"unknown media stage {stage!r}") from None
+    if row.gpu_requests is None:
+        raise StageFailedError(stage, f"media stage {stage!r} has no studio GPU requests (its row's gpu_requests)")
     base = {"stage": stage, "engine_version": manifest.engines.get(stage, stage), "job_id": manifest.job_id,
             "bucket": bucket}
-    units: list[Unit] = []
-    if stage in ("storyboard", "motion"):
-        scene = plan.scene(event["scene_id"])
-        for shot in scene.shots:
-            if stage == "storyboard":
-                inputs, out, params = Inputs(plan=manifest.plan_key), manifest.panels[shot.id], Parameters()
-            else:
-                inputs = Inputs(plan=manifest.plan_key, panel=manifest.panels[shot.id])
-                out, params = manifest.clips[shot.id], Parameters(duration=shot.duration)
-            units.append(Unit(StudioRequest(**base, scene_id=scene.id, shot_id=shot.id, inputs=inputs,
-                                            output_key=out, parameters=params),
-                              shot.duration if stage == "motion" else 0.0))
-    elif stage == "speech":
-        line = next((ln for ln in plan.lines() if ln.id == event["line_id"]), None)
-        if line is None:
-            raise StageFailedError(stage, f"line {event['line_id']!r} is not in the plan")
-        units.append(Unit(StudioRequest(**base, line_id=line.id, inputs=Inputs(plan=manifest.plan_key),
-                                        output_key=manifest.speech[line.id]),
-                          float(line.est_duration or 0.0), note_topic=f"speech:{line.language}"))
-    elif stage == "music":
-        for scene in plan.scenes:
-            units.append(Unit(StudioRequest(**base, scene_id=scene.id, inputs=Inputs(plan=manifest.plan_key),
-                                            output_key=manifest.music[scene.id],
-                                            parameters=Parameters(duration=scene.duration)), scene.duration))
-    else:
-        raise StageFailedError(stage, f"unknown media stage {stage!r}")
+    item = event[row.item_field] if row.item_field else None
+    units = [Unit(StudioRequest(**base, **w.fields, parameters=w.parameters), w.media_seconds, w.note_topic)
+             for w in media_stages.resolve(row.gpu_requests)(manifest, plan, item)]
     # Two shots drawn from the same content share a key: one request makes it for both.
     seen: set[str] = set()
     return [u for u in units if not (u.request.output_key in seen or seen.add(u.request.output_key))]
@@ -124,8 +108,7 @@ def submit_to_gpu(event: dict[str, Any], settings: Settings | None = None) -> di
     plan = Plan.model_validate(artifacts.get_json(manifest.plan_key))
     units = _units(stage, event, manifest, plan, artifacts.bucket)
     missing = [u for u in units if not artifacts.exists(u.request.output_key)]
-    total = {"storyboard": len(plan.scenes), "motion": len(plan.scenes), "speech": len(plan.lines()),
-             "music": 1}[stage]
+    total = media_stages.tasks_in(plan, media_stages.stage(stage).unit)
     if not missing:
         now = time.time()
         jobs.record_span(job_id, stage, now, now, reused=len(units), of_total=total)

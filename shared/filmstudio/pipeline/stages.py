@@ -64,10 +64,10 @@ def analyze_stage(ctx: StageContext, job_id: str, script_key: str, language: str
         key = analysis_cache.analysis_key(text, language)
         # Intake stored this job's analysis under the same content key: normally a reuse.
         if ctx.artifacts.exists(key):
-            clock.reused += 1
+            clock.count(reused=1)
         else:
             ctx.artifacts.put_json(key, analysis_cache.analyze_here(text, language, key))
-            clock.rendered += 1
+            clock.count(rendered=1)
     return {"analysis_key": key}
 
 
@@ -79,11 +79,11 @@ def plan_stage(ctx: StageContext, job_id: str, analysis_key: str, tier: str,
         plan_key = analysis_cache.plan_key(analysis_key)
         if ctx.artifacts.exists(plan_key):
             plan = Plan.model_validate(ctx.artifacts.get_json(plan_key))
-            clock.reused += 1
+            clock.count(reused=1)
         else:
             plan = make_plan(ScriptAnalysis.model_validate(ctx.artifacts.get_json(analysis_key)))
             ctx.artifacts.put_json(plan_key, plan)
-            clock.rendered += 1
+            clock.count(rendered=1)
         manifest = build_manifest(plan, plan_key, job_id=job_id, user_id=job.user_id, project_id=job.project_id,
                                   tier=tier, final_prefix=final_key(job.user_id, job.project_id, job_id, ""),
                                   burn_subtitles=bool((options or {}).get("burn_subtitles")),
@@ -106,7 +106,7 @@ def render_missing(ctx: StageContext, clock: StageClock, key: str, render, metad
     row = media_stages.stage(clock.stage)
     ext, content_type = row.ext, row.content_type
     if ctx.artifacts.exists(key):
-        clock.reused += 1
+        clock.count(reused=1)
         return
     if clock.rendered and ctx.jobs.get(clock.job_id).terminal:
         # Cancelled (or failed elsewhere) while this task works through its shots: stop rendering
@@ -120,7 +120,31 @@ def render_missing(ctx: StageContext, clock: StageClock, key: str, render, metad
             raise StageFailedError(clock.stage, f"the engine wrote no output for {key}")
         # job-id: which job made it, so the API can tell a director which scenes were reused.
         ctx.artifacts.put_file(key, out, content_type, metadata={**(metadata or {}), **meta, "job-id": clock.job_id})
-    clock.rendered += 1
+    clock.count(rendered=1)
+
+
+def side_by_side(clock: StageClock, items, render_one) -> None:
+    """render_one(item) for every item, on as many threads as the stage's row allows (`workers`).
+
+    The first failure stops what has not started and is raised once the running ones end,
+    so a task never reports success with a unit missing, nor leaves a thread writing behind it.
+    """
+    items = list(items)
+    workers = min(media_stages.stage(clock.stage).workers, len(items))
+    if workers <= 1:
+        for item in items:
+            render_one(item)
+        return
+    from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+
+    with ThreadPoolExecutor(workers, thread_name_prefix=f"{clock.stage}-unit") as pool:
+        futures = [pool.submit(render_one, item) for item in items]
+        done, pending = wait(futures, return_when=FIRST_EXCEPTION)
+        for f in pending:
+            f.cancel()
+    for f in futures:
+        if not f.cancelled() and f.exception() is not None:
+            raise f.exception()
 
 
 # Each media stage's task (media_stages.py names them): one scene's, one line's or the film's artifacts.
@@ -136,13 +160,16 @@ def storyboard_task(ctx: StageContext, manifest: Manifest, plan: Plan, scene_id:
 def motion_task(ctx: StageContext, manifest: Manifest, plan: Plan, scene_id: str, clock: StageClock) -> None:
     engine = get_engine("motion", manifest.tier)
     scene = plan.scene(scene_id)
-    for shot in scene.shots:
-        def render(out: Path, tmp: Path, shot=shot) -> None:
+
+    def clip(shot) -> None:
+        def render(out: Path, tmp: Path) -> None:
             panel = ctx.artifacts.download(manifest.panels[shot.id], tmp / "panel.png")
             engine.render_clip(plan, scene, shot, panel, out)
             if out.exists():  # checked before it is stored: a cached clip is one compose can join
                 check_clip(out, ClipFormat.for_shot(plan, shot), f"the {engine.name} clip for shot {shot.id}")
         render_missing(ctx, clock, manifest.clips[shot.id], render)
+
+    side_by_side(clock, scene.shots, clip)
 
 
 def speech_task(ctx: StageContext, manifest: Manifest, plan: Plan, line_id: str, clock: StageClock) -> None:
@@ -177,7 +204,7 @@ def run_media_task(ctx: StageContext, event: dict[str, Any]) -> dict[str, Any]:
     manifest = ctx.manifest(event["manifest_key"])
     plan = ctx.plan(manifest)
     # A scene's (or line's) share of the stage's progress.
-    total = {"scene": len(plan.scenes), "line": len(plan.lines()), "film": 1}[row.unit]
+    total = media_stages.tasks_in(plan, row.unit)
     item = event[row.item_field] if row.item_field else None
     with StageClock(ctx.jobs, job_id, stage, of_total=total, tier=manifest.tier) as clock:
         media_stages.resolve(row.task)(ctx, manifest, plan, item, clock)
@@ -192,22 +219,13 @@ def compose_stage(ctx: StageContext, job_id: str, manifest_key: str) -> dict[str
     outputs_key = manifest.compose_prefix + "outputs.json"
     with StageClock(ctx.jobs, job_id, "compose") as clock:
         if ctx.artifacts.exists(outputs_key):
-            clock.reused += 1
+            clock.count(reused=1)
             return {"outputs_key": outputs_key}
         plan = ctx.plan(manifest)
         composer = get_engine("compose", manifest.tier)
         with tempfile.TemporaryDirectory(prefix="filmstudio-compose-") as tmp:
             root = Path(tmp)
-            inputs = ComposeInputs(clips={}, panels={}, speech={}, music={})
-            for shot in plan.shots():
-                inputs.clips[shot.id] = ctx.artifacts.download(manifest.clips[shot.id], root / "clips" / f"{shot.id}.mp4")
-                inputs.panels[shot.id] = ctx.artifacts.download(manifest.panels[shot.id], root / "panels" / f"{shot.id}.png")
-            for line in plan.lines():
-                key = manifest.speech[line.id]
-                path = ctx.artifacts.download(key, root / "speech" / f"{line.id}.wav")
-                inputs.speech[line.id] = (path, float(ctx.artifacts.get_metadata(key)["duration"]))
-            for scene in plan.scenes:
-                inputs.music[scene.id] = ctx.artifacts.download(manifest.music[scene.id], root / "music" / f"{scene.id}.wav")
+            inputs = _compose_inputs(ctx, manifest, plan, root)
             # One long task: its pulse shows a waiting client that the render still moves.
             with JobPulse(lambda: ctx.jobs.set_fields(job_id)):
                 result = composer.compose(plan, inputs, root / "out",
@@ -226,8 +244,32 @@ def compose_stage(ctx: StageContext, job_id: str, manifest_key: str) -> dict[str
                 path = qc_path if name == "qc" else getattr(result, name)
                 outputs[name] = ctx.artifacts.put_file(manifest.compose_prefix + filename, path, content_type)
         ctx.artifacts.put_json(outputs_key, outputs)
-        clock.rendered += 1
+        clock.count(rendered=1)
     return {"outputs_key": outputs_key}
+
+
+def _compose_inputs(ctx: StageContext, manifest: Manifest, plan: Plan, root: Path) -> ComposeInputs:
+    """Every clip, panel, line and cue the film needs, fetched side by side: one request each,
+    and on AWS each is a round trip, so a long film's hundreds of objects would queue."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def speech(line_id: str) -> tuple[Path, float]:
+        key = manifest.speech[line_id]
+        path = ctx.artifacts.download(key, root / "speech" / f"{line_id}.wav")
+        return path, float(ctx.artifacts.get_metadata(key)["duration"])
+
+    with ThreadPoolExecutor(8, thread_name_prefix="compose-fetch") as pool:
+        clips = {s.id: pool.submit(ctx.artifacts.download, manifest.clips[s.id], root / "clips" / f"{s.id}.mp4")
+                 for s in plan.shots()}
+        panels = {s.id: pool.submit(ctx.artifacts.download, manifest.panels[s.id], root / "panels" / f"{s.id}.png")
+                  for s in plan.shots()}
+        lines = {ln.id: pool.submit(speech, ln.id) for ln in plan.lines()}
+        music = {sc.id: pool.submit(ctx.artifacts.download, manifest.music[sc.id], root / "music" / f"{sc.id}.wav")
+                 for sc in plan.scenes}
+        return ComposeInputs(clips={k: f.result() for k, f in clips.items()},
+                             panels={k: f.result() for k, f in panels.items()},
+                             speech={k: f.result() for k, f in lines.items()},
+                             music={k: f.result() for k, f in music.items()})
 
 
 def quality_control(plan: Plan, result, inputs: ComposeInputs) -> dict[str, Any]:
@@ -238,7 +280,8 @@ def quality_control(plan: Plan, result, inputs: ComposeInputs) -> dict[str, Any]
     placed = result.extra.get("line_starts")
     return qc.measure(plan, film=result.film, srt=result.srt, vtt=result.vtt, panels=inputs.panels,
                       placed_lines=list(placed) if placed is not None else [ln.id for ln in plan.lines()],
-                      subtitle_family=str(result.extra.get("subtitle_family") or fonts.FALLBACK_FAMILY))
+                      subtitle_family=str(result.extra.get("subtitle_family") or fonts.FALLBACK_FAMILY),
+                      encoded_audio=result.extra.get("encoded_audio"))
 
 
 def publish_stage(ctx: StageContext, job_id: str, outputs_key: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ with the reason, so SageMaker never routes traffic to a container that cannot se
 
 import argparse
 import importlib
+import json
 import logging
 import os
 import sys
@@ -20,6 +21,7 @@ import threading
 from types import ModuleType
 from typing import Any
 
+from filmstudio.studio.contract import FAILURE_SUFFIX, RESPONSE_SUFFIX
 from filmstudio.studio.handler import RequestError, error_body
 
 log = logging.getLogger(__name__)
@@ -112,6 +114,7 @@ def run_batch(inference: ModuleType, request_uri: str, model_dir: str) -> int:
               file=sys.stderr)
         return 2
     bucket, key = request_uri[5:].split("/", 1)
+    request = None
     try:
         body = ArtifactStore(bucket=bucket).get_bytes(key)
         request = inference.input_fn(body, "application/json")
@@ -120,10 +123,29 @@ def run_batch(inference: ModuleType, request_uri: str, model_dir: str) -> int:
         payload, _ = inference.output_fn(response, "application/json")
     except RequestError as exc:
         print(f"filmstudio-gpu: error: {exc.message} [{exc.code}]", file=sys.stderr)
+        _record_failure(request, exc.code, exc.message)
         return 2
-    ArtifactStore(bucket=request.bucket).put_bytes(request.output_key + ".response.json", payload, "application/json")
+    except Exception as exc:  # noqa: BLE001 - out of GPU memory, a broken model file: the job's reason
+        print(f"filmstudio-gpu: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        _record_failure(request, type(exc).__name__, str(exc))
+        raise
+    ArtifactStore(bucket=request.bucket).put_bytes(request.output_key + RESPONSE_SUFFIX, payload, "application/json")
     print(payload.decode("utf-8"))
     return 0
+
+
+def _record_failure(request, code: str, message: str) -> None:
+    """Why the job failed, beside the output it was to write: Batch's state change carries only
+    its own reason and the exit code, and the callback reads this to name the real one."""
+    if request is None:  # the request itself could not be read: there is no output key to write beside
+        return
+    from filmstudio.storage.artifacts import ArtifactStore
+
+    body = json.dumps({"error": {"code": code, "message": message[:2000]}}).encode("utf-8")
+    try:
+        ArtifactStore(bucket=request.bucket).put_bytes(request.output_key + FAILURE_SUFFIX, body, "application/json")
+    except Exception as exc:  # noqa: BLE001 - the job fails either way; its log keeps the reason
+        print(f"filmstudio-gpu: could not record the failure: {exc}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

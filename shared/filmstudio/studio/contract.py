@@ -15,6 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 Stage = Literal["storyboard", "motion", "speech", "music"]
 CONTRACT_VERSION = "1"
 
+# A Batch job writes its answer beside its output key: the response, or why it failed
+# (Batch's own state change carries only an exit code and its own reason).
+RESPONSE_SUFFIX = ".response.json"
+FAILURE_SUFFIX = ".error.json"
+
 # Which container family serves each stage (their pins differ; see gpu_containers/).
 FAMILY: dict[str, str] = {"storyboard": "visual", "motion": "visual", "speech": "voice", "music": "music"}
 

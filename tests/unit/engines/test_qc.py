@@ -74,3 +74,23 @@ def test_a_too_loud_film_fails_loudness_and_true_peak(film, media, tmp_path):
     assert report["checks"]["true_peak"]["value"] > -1.0
     assert "QC FAILED" in qc.summary_line(report)
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_compose_s_measurement_stands_for_the_film_only_when_the_film_carries_that_track(film, media, tmp_path):
+    """QC takes compose's AAC measurement instead of decoding again only when the film's audio
+    packets are that track's; a film whose audio differs is decoded and measured itself."""
+    import subprocess
+
+    plan, result, inputs = film
+    encoded = result.extra["encoded_audio"]
+    report = _measure(plan, result, inputs, encoded_audio=encoded)
+    assert report["passed"] and report["checks"]["loudness"]["measured"].startswith("the muxed AAC track")
+    assert report["checks"]["loudness"]["value"] == encoded["integrated_lufs"]
+    # The same film with its audio re-encoded 9 dB louder: the old measurement no longer applies.
+    loud = tmp_path / "loud.mp4"
+    subprocess.run([media.ffmpeg(), "-v", "error", "-i", str(result.film), "-map", "0", "-c:v", "copy", "-c:s", "copy",
+                    "-af", "volume=9dB", "-c:a", "aac", str(loud)], check=True)
+    report = _measure(plan, result, inputs, film=loud, encoded_audio=encoded)
+    assert report["checks"]["loudness"]["measured"] == "the film's decoded audio"
+    assert {"loudness", "true_peak"} <= set(report["failed"])
+    assert report["checks"]["loudness"]["value"] == pytest.approx(media.loudness(loud)[0], abs=0.3)

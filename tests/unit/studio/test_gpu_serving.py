@@ -150,6 +150,16 @@ def test_batch_entry_runs_one_request_from_s3(studio_env, lighthouse_plan, plan_
     assert run_batch(inference_module("music"), "requests/r1.json", str(studio_env)) == 2
 
 
+def test_a_batch_job_that_fails_leaves_its_reason_beside_the_output(studio_env, lighthouse_plan, s3, capsys):
+    # The request parses, but its plan is not in the bucket: the job fails, and says why where
+    # the callback looks (Batch's own event would carry only the exit code).
+    body = request_for(lighthouse_plan, "music", "plans/missing.json", parameters={"duration": 2.0})
+    s3.put_object(Bucket=BUCKET, Key="requests/r2.json", Body=json.dumps(body).encode())
+    assert run_batch(inference_module("music"), f"s3://{BUCKET}/requests/r2.json", str(studio_env)) == 2
+    error = json.loads(s3.get_object(Bucket=BUCKET, Key="cache/music/out.error.json")["Body"].read())["error"]
+    assert error["code"] in capsys.readouterr().err and "plans/missing.json" in error["message"]
+
+
 def test_voice_family_answers_and_records_its_fallback(studio_env, lighthouse_plan, plan_key, s3):
     server = ModelServer(inference_module("voice"), str(studio_env))
     server.load()

@@ -16,4 +16,5 @@ def test_each_family_loads_the_model_folders_of_its_stages_and_scales_to_zero():
     for family in topology.GPU_FAMILIES:
         assert family.min_capacity == 0
         assert {names[folder] for folder in family.model_folders} == set(family.stages), family.family
-        assert (topology.REPO_ROOT / "gpu_containers" / family.family / "Dockerfile").is_file()
+        folder = topology.REPO_ROOT / "gpu_containers" / family.family
+        assert (folder / "requirements.txt").is_file() and (folder / "inference.py").is_file()

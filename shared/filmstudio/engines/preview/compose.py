@@ -99,6 +99,15 @@ class PreviewCompose:
     name = "preview-compose"
     version = "1.3.0"
 
+    @staticmethod
+    def _stills(plan: Plan, inputs: ComposeInputs, thumb_shot: TimedShot, thumbnail: Path, sheet: Path) -> Path:
+        mid = (thumb_shot.frames // 2) / plan.fps
+        ffmpeg.run(
+            ["-ss", f"{mid:.3f}", "-i", str(inputs.clips[thumb_shot.shot.id]), "-frames:v", "1", "-q:v", "3", str(thumbnail)],
+            stage="compose",
+        )
+        return contact_sheet(plan, {k: Path(v) for k, v in inputs.panels.items()}, sheet)
+
     def compose(self, plan: Plan, inputs: ComposeInputs, out_dir: Path, options: ComposeOptions) -> ComposeResult:
         out_dir = Path(out_dir)
         work = out_dir / ".compose-work"
@@ -144,23 +153,22 @@ class PreviewCompose:
             loud["aac_correction_db"] = round(CEILING_TP - 0.1 - encoded["true_peak_dbtp"], 2)
             encoded = decoded_loudness(aac)
         loud["encoded_true_peak_dbtp"] = encoded["true_peak_dbtp"]
+        # What QC needs to know this track's measurement is the film's (see qc.film_sound).
+        encoded_audio = {"digest": ffmpeg.audio_digest(aac), **encoded}
         clock.lap("audio_encode")
-        ffmpeg.run(mux_args(MuxInputs(
-            video_list=video_list, audio=aac, srt=srt if cues else None, out=film, fps=fps,
-            seconds=film_seconds, language=plan.language.language, title=plan.title, sample_rate=SR,
-            burn_style=style, fonts_dir=fonts.fonts_dir() if burn else None,
-        )), stage="compose")
-        clock.lap("mux")
-
         thumb_shot = pick_thumbnail_shot(timeline)
         thumbnail = out_dir / "thumbnail.jpg"
-        mid = (thumb_shot.frames // 2) / fps
-        ffmpeg.run(
-            ["-ss", f"{mid:.3f}", "-i", str(inputs.clips[thumb_shot.shot.id]), "-frames:v", "1", "-q:v", "3", str(thumbnail)],
-            stage="compose",
-        )
-        sheet = contact_sheet(plan, {k: Path(v) for k, v in inputs.panels.items()}, out_dir / "contact_sheet.png")
-        clock.lap("thumbnail_contact_sheet")
+        with ThreadPoolExecutor(1) as pool:
+            # The stills are independent of the mux (an ffmpeg process): made beside it.
+            stills = pool.submit(self._stills, plan, inputs, thumb_shot, thumbnail, out_dir / "contact_sheet.png")
+            ffmpeg.run(mux_args(MuxInputs(
+                video_list=video_list, audio=aac, srt=srt if cues else None, out=film, fps=fps,
+                seconds=film_seconds, language=plan.language.language, title=plan.title, sample_rate=SR,
+                burn_style=style, fonts_dir=fonts.fonts_dir() if burn else None,
+            )), stage="compose")
+            clock.lap("mux")
+            sheet = stills.result()
+        clock.lap("thumbnail_contact_sheet_wait")
         duration = ffmpeg.media_duration(film)
         for p in work.iterdir():
             p.unlink()
@@ -180,6 +188,7 @@ class PreviewCompose:
                 "subtitle_family": sub_family,
                 "thumbnail_shot": thumb_shot.shot.id,
                 "loudness": loud,
+                "encoded_audio": encoded_audio,
                 "timings": clock.laps,
                 **vstats,
             },

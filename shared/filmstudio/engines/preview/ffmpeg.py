@@ -66,6 +66,13 @@ def x264_args(fps: int) -> list[str]:
 TO_YUV = "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p"
 
 
+def audio_digest(path: Path) -> str:
+    """MD5 of the first audio track's encoded packets (stream copy, nothing decoded: tens of ms).
+    Equal digests mean a player decodes exactly the same sound from both files."""
+    proc = run(["-i", str(path), "-map", "0:a:0", "-c", "copy", "-f", "md5", "-"], stage="compose")
+    return proc.stdout.decode("ascii", "replace").strip().removeprefix("MD5=")
+
+
 _DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+\.\d+)")
 
 
@@ -77,6 +84,20 @@ def media_duration(path: Path) -> float:
         raise StageFailedError("ffmpeg", f"no duration for {path}")
     h, mnt, s = m.groups()
     return int(h) * 3600 + int(mnt) * 60 + float(s)
+
+
+_F_SETPIPE_SZ = 1031  # Linux fcntl: a pipe's capacity
+
+
+def _widen_pipe(fd: int, size: int = 1 << 20) -> None:
+    """A 720p RGBA frame is 3.7 MB: through Linux's default 64 KiB pipe that is some sixty
+    wake-ups of writer and reader per frame; at 1 MiB (the unprivileged maximum), four."""
+    import fcntl
+
+    try:
+        fcntl.fcntl(fd, _F_SETPIPE_SZ, size)
+    except OSError:  # an older kernel, or a lower pipe-max-size: the default pipe still works
+        pass
 
 
 def encode_frames(args: list[str], frames, *, stage: str) -> None:
@@ -91,6 +112,7 @@ def encode_frames(args: list[str], frames, *, stage: str) -> None:
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err)
         assert proc.stdin is not None
+        _widen_pipe(proc.stdin.fileno())
         try:
             for frame in frames:
                 proc.stdin.write(frame)

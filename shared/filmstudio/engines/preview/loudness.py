@@ -103,8 +103,9 @@ def true_peak_dbtp(x: np.ndarray, oversample: int = 4, chunk: int = 1 << 16) -> 
     n = rows.shape[1]
     for start in range(0, n, chunk):
         a, b = max(0, start - guard), min(n, start + chunk + guard)
-        spec = np.fft.rfft(rows[:, a:b], axis=1)
-        up = np.fft.irfft(spec, (b - a) * oversample, axis=1) * oversample
+        size = _fast_size(b - a)
+        spec = np.fft.rfft(rows[:, a:b], size, axis=1)
+        up = np.fft.irfft(spec, size * oversample, axis=1) * oversample
         inner = up[:, (start - a) * oversample : (start - a + min(chunk, n - start)) * oversample]
         if inner.size:
             peak = max(peak, float(np.max(np.abs(inner))))
@@ -128,7 +129,12 @@ def _sliding_min(g: np.ndarray, w: int) -> np.ndarray:
 def _limit(x: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
     """A look-ahead peak limiter: the gain drops before a peak and recovers after it, never clicks."""
     w = max(8, int(0.005 * rate))
-    level = np.max(np.abs(x), axis=1) if x.ndim > 1 else np.abs(x)
+    if x.ndim == 1:
+        level = np.abs(x)
+    else:  # per channel, then across: a reduction along the short interleaved axis is several times slower
+        level = np.abs(x[:, 0])
+        for c in range(1, x.shape[1]):
+            np.maximum(level, np.abs(x[:, c]), out=level)
     need = np.minimum(1.0, ceiling / np.maximum(level, 1e-12)).astype(np.float32)
     g = _sliding_min(need, 2 * w)
     kernel = np.cumsum(np.concatenate([[0.0], g.astype(np.float64)]))
@@ -155,12 +161,14 @@ def normalize(x: np.ndarray, rate: int = 48_000, target: float = -14.0, ceiling_
         out = integrated_lufs(y, rate)
         if target - out < 0.4:
             break
-    # The rest comes back as a plain gain, inside the room the limiter left.
+    # The rest comes back as a plain gain, inside the room the limiter left; it moves the
+    # true peak by exactly itself.
+    tp = true_peak_dbtp(y)
     if abs(target - out) >= 0.05:
         y *= np.float32(10 ** ((target - out) / 20))
         gain_db += target - out
+        tp += target - out
         out = target
-    tp = true_peak_dbtp(y)
     if tp > ceiling_dbtp:
         y *= np.float32(10 ** ((ceiling_dbtp - tp) / 20))
         out += ceiling_dbtp - tp
@@ -184,18 +192,27 @@ def _upsampled_peak(rows: np.ndarray, lo: int, hi: int, oversample: int = 4) -> 
     """Peak of rows[:, lo:hi] after band-limited oversampling of all of `rows` (the rest is context)."""
     if hi <= lo:
         return 0.0
-    up = np.fft.irfft(np.fft.rfft(rows, axis=1), rows.shape[1] * oversample, axis=1) * oversample
+    # Zero-padded to a size with small prime factors: a chunk's own length may have a large
+    # prime factor, and an FFT of such a length costs several times more.
+    size = _fast_size(rows.shape[1])
+    up = np.fft.irfft(np.fft.rfft(rows, size, axis=1), size * oversample, axis=1) * oversample
     inner = up[:, lo * oversample: hi * oversample]
     return max(float(np.max(np.abs(inner))), float(np.max(np.abs(rows[:, lo:hi]))))
 
 
 class LoudnessMeter:
-    """BS.1770-4 integrated loudness and 4x true peak of audio fed in chunks of (n, channels)."""
+    """BS.1770-4 integrated loudness and 4x true peak of audio fed in chunks of (n, channels).
 
-    def __init__(self, rate: int = 48_000, channels: int = 2):
+    The true peak is two thirds of the cost (a 4x-long inverse FFT per chunk): a meter
+    made with `true_peak=False` measures loudness only, one with `loudness=False` the peak
+    only, for passes where nobody reads the other.
+    """
+
+    def __init__(self, rate: int = 48_000, channels: int = 2, *, loudness: bool = True, true_peak: bool = True):
         if rate != 48_000:
             raise ValueError("K-weighting coefficients here are for 48 kHz")
         self.rate, self.channels = rate, channels
+        self.measures_loudness, self.measures_peak = loudness, true_peak
         self._h = _k_impulse().astype(np.float32)
         self._tail = np.zeros((channels, len(self._h) - 1), dtype=np.float64)
         self._hop = rate // 10
@@ -214,6 +231,13 @@ class LoudnessMeter:
             return
         self.samples += n
         rows = np.ascontiguousarray(x.T, dtype=np.float32)
+        if self.measures_loudness:
+            self._feed_loudness(rows)
+        if self.measures_peak:
+            self._feed_peak(rows)
+
+    def _feed_loudness(self, rows: np.ndarray) -> None:
+        n = rows.shape[1]
         # K-weighting: overlap-add with the previous chunk's convolution tail.
         size = _fast_size(n + len(self._h) - 1)
         full = np.fft.irfft(np.fft.rfft(rows, size, axis=1) * np.fft.rfft(self._h, size)[None, :], size, axis=1)
@@ -225,6 +249,8 @@ class LoudnessMeter:
         if whole:
             self._subs.append(sq[:, : whole * self._hop].reshape(self.channels, whole, self._hop).mean(axis=2).T)
         self._partial = sq[:, whole * self._hop:]
+
+    def _feed_peak(self, rows: np.ndarray) -> None:
         # True peak: evaluate all but the last guard samples, which wait for their look-ahead.
         buf = np.concatenate([self._tp_buf, rows], axis=1)
         end = buf.shape[1] - _TP_GUARD
@@ -236,11 +262,15 @@ class LoudnessMeter:
             self._tp_buf = buf
 
     def integrated(self) -> float:
+        if not self.measures_loudness:
+            raise ValueError("this meter was made with loudness=False")
         if not self._subs:
             return float("-inf")
         return _gated_loudness(np.concatenate(self._subs, axis=0))
 
     def true_peak(self) -> float:
+        if not self.measures_peak:
+            raise ValueError("this meter was made with true_peak=False")
         peak = self._peak
         if self._tp_buf.shape[1] > self._tp_ctx:
             padded = np.concatenate([self._tp_buf, np.zeros((self.channels, _TP_GUARD), np.float32)], axis=1)
@@ -266,9 +296,9 @@ def _read(path, a: int, b: int, channels: int) -> np.ndarray:
 
 
 def _limited_pass(src, dst, frames: int, channels: int, gain: float, ceiling: float, rate: int) -> LoudnessMeter:
-    """dst = limit(src * gain), chunk by chunk, front to back; returns the meter of what was written."""
+    """dst = limit(src * gain), chunk by chunk, front to back; returns the loudness meter of what was written."""
     g = _limit_guard(rate)
-    meter = LoudnessMeter(rate, channels)
+    meter = LoudnessMeter(rate, channels, true_peak=False)
     with open(dst, "wb") as out_fh:
         for a in range(0, frames, CHUNK):
             b = min(frames, a + CHUNK)
@@ -280,17 +310,15 @@ def _limited_pass(src, dst, frames: int, channels: int, gain: float, ceiling: fl
     return meter
 
 
-def _scale_pass(path, frames: int, channels: int, gain: float, rate: int) -> LoudnessMeter:
-    """The file scaled by `gain` in place, chunk by chunk; returns the meter of the result."""
-    meter = LoudnessMeter(rate, channels)
+def _scale_pass(path, frames: int, channels: int, gain: float) -> None:
+    """The file scaled by `gain` in place, chunk by chunk. Not measured again: a gain moves
+    the loudness and the true peak by exactly itself (both are of a linear filter's output)."""
     with open(path, "r+b") as fh:
         for a in range(0, frames, CHUNK):
             b = min(frames, a + CHUNK)
             x = _read(path, a, b, channels) * np.float32(gain)
             fh.seek(a * channels * 4)
             fh.write(np.ascontiguousarray(x, dtype="<f4").tobytes())
-            meter.feed(x)
-    return meter
 
 
 def normalize_file(src_path, dst_path, frames: int, channels: int = 2, rate: int = 48_000, target: float = -14.0,
@@ -300,7 +328,7 @@ def normalize_file(src_path, dst_path, frames: int, channels: int = 2, rate: int
     Read and written a chunk at a time (plain reads and writes, no memory map whose pages
     would stay resident): memory stays flat in the film's length.
     """
-    meter = LoudnessMeter(rate, channels)
+    meter = LoudnessMeter(rate, channels, true_peak=False)
     for a in range(0, frames, CHUNK):
         meter.feed(_read(src_path, a, min(frames, a + CHUNK), channels))
     measured = meter.integrated()
@@ -317,13 +345,18 @@ def normalize_file(src_path, dst_path, frames: int, channels: int = 2, rate: int
         out = meter.integrated()
         if target - out < 0.4:
             break
+    # The peak of the last limited pass only (an earlier pass's would be wasted work).
+    peak = LoudnessMeter(rate, channels, loudness=False)
+    for a in range(0, frames, CHUNK):
+        peak.feed(_read(dst_path, a, min(frames, a + CHUNK), channels))
+    tp = peak.true_peak()
     if abs(target - out) >= 0.05:
-        meter = _scale_pass(dst_path, frames, channels, 10 ** ((target - out) / 20), rate)
+        _scale_pass(dst_path, frames, channels, 10 ** ((target - out) / 20))
         gain_db += target - out
+        tp += target - out
         out = target
-    tp = meter.true_peak()
     if tp > ceiling_dbtp:
-        _scale_pass(dst_path, frames, channels, 10 ** ((ceiling_dbtp - tp) / 20), rate)
+        _scale_pass(dst_path, frames, channels, 10 ** ((ceiling_dbtp - tp) / 20))
         out += ceiling_dbtp - tp
         tp = ceiling_dbtp
     return {"input_lufs": round(measured, 2), "gain_db": round(gain_db, 2), "output_lufs": round(out, 2),
@@ -362,4 +395,4 @@ def decoded_loudness(media, rate: int = 48_000) -> dict[str, float]:
 
 def scale_file(path, frames: int, channels: int, gain_db: float, rate: int = 48_000) -> None:
     """Raw float32 audio on disk scaled by gain_db in place, chunk by chunk."""
-    _scale_pass(path, frames, channels, 10 ** (gain_db / 20), rate)
+    _scale_pass(path, frames, channels, 10 ** (gain_db / 20))
