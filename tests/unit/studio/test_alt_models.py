@@ -150,9 +150,10 @@ def test_the_visual_container_answers_with_the_selected_models(alt_env, lighthou
 def test_a_plain_pull_fetches_only_what_the_selection_uses(alt_models, tiny_models):
     from filmstudio.studio.modeldir import pull_targets
 
+    speech = ["speech", "speech/description_tokenizer"]  # Parler-TTS and its description tokenizer
     assert [s.name for s in pull_targets(None, tiny_models)] == ["storyboard", "ip_adapter", "motion", "music",
-                                                                 "speech"]
-    assert [s.name for s in pull_targets(None, alt_models)] == ["flux2_klein", "wan_vace", "music", "speech"]
+                                                                 *speech]
+    assert [s.name for s in pull_targets(None, alt_models)] == ["flux2_klein", "wan_vace", "music", *speech]
     assert [s.name for s in pull_targets(["wan_vace"], tiny_models)] == ["wan_vace"]
     with pytest.raises(BadInputError) as err:
         pull_targets(["flux2_klein_9b"], tiny_models)
