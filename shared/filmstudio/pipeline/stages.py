@@ -169,7 +169,8 @@ def motion_task(ctx: StageContext, manifest: Manifest, plan: Plan, scene_id: str
                 check_clip(out, ClipFormat.for_shot(plan, shot), f"the {engine.name} clip for shot {shot.id}")
         render_missing(ctx, clock, manifest.clips[shot.id], render)
 
-    side_by_side(clock, scene.shots, clip)
+    # Longest first: the task ends when its last clip does, so that one had better be short.
+    side_by_side(clock, sorted(scene.shots, key=lambda shot: -shot.duration), clip)
 
 
 def speech_task(ctx: StageContext, manifest: Manifest, plan: Plan, line_id: str, clock: StageClock) -> None:
