@@ -132,8 +132,6 @@ class GpuFamilySpec:
     batch_memory_mb: int = 15000
     batch_over_s: float = 60.0
     batch_timeout_s: int = 4 * 3600  # a Batch job: long clips and bulk renders, past the endpoint's hour
-    # the model directory's folders this family loads (filmstudio.studio.modeldir.MODELS names)
-    model_folders: tuple[str, ...] = ()
     invocation_timeout_s: int = 3600  # SageMaker async: the most one request may run
     # Target tracking's goal for the endpoint's ApproximateBacklogSizePerInstance: with one request at a
     # time per GPU, two waiting per instance adds an instance before a queue of minutes builds up.
@@ -162,9 +160,9 @@ class GpuFamilySpec:
 
 
 GPU_FAMILIES: tuple[GpuFamilySpec, ...] = (
-    GpuFamilySpec("visual", ("storyboard", "motion"), model_folders=("storyboard", "ip_adapter", "motion")),
-    GpuFamilySpec("music", ("music",), model_folders=("music",)),
-    GpuFamilySpec("voice", ("speech",), instance_type="ml.g4dn.xlarge", model_folders=("speech",)),
+    GpuFamilySpec("visual", ("storyboard", "motion")),
+    GpuFamilySpec("music", ("music",)),
+    GpuFamilySpec("voice", ("speech",), instance_type="ml.g4dn.xlarge"),
 )
 GPU_QUEUE = f"{NAME_PREFIX}-gpu"  # the one Batch job queue every family's job definition runs on
 MODEL_WEIGHTS_PREFIX = "models/"  # the model directory in the media bucket, read-only to the containers

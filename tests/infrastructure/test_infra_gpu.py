@@ -257,6 +257,8 @@ def test_each_image_asset_stages_exactly_what_its_dockerfile_copies(gpu, synthes
     assert set(images) == set(FAMILIES)
     for family, context in images.items():
         assert (context / "gpu_containers/Dockerfile").is_file() and (context / "gpu_containers/entrypoint.sh").is_file()
+        # BuildKit applies this, not the staged root .dockerignore (which leaves gpu_containers/ out).
+        assert (context / "gpu_containers/Dockerfile.dockerignore").is_file()
         assert (context / "gpu_containers" / family / "requirements.txt").is_file()
         assert (context / "gpu_containers" / family / "inference.py").is_file()
         assert (context / "shared/filmstudio/studio/container.py").is_file() and (context / "pyproject.toml").is_file()

@@ -154,7 +154,8 @@ def test_a_failed_batch_job_is_reported_with_the_container_s_own_reason(cloud, r
     GpuTaskStore().set_batch_job_id("f2", "batch-id-7")
     # What studio/container.py run_batch writes beside the output when the model fails.
     s3.put_object(Bucket=bucket, Key="cache/motion/f1.png.error.json",
-                  Body=json.dumps({"error": {"code": "OutOfMemoryError", "message": "CUDA out of memory"}}).encode())
+                  Body=json.dumps({"request_id": "f1",
+                                   "error": {"code": "OutOfMemoryError", "message": "CUDA out of memory"}}).encode())
     event = {"source": "aws.batch", "detail-type": "Batch Job State Change",
              "detail": {"jobName": "f1", "jobId": "batch-id-6", "status": "FAILED",
                         "statusReason": "Essential container in task exited", "container": {"exitCode": 1}}}
@@ -169,6 +170,16 @@ def test_a_failed_batch_job_is_reported_with_the_container_s_own_reason(cloud, r
                            container={"exitCode": 137})
     assert callback_handler.handler(event, None)["reported"] == "failure"
     assert reports[1][3] == "Host EC2 terminated; exit code 137"
+
+    # Another job's request for the same content failed earlier and left its record at that key:
+    # this job's failure (which left none) is not reported with that old reason.
+    _task("j6", "motion", ["f4"], token="token-8")
+    GpuTaskStore().set_batch_job_id("f4", "batch-id-9")
+    s3.put_object(Bucket=bucket, Key="cache/motion/f4.png.error.json",
+                  Body=json.dumps({"request_id": "someone-elses", "error": {"code": "Old", "message": "old"}}).encode())
+    event["detail"].update(jobName="f4", jobId="batch-id-9")
+    assert callback_handler.handler(event, None)["reported"] == "failure"
+    assert reports[2][3] == "Host EC2 terminated; exit code 137"
 
 
 def test_the_keeper_heartbeats_waiting_tasks_and_forgets_gone_ones(cloud, monkeypatch):

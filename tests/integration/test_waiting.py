@@ -169,15 +169,32 @@ def test_a_free_worker_takes_a_scene_s_clips_before_its_panels_and_both_before_s
     try:
         runtime.pool.submit(0, release.wait)  # the only worker is busy while the tasks queue up
         queued = [runtime.submit(f"filmstudio-{stage}", json.dumps({"stage": stage}))
-                  for stage in ("speech", "music", "storyboard", "speech", "motion", "storyboard")]
+                  for stage in ("speech", "music", "storyboard", "speech", "motion", "storyboard", "callback")]
         release.set()
         for task in queued:
             task.result(timeout=5)
-        assert ran == ["motion", "storyboard", "storyboard", "speech", "music", "speech"]
+        # A notification ("stage" names no media stage) is not held back behind media work.
+        assert ran == ["motion", "callback", "storyboard", "storyboard", "speech", "music", "speech"]
     finally:
         release.set()
         runtime._stopping.set()
         runtime.pool.shutdown(wait=True)
+
+
+def test_a_lower_ranked_task_is_not_held_back_past_its_rank_s_worth_of_waiting(monkeypatch):
+    from filmstudio.localcloud import runtime as rt
+
+    clock = [1000.0]
+    monkeypatch.setattr(rt.time, "monotonic", lambda: clock[0])
+    pool = rt.PriorityPool(0, "test")  # no workers: only the queue's order is looked at
+    pool.submit(rt.priority({"stage": "speech"}), print)  # rank 2
+    clock[0] += 2 * rt.RANK_SECONDS + 1  # a whole Scenes map of clips arrives later
+    pool.submit(rt.priority({"stage": "motion"}), print)  # rank 0
+    first = pool._queue.get_nowait()
+    assert first[3] is print and first[0] == 1000.0 + 2 * rt.RANK_SECONDS  # the speech task
+    pool.shutdown(wait=False)
+    with pytest.raises(RuntimeError):
+        pool.submit(0, print)
 
 
 def test_the_api_client_reads_the_job_again_after_a_dropped_connection(monkeypatch):

@@ -350,9 +350,10 @@ class LocalGpu:
             # As the container does (run_batch): its reason beside the output; Batch's own event
             # carries only the exit code.
             if isinstance(request, dict) and request.get("bucket") and request.get("output_key"):
+                from filmstudio.studio.container import failure_record
+
                 self._write(f"s3://{request['bucket']}/{request['output_key']}{FAILURE_SUFFIX}",
-                            json.dumps({"error": {"code": code, "message": message[:2000]}}).encode(),
-                            "application/json")
+                            failure_record(request_uri, code, message), "application/json")
             detail.update(status="FAILED", statusReason="Essential container in task exited",
                           container={"exitCode": 2 if isinstance(exc, RequestError) else 1})
         self.handled.append({"backend": "batch", "family": family.family, "id": name, "status": detail["status"]})

@@ -14,7 +14,7 @@ starts): a queue of ours must not time out a task that on AWS would be running.
 
 Which queued invocation a free worker takes is ours to choose too (on AWS they would all be
 running): the scenes' media tasks first, later stages of a scene's chain before earlier ones,
-then everything else in arrival order (`priority`). A scene's pictures then its clips are
+then the other media tasks, each rank worth RANK_SECONDS of waiting (`priority`). A scene's pictures then its clips are
 the film's long chain; a line's speech or the score finish in moments beside it, but taken
 first they hold a worker while the longest scene's clips wait, and the film waits on those.
 """
@@ -70,28 +70,42 @@ class Invocation:
     asynchronous: bool
 
 
+# A rank is worth this many seconds of waiting: a task ranked below another still starts before it
+# once it has waited that much longer, so a line's speech is never held back for the whole Scenes map
+# (its TimeoutSeconds would run out) and only reordered among tasks queued about the same time.
+RANK_SECONDS = 20.0
+
+
 def priority(event: Any) -> int:
-    """Lower starts first: a scene's media task (its chain's later stages first), then the rest."""
+    """Lower starts first: a scene's media task (its chain's later stages first), then the other media
+    tasks. Invocations that are not media tasks (S3 and GPU notifications, schedules) rank first: they
+    are short, and a callback waits for nobody."""
     from filmstudio import media_stages
 
     stage = event.get("stage") if isinstance(event, dict) else None
+    if stage not in media_stages.names():
+        return 0
     rows = [row.name for row in media_stages.STAGES if row.unit == "scene"]
     return len(rows) - rows.index(stage) - 1 if stage in rows else len(rows)
 
 
 class PriorityPool:
-    """A fixed set of worker threads; each takes the queued call with the lowest (priority, arrival)."""
+    """A fixed set of worker threads; each takes the queued call that arrived earliest, counting each
+    rank as RANK_SECONDS later."""
 
     def __init__(self, workers: int, name: str):
         self._queue: queue.PriorityQueue = queue.PriorityQueue()
         self._order = itertools.count()
+        self._closed = False
         self._threads = [threading.Thread(target=self._work, daemon=True, name=f"{name}-{i}") for i in range(workers)]
         for t in self._threads:
             t.start()
 
     def submit(self, rank: int, fn, *args) -> Future:
+        if self._closed:
+            raise RuntimeError("cannot submit to a pool that is shut down")
         future: Future = Future()
-        self._queue.put((rank, next(self._order), future, fn, args))
+        self._queue.put((time.monotonic() + rank * RANK_SECONDS, next(self._order), future, fn, args))
         return future
 
     def _work(self) -> None:
@@ -107,6 +121,7 @@ class PriorityPool:
                 future.set_exception(exc)
 
     def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        self._closed = True
         if cancel_futures:
             while True:
                 try:

@@ -179,21 +179,25 @@ def handle_batch_event(event: dict[str, Any]) -> dict[str, Any]:
         where = f"s3://{get_settings().bucket}/{task.output_key}{RESPONSE_SUFFIX}"
         return _succeeded(task, _read_s3(where), where)
     container = detail.get("container") or {}
-    parts = [_batch_error(task.output_key), detail.get("statusReason"), container.get("reason"),
+    parts = [_batch_error(task.output_key, task.task_id), detail.get("statusReason"), container.get("reason"),
              f"exit code {container['exitCode']}" if container.get("exitCode") is not None else None]
     return _failed(task, "; ".join(str(p) for p in parts if p) or "the Batch job failed")
 
 
-def _batch_error(output_key: str) -> str | None:
+def _batch_error(output_key: str, task_id: str) -> str | None:
     """The container's own account of a failed Batch job (studio/container.py writes it beside the
-    output), e.g. "OutOfMemoryError: CUDA out of memory", which Batch's event does not carry."""
+    output), e.g. "CUDA out of memory [OutOfMemoryError]", which Batch's event does not carry.
+    Only this request's: the key is content-addressed, so another job's failure may have left one."""
     if not ArtifactStore().exists(output_key + FAILURE_SUFFIX):
         return None
     raw = _read_s3(f"s3://{get_settings().bucket}/{output_key}{FAILURE_SUFFIX}")
     try:
-        error = json.loads(raw or b"{}").get("error") or {}
+        record = json.loads(raw or b"{}")
     except ValueError:
         return None
+    if not isinstance(record, dict) or record.get("request_id") != task_id:
+        return None
+    error = record.get("error") or {}
     return f"{error.get('message', '')} [{error.get('code', 'error')}]".strip() if error else None
 
 

@@ -123,25 +123,33 @@ def run_batch(inference: ModuleType, request_uri: str, model_dir: str) -> int:
         payload, _ = inference.output_fn(response, "application/json")
     except RequestError as exc:
         print(f"filmstudio-gpu: error: {exc.message} [{exc.code}]", file=sys.stderr)
-        _record_failure(request, exc.code, exc.message)
+        _record_failure(request, key, exc.code, exc.message)
         return 2
     except Exception as exc:  # noqa: BLE001 - out of GPU memory, a broken model file: the job's reason
         print(f"filmstudio-gpu: error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        _record_failure(request, type(exc).__name__, str(exc))
+        _record_failure(request, key, type(exc).__name__, str(exc))
         raise
     ArtifactStore(bucket=request.bucket).put_bytes(request.output_key + RESPONSE_SUFFIX, payload, "application/json")
     print(payload.decode("utf-8"))
     return 0
 
 
-def _record_failure(request, code: str, message: str) -> None:
+def failure_record(request_key: str, code: str, message: str) -> bytes:
+    """The body of `<output key>.error.json`. Its request id (the request object's name, the
+    dispatcher's task id) lets the callback tell this job's record from an older one left at
+    the same content-addressed key by another job's failure."""
+    request_id = request_key.rsplit("/", 1)[-1].removesuffix(".json")
+    return json.dumps({"request_id": request_id, "error": {"code": code, "message": message[:2000]}}).encode("utf-8")
+
+
+def _record_failure(request, request_key: str, code: str, message: str) -> None:
     """Why the job failed, beside the output it was to write: Batch's state change carries only
     its own reason and the exit code, and the callback reads this to name the real one."""
     if request is None:  # the request itself could not be read: there is no output key to write beside
         return
     from filmstudio.storage.artifacts import ArtifactStore
 
-    body = json.dumps({"error": {"code": code, "message": message[:2000]}}).encode("utf-8")
+    body = failure_record(request_key, code, message)
     try:
         ArtifactStore(bucket=request.bucket).put_bytes(request.output_key + FAILURE_SUFFIX, body, "application/json")
     except Exception as exc:  # noqa: BLE001 - the job fails either way; its log keeps the reason

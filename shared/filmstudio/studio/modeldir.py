@@ -32,6 +32,7 @@ class ModelSpec:
     allow: tuple[str, ...] = ()  # the files `pull` fetches (empty: the whole repo)
     required: bool = True  # False: the stage falls back to a preview engine without it, or it is an option
     option: str = ""  # the stage's model option this folder serves ("": the stage has one model)
+    with_: str = ""  # needed whenever this other (optional) folder is present: it cannot load without it
 
 
 # Each stage's model options, the default first. A model directory picks another in studio.json,
@@ -63,7 +64,8 @@ MODELS: tuple[ModelSpec, ...] = (
     # repository does not hold (its model card loads flan-t5-large's); StudioSpeech reads it from here.
     ModelSpec("speech/description_tokenizer", "speech", "google/flan-t5-large", "Apache-2.0",
               "tokenizer_config.json",
-              ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "spiece.model"), required=False),
+              ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "spiece.model"), required=False,
+              with_="speech"),
 )
 
 
@@ -105,7 +107,11 @@ def selected_option(root: str | os.PathLike | None, stage: str) -> str:
 
 
 def needed(spec: ModelSpec, root: str | os.PathLike | None) -> bool:
-    """Whether the directory must hold this folder: its stage's selected option, or a required single model."""
+    """Whether the directory must hold this folder: its stage's selected option, a required single model,
+    or the companion of an optional folder the directory holds (Indic Parler-TTS' description tokenizer)."""
+    if spec.with_:
+        other = next(m for m in MODELS if m.name == spec.with_)
+        return bool(root) and (Path(root) / other.name / other.marker).is_file()
     return spec.option == selected_option(root, spec.stage) if spec.option else spec.required
 
 

@@ -48,6 +48,11 @@ class StudioSpeech(_StudioEngine):
 
     def unavailable_reason(self) -> str | None:
         """Why Indic Parler-TTS cannot speak here at all, or None when it can."""
+        import os
+
+        # Only ever the model directory: a missing file must fail loading, never become a Hub download.
+        # Set before parler_available() imports transformers and huggingface_hub, which read it once.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         root = model_dir()
         if not root or not (root / "speech" / "config.json").is_file():
             return "eSpeak NG: Indic Parler-TTS is not in the model directory (filmstudio models pull speech)"
@@ -108,10 +113,6 @@ class StudioSpeech(_StudioEngine):
         key = str(folder.resolve())
         with self._lock:
             if key not in self._models:
-                import os
-
-                # Only ever the model directory: a missing file must fail here, never become a Hub download.
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 from parler_tts import ParlerTTSForConditionalGeneration
                 from transformers import AutoTokenizer
 

@@ -76,3 +76,21 @@ def test_intake_accepts_studio_only_where_the_models_verify(tiny_models, tmp_pat
     monkeypatch.setenv("FILMSTUDIO_MODEL_DIR", str(tiny_models))
     _, plan = validate_script(ONE_SCENE.encode(), "s.fountain", None, "studio")
     assert plan.scenes
+
+
+def test_a_speech_folder_without_its_description_tokenizer_is_refused_with_the_pull_command(tmp_path):
+    """Indic Parler-TTS cannot read a voice description without flan-t5-large's tokenizer: a directory
+    holding the one but not the other would leave the voice endpoint failing to load, so verify and
+    intake name the missing folder instead."""
+    from filmstudio.errors import BadInputError
+    from filmstudio.studio.modeldir import require_studio_models, verify
+
+    (tmp_path / "speech").mkdir()
+    status = {s.spec.name: s for s in verify(tmp_path)}
+    assert not status["speech/description_tokenizer"].needed  # no speech model: nothing to pair it with
+    (tmp_path / "speech" / "config.json").write_text("{}")
+    status = {s.spec.name: s for s in verify(tmp_path)}
+    assert status["speech/description_tokenizer"].needed and not status["speech/description_tokenizer"].present
+    with pytest.raises(BadInputError) as refused:
+        require_studio_models(tmp_path, stages=("speech",))
+    assert "filmstudio models pull speech/description_tokenizer" in refused.value.message
