@@ -15,6 +15,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
+from filmstudio import aws
 from filmstudio.db.base import bind_tables, first_time, get_owned
 from filmstudio.db.records import AssetRecord
 from filmstudio.errors import BadInputError
@@ -77,13 +78,7 @@ class AssetStore:
         bind_tables(self.settings)
         self._s3 = s3
 
-    @property
-    def s3(self):
-        if self._s3 is None:
-            from filmstudio.aws import client
-
-            self._s3 = client("s3", self.settings)
-        return self._s3
+    s3 = aws.ClientAttribute("s3")
 
     def create(self, user_id: str, project_id: str, filename: str, content_type: str,
                size: int, base_url: str | None = None) -> tuple[Asset, dict[str, Any]]:

@@ -80,6 +80,28 @@ def client(service: str, settings: Settings | None = None):
         return _clients[key]
 
 
+class ClientAttribute:
+    """A store's or adapter's boto3 client as an attribute (`s3 = aws.ClientAttribute("s3")`): the
+    client its constructor was given (kept as `_<attribute>`), else the process's `client(service,
+    self.settings)`, made on first use, so constructing a store never builds a client."""
+
+    def __init__(self, service: str):
+        self.service = service
+        self.slot = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = getattr(obj, self.slot, None)
+        if value is None:
+            value = client(self.service, obj.settings)
+            setattr(obj, self.slot, value)
+        return value
+
+
 @contextlib.contextmanager
 def replaced(service: str, fake: object) -> Iterator[object]:
     """Within the block, every store and adapter of this process gets `fake` for `service`."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from filmstudio import aws
 from filmstudio.settings import Settings, get_settings
 
 
@@ -16,13 +17,7 @@ class Lambdas:
         self.settings = settings or get_settings()
         self._client = client
 
-    @property
-    def client(self):
-        if self._client is None:
-            from filmstudio import aws
-
-            self._client = aws.client("lambda", self.settings)
-        return self._client
+    client = aws.ClientAttribute("lambda")
 
     def invoke(self, function: str, payload: Any) -> tuple[Any, bool]:
         """Run `function` and wait: (its JSON answer, whether it failed with an unhandled error)."""

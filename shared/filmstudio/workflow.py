@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from filmstudio import aws
 from filmstudio.settings import Settings, get_settings
 
 
@@ -22,13 +23,7 @@ class Workflow:
         self.settings = settings or get_settings()
         self._sfn = sfn
 
-    @property
-    def sfn(self):
-        if self._sfn is None:
-            from filmstudio import aws
-
-            self._sfn = aws.client("stepfunctions", self.settings)
-        return self._sfn
+    sfn = aws.ClientAttribute("stepfunctions")
 
     # -- executions ----------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from filmstudio import aws, topology
-from filmstudio.studio.contract import FAILURE_SUFFIX, RESPONSE_SUFFIX
+from filmstudio.studio.contract import FAILURE_SUFFIX, RESPONSE_SUFFIX, failure_record
 
 log = logging.getLogger(__name__)
 
@@ -350,8 +350,6 @@ class LocalGpu:
             # As the container does (run_batch): its reason beside the output; Batch's own event
             # carries only the exit code.
             if isinstance(request, dict) and request.get("bucket") and request.get("output_key"):
-                from filmstudio.studio.container import failure_record
-
                 self._write(f"s3://{request['bucket']}/{request['output_key']}{FAILURE_SUFFIX}",
                             failure_record(request_uri, code, message), "application/json")
             detail.update(status="FAILED", statusReason="Essential container in task exited",

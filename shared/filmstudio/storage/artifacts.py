@@ -48,11 +48,7 @@ class ArtifactStore:
         self.bucket = bucket or self.settings.bucket
         self._s3 = s3
 
-    @property
-    def s3(self):
-        if self._s3 is None:
-            self._s3 = aws.client("s3", self.settings)
-        return self._s3
+    s3 = aws.ClientAttribute("s3")
 
     def exists(self, key: str) -> bool:
         try:

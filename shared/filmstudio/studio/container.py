@@ -13,7 +13,6 @@ with the reason, so SageMaker never routes traffic to a container that cannot se
 
 import argparse
 import importlib
-import json
 import logging
 import os
 import sys
@@ -21,7 +20,7 @@ import threading
 from types import ModuleType
 from typing import Any
 
-from filmstudio.studio.contract import FAILURE_SUFFIX, RESPONSE_SUFFIX
+from filmstudio.studio.contract import FAILURE_SUFFIX, RESPONSE_SUFFIX, failure_record
 from filmstudio.studio.handler import RequestError, error_body
 
 log = logging.getLogger(__name__)
@@ -132,14 +131,6 @@ def run_batch(inference: ModuleType, request_uri: str, model_dir: str) -> int:
     ArtifactStore(bucket=request.bucket).put_bytes(request.output_key + RESPONSE_SUFFIX, payload, "application/json")
     print(payload.decode("utf-8"))
     return 0
-
-
-def failure_record(request_key: str, code: str, message: str) -> bytes:
-    """The body of `<output key>.error.json`. Its request id (the request object's name, the
-    dispatcher's task id) lets the callback tell this job's record from an older one left at
-    the same content-addressed key by another job's failure."""
-    request_id = request_key.rsplit("/", 1)[-1].removesuffix(".json")
-    return json.dumps({"request_id": request_id, "error": {"code": code, "message": message[:2000]}}).encode("utf-8")
 
 
 def _record_failure(request, request_key: str, code: str, message: str) -> None:

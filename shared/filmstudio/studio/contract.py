@@ -8,6 +8,7 @@ Step Functions state alike. Unknown fields are refused, so a typo in a caller is
 
 from __future__ import annotations
 
+import json
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -80,3 +81,11 @@ class StudioResponse(_Strict):
     model_ids: dict[str, str]  # model folder -> fingerprint of its configs
     engine: str  # name@version of the engine that rendered it
     fallback: str | None = None  # set when a preview engine stood in (speech in a language Parler-TTS lacks)
+
+
+def failure_record(request_key: str, code: str, message: str) -> bytes:
+    """The body of `<output key>.error.json`. Its request id (the request object's name, the
+    dispatcher's task id) lets the callback tell this job's record from an older one left at
+    the same content-addressed key by another job's failure."""
+    request_id = request_key.rsplit("/", 1)[-1].removesuffix(".json")
+    return json.dumps({"request_id": request_id, "error": {"code": code, "message": message[:2000]}}).encode("utf-8")
