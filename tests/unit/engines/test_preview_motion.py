@@ -103,7 +103,7 @@ def _mouth_changes(comp, cid, frames):
     """Change of the mouth region between consecutive frames, following the face as the camera drifts."""
     crops = []
     for n in frames:
-        frame = comp.frame(n)
+        frame = comp.rgb(n)
         x, y, w = comp.mouths[cid]
         x, y, w = round(x), round(y), round(w)
         # below the eyes (a blink is not speech): from just above the lips to the chin
@@ -142,8 +142,8 @@ def test_characters_blink(plan_factory):
     assert closed and len(closed) < comp.frames * 0.1
     ex, ey, er = face.eyes[0]
     box = (int(ex - er) - comp.mx, int(ey - er) - comp.my, int(ex + er) + 1 - comp.mx, int(ey + er) + 1 - comp.my)
-    shut = np.asarray(comp.frame(closed[0]).crop(box), dtype=np.float32).mean()
-    opened = np.asarray(comp.frame(closed[-1] + 4).crop(box), dtype=np.float32).mean()
+    shut = np.asarray(comp.rgb(closed[0]).crop(box), dtype=np.float32).mean()
+    opened = np.asarray(comp.rgb(closed[-1] + 4).crop(box), dtype=np.float32).mean()
     assert shut > opened + 20  # an eyelid the colour of skin covers the dark eye
 
 
@@ -155,8 +155,8 @@ def test_rain_falls_and_water_moves_under_a_still_camera(plan_factory):
         shot = plan.scenes[0].shots[0]
         shot.characters = []
         comp = PreviewMotion().composer(plan, plan.scenes[0], shot)
-        a = np.asarray(comp.frame(3).copy(), dtype=np.float32)
-        b = np.asarray(comp.frame(4).copy(), dtype=np.float32)
+        a = np.asarray(comp.rgb(3), dtype=np.float32)
+        b = np.asarray(comp.rgb(4), dtype=np.float32)
         return np.abs(a - b).mean(axis=2)
 
     dry_desert = change(setting="desert")

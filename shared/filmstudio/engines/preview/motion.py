@@ -4,8 +4,9 @@ The preview motion engine redraws the shot's layers (sky, far, background, water
 midground, characters: `storyboard.layers`) from the plan at the output size, with a
 margin for the camera to move into; the key frame PNG is those same layers
 flattened (plus the caption strip, which is storyboard furniture and not part of
-the shot). Each frame is composed in Python (Pillow pastes, a few ms) and piped raw
-to one ffmpeg, which converts to yuv420p and encodes.
+the shot). Each layer is converted once to yuv420p planes (`planes`); each frame is
+composed from them in Python (Pillow pastes of planes, a millisecond or two) and piped
+raw to one ffmpeg, which has nothing to convert and only encodes.
 
 - Pans and tilts move every layer by its depth (characters 1.0, background 0.5, sky
   0.08): a 2.5-D parallax.
@@ -35,6 +36,7 @@ from . import animation, ffmpeg, fonts
 from .seeds import rng
 from .storyboard import META_CAPTION_TOP, PreviewStoryboard  # noqa: F401 - META_CAPTION_TOP: part of the API
 from .storyboard import weather as weathers
+from .planes import Frame, Painter, Planes, Sprite, even_box
 from .storyboard.layers import LayerSet
 
 # pan/tilt: (direction of the camera, travel as a fraction of the frame); zoom: (zoom at start, at end)
@@ -96,20 +98,8 @@ def _clip_box(box, w: int, h: int) -> tuple[int, int, int, int]:
     return max(0, x0), max(0, y0), min(w, x1), min(h, y1)
 
 
-def _split_opaque(img: Image.Image) -> tuple[Image.Image | None, Image.Image | None]:
-    """(the rows that need blending, the opaque rows below them): opaque rows paste as a plain copy."""
-    alpha = np.asarray(img.getchannel("A"))
-    opaque = alpha.min(axis=1) == 255
-    cut = len(opaque)
-    while cut > 0 and opaque[cut - 1]:
-        cut -= 1
-    top = img.crop((0, 0, img.width, cut)) if cut > 0 else None
-    solid = img.crop((0, cut, img.width, img.height)) if cut < img.height else None
-    return top, solid
-
-
 class Composer:
-    """Composes the frames of one shot from its layers."""
+    """Composes the frames of one shot from its layers, as yuv420p planes (`planes`)."""
 
     def __init__(self, plan: Plan, scene: Scene, shot: Shot, ls: LayerSet):
         self.plan, self.scene, self.shot, self.ls = plan, scene, shot, ls
@@ -118,27 +108,26 @@ class Composer:
         self.kind, self.arg, self.travel = move_of(shot)
         self.W, self.H = ls.window
         self.mx, self.my = ls.margin
-        self.sky = ls.layers[0].image
+        sky = ls.layers[0].image
         self.rest = ls.layers[1:]
         # Without a pan (a hold, or a zoom ffmpeg makes) the layers keep their places:
         # flatten them once, and each frame repaints only what moved since the last one.
         self.fixed = self.kind != "pan"
-        self.still: Image.Image | None = None
+        self.still: Planes | None = None
+        self.sky: Sprite | None = None
         self.dirty: list[tuple[int, int, int, int]] | None = None  # None: repaint the whole frame
         if self.fixed:
-            still = self.sky.copy()
+            still = sky.copy()
             for la in self.rest:
                 still.alpha_composite(la.image, (la.x, la.y))
-            self.still = still.crop((self.mx, self.my, self.mx + self.W, self.my + self.H))
+            self.still = Planes.of(still.crop((self.mx, self.my, self.mx + self.W, self.my + self.H))).opaque()
             self.rest = []
-        self.parts = {la.name: _split_opaque(la.image) for la in self.rest}
-        # One frame buffer, reused: Pillow draws into numpy's memory (RGBA, so the layout is
-        # Pillow's own and nothing is copied), and the pipe reads it from there.
-        self.buffer = np.zeros((self.H, self.W, 4), np.uint8)
-        self.image = Image.frombuffer("RGBA", (self.W, self.H), self.buffer, "raw", "RGBA", 0, 1)
-        self.image.readonly = 0  # frombuffer marks it read-only; writing through is the point
-        self.image.putpixel((0, 0), (1, 2, 3, 4))
-        self.shared = tuple(self.buffer[0, 0]) == (1, 2, 3, 4)  # a Pillow that copies: fall back to tobytes
+        else:
+            self.sky = Sprite(sky)
+        # opaque rows (most of a ground or a wall) paste as a plain copy; only the rows above blend
+        self.sprites = {la.name: Sprite(la.image, split=True) for la in self.rest}
+        self.image = Frame(self.W, self.H)
+        self.painter = Painter(self.image)
         self.talk = animation.utterances(plan, scene, shot)
         self.faces = {f.character_id: f for f in ls.faces}
         self.mouths: dict[str, tuple[float, float, float]] = {}  # this frame's mouths: x, y, half width
@@ -146,27 +135,29 @@ class Composer:
         r = rng("weather", scene.id, shot.id)
         box = ls.window_box if ls.interior else None
         self.weather_box = box
-        self.precip = None
+        self.precip: Planes | None = None
         if "rain" in what or "snow" in what:
             size = (box[2] - box[0], box[3] - box[1]) if box else (self.W, self.H)
             if size[0] > 0 and size[1] > 0:
                 tile = weathers.precipitation(size, what & {"rain", "snow"}, r, self.H)
-                self.precip = animation.stacked(tile) if tile else None
+                if tile:
+                    self.precip_rows = tile.height - tile.height % 2
+                    self.precip = Planes.of(animation.stacked(tile.crop((0, 0, tile.width, self.precip_rows))))
         self.fall = self.H * (1.6 if "rain" in what else 0.12)  # pixels a second
         self.flashes = animation.lightning_frames((scene.id, shot.id), self.frames, self.fps) \
             if "lightning" in what else set()
-        self.bolt = weathers.bolt((self.W, self.H), r) if self.flashes else None
-        self.fog = None
+        self.bolt = Planes.of(weathers.bolt((self.W, self.H), r)) if self.flashes else None
+        self.fog: Planes | None = None
         if "fog" in what and not ls.interior:
             veil = Image.new("RGBA", (self.W, self.H), (200, 200, 200, 0))
             alpha = Image.linear_gradient("L").resize((self.W, self.H)).point(lambda v: int(90 + 100 * v / 255))
             veil.putalpha(alpha)
-            self.fog = veil
-        self.glints = None
+            self.fog = Planes.of(veil)
+        self.glints: Sprite | None = None
         if ls.water and ls.water[1] > ls.water[0]:
             self.glint_period = 160
-            self.glints = animation.glint_strip(ls.canvas[0], ls.water[1] - ls.water[0], self.glint_period,
-                                                (scene.id,))
+            self.glints = Sprite(animation.glint_strip(ls.canvas[0], ls.water[1] - ls.water[0], self.glint_period,
+                                                          (scene.id,)))
 
     def offset(self, depth: float, u: float) -> tuple[int, int]:
         if self.kind != "pan":
@@ -174,13 +165,14 @@ class Composer:
         c = self.travel * (ease(u) - 0.5)
         return int(round(-depth * c * self.arg[0] * self.W)), int(round(-depth * c * self.arg[1] * self.H))
 
-    def frame(self, n: int) -> Image.Image:
+    def frame(self, n: int) -> Frame:
         """Frame n (the composer's own buffer: copy it to keep it past the next call)."""
         t = n / self.fps
         u = n / max(1, self.frames - 1)
         frame = self.image
         if self.fixed:
             return self._fixed_frame(frame, n, t, u)
+        assert self.sky is not None
         sx, sy = self.offset(self.ls.layers[0].depth, u)
         frame.paste(self.sky, (sx - self.mx, sy - self.my))
         cx, cy = self.offset(1.0, u)  # the characters' layer
@@ -189,84 +181,89 @@ class Composer:
             if la.name == "water":
                 oy += round(self.H * 0.004 * math.sin(2 * math.pi * t / 2.6))  # boats bob
             px, py = la.x - self.mx + ox, la.y - self.my + oy
-            top, solid = self.parts[la.name]
-            if top is not None:
-                frame.paste(top, (px, py), top)
-            if solid is not None:
-                frame.paste(solid, (px, py + (top.height if top is not None else 0)))
+            frame.paste(self.sprites[la.name], (px, py))
             if la.name == "background" and self.glints is not None:
                 drift = int(t * 14) % self.glint_period
                 frame.paste(self.glints, (-self.glint_period + drift - self.mx + ox,
-                                          self.ls.water[0] - self.my + oy), self.glints)
+                                          self.ls.water[0] - self.my + oy))
             if la.name == "characters":
                 cx, cy = ox, oy
         if self.faces:
             def at(px: float, py: float) -> tuple[float, float]:
                 return px - self.mx + cx, py - self.my + cy
 
-            d = ImageDraw.Draw(frame)
             self.mouths = {cid: (*at(f.mouth[0], f.mouth[1]), f.mouth[2]) for cid, f in self.faces.items()}
             for cid, face in self.faces.items():
                 opening = max((s.amplitude(t) for s in self.talk if s.character_id == cid), default=0.0)
-                animation.draw_face(d, face, at, 1.0, opening, animation.blink_closed(face, t), self.ls.tint)
+                animation.draw_face(self.painter, face, at, 1.0, opening, animation.blink_closed(face, t),
+                                    self.ls.tint)
         self._weather(frame, n, t, u)
         return frame
 
-    def frame_bytes(self, n: int) -> bytes | memoryview:
-        img = self.frame(n)
-        return memoryview(self.buffer).cast("B") if self.shared else img.tobytes()
+    def rgb(self, n: int) -> Image.Image:
+        """Frame n as an RGB image, to look at (the encoder takes the planes)."""
+        return self.frame(n).rgb()
 
-    def _fixed_frame(self, frame: Image.Image, n: int, t: float, u: float) -> Image.Image:
+    def frame_bytes(self, n: int) -> bytes | memoryview:
+        return self.frame(n).bytes()
+
+    def _fixed_frame(self, frame: Frame, n: int, t: float, u: float) -> Frame:
         assert self.still is not None
         if self.dirty is None:
-            frame.paste(self.still)
+            frame.paste(self.still, (0, 0))
         else:
             for box in self.dirty:
                 frame.paste(self.still.crop(box), box[:2])
         dirty: list[tuple[int, int, int, int]] = []
+        W, H = self.W, self.H
         if self.glints is not None:
             drift = int(t * 14) % self.glint_period
             y0, y1 = self.ls.water
-            frame.paste(self.glints, (-self.glint_period + drift - self.mx, y0 - self.my), self.glints)
-            dirty.append((0, max(0, y0 - self.my), self.W, min(self.H, y1 - self.my)))
+            frame.paste(self.glints, (-self.glint_period + drift - self.mx, y0 - self.my))
+            dirty.append((0, max(0, y0 - self.my), W, min(H, y1 - self.my)))
         if self.faces:
-            d = ImageDraw.Draw(frame)
-
             def at(px: float, py: float) -> tuple[float, float]:
                 return px - self.mx, py - self.my
 
             self.mouths = {cid: (*at(f.mouth[0], f.mouth[1]), f.mouth[2]) for cid, f in self.faces.items()}
             for cid, face in self.faces.items():
                 opening = max((s.amplitude(t) for s in self.talk if s.character_id == cid), default=0.0)
-                animation.draw_face(d, face, at, 1.0, opening, animation.blink_closed(face, t), self.ls.tint)
+                animation.draw_face(self.painter, face, at, 1.0, opening, animation.blink_closed(face, t),
+                                    self.ls.tint)
                 mx, my, mw = self.mouths[cid]
                 pad = 2 + int(mw * 1.2)
-                dirty.append(_clip_box((mx - pad, my - pad, mx + pad, my + pad), self.W, self.H))
+                dirty.append(_clip_box((mx - pad, my - pad, mx + pad, my + pad), W, H))
                 for ex, ey, er in face.eyes:
                     x, y = at(ex, ey)
-                    dirty.append(_clip_box((x - er - 2, y - er - 2, x + er + 2, y + er + 2), self.W, self.H))
+                    dirty.append(_clip_box((x - er - 2, y - er - 2, x + er + 2, y + er + 2), W, H))
         whole = self.precip is not None or self.fog is not None or n in self.flashes
         self._weather(frame, n, t, u)
-        self.dirty = None if whole else [b for b in dirty if b[2] > b[0] and b[3] > b[1]]
+        # Even edges: a repaint then restores a box's chroma along with its luma.
+        self.dirty = None if whole else [even_box(b) for b in dirty if b[2] > b[0] and b[3] > b[1]]
         return frame
 
-    def _weather(self, frame: Image.Image, n: int, t: float, u: float) -> None:
+    def _weather(self, frame: Frame, n: int, t: float, u: float) -> None:
         box = self.weather_box
         bx, by = 0, 0
         if box:
             ox, oy = self.offset(0.5, u)  # the window is in the wall (background) layer
             bx, by = box[0] - self.mx + ox, box[1] - self.my + oy
         if self.precip is not None:
-            h = self.precip.height // 2
+            h = self.precip_rows
             fall = int(t * self.fall) % h
+            fall -= fall % 2  # an even first row keeps the drops' chroma on them
             sway = int(6 * math.sin(t * 1.3)) if self.fall < self.H else 0
-            frame.paste(self.precip.crop((0, h - fall, self.precip.width, 2 * h - fall)), (bx + sway, by),
-                        self.precip.crop((0, h - fall, self.precip.width, 2 * h - fall)))
+            frame.paste(self.precip.crop((0, h - fall, self.precip.size[0], 2 * h - fall)), (bx + sway, by))
         if n in self.flashes and self.bolt is not None:
-            bolt = self.bolt if not box else weathers.masked(self.bolt, (bx, by, bx + box[2] - box[0], by + box[3] - box[1]))
-            frame.paste(bolt, (0, 0), bolt)
+            if box:
+                # indoors the flash shows only through the window, where it is this frame
+                seen = even_box(_clip_box((bx, by, bx + box[2] - box[0], by + box[3] - box[1]), self.W, self.H))
+                if seen[2] > seen[0] and seen[3] > seen[1]:
+                    frame.paste(self.bolt.crop(seen), seen[:2])
+            else:
+                frame.paste(self.bolt, (0, 0))
         if self.fog is not None:
-            frame.paste(self.fog, (0, 0), self.fog)
+            frame.paste(self.fog, (0, 0))
 
 
 class PreviewMotion:
@@ -284,7 +281,7 @@ class PreviewMotion:
         comp = self.composer(plan, scene, shot)
         frames = comp.frames
         W, H, fps = plan.width, plan.height, plan.fps
-        chain = [ffmpeg.TO_YUV]
+        chain = []  # the frames arrive as yuv420p: nothing to convert
         if comp.kind == "zoom":
             chain.append(zoom_filter(*comp.arg, frames, W, H, fps))
         chain.append("setsar=1")
@@ -295,7 +292,7 @@ class PreviewMotion:
                  and shot.duration >= TITLE_MIN_SHOT)
         with tempfile.TemporaryDirectory(prefix="filmstudio-motion-") as tmp:
             card = title_card(plan, Path(tmp) / "title.png") if first else None
-            inputs = ["-f", "rawvideo", "-pix_fmt", "rgba", "-video_size", f"{W}x{H}", "-framerate", str(fps),
+            inputs = ["-f", "rawvideo", "-pix_fmt", "yuv420p", "-video_size", f"{W}x{H}", "-framerate", str(fps),
                       "-i", "pipe:0"]
             if card is not None:
                 end = min(TITLE_MAX, shot.duration - 0.2)

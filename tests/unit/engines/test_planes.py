@@ -1,0 +1,91 @@
+"""Frames composed as yuv420p planes are the frames RGBA compositing would give, converted as ffmpeg converts."""
+
+import subprocess
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from filmstudio.engines.preview import ffmpeg
+from filmstudio.engines.preview.planes import Frame, Painter, Planes, Sprite, yuv_of
+
+W, H = 160, 96
+
+
+def _background() -> Image.Image:
+    """Flat colour blocks: every chroma sample inside a block has one right answer."""
+    rng = np.random.default_rng(7)
+    blocks = rng.integers(0, 256, (H // 16, W // 16, 3)).astype(np.uint8)
+    return Image.fromarray(np.kron(blocks, np.ones((16, 16, 1), np.uint8)), "RGB")
+
+
+def _sprite() -> Image.Image:
+    """Opaque red with a hard edge on odd columns and rows, a half-transparent green, and an opaque
+    ground below transparent rows (what a layer's split pastes as a plain copy)."""
+    a = np.zeros((61, 75, 4), np.uint8)
+    a[3:30, 5:40] = (220, 30, 40, 255)
+    a[11:26, 45:70] = (30, 200, 60, 128)
+    a[41:, :] = (120, 90, 60, 255)
+    return Image.fromarray(a, "RGBA")
+
+
+def _planes_array(p: Planes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return tuple(np.asarray(im, dtype=np.int16) for im in (p.y, p.u, p.v))  # type: ignore[return-value]
+
+
+def test_the_conversion_is_ffmpegs_bt709_limited_range():
+    img = _background()
+    raw = subprocess.run(
+        [ffmpeg.ffmpeg_exe(), "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{W}x{H}", "-i", "-",
+         "-vf", ffmpeg.TO_YUV, "-f", "rawvideo", "-"], input=img.tobytes(), capture_output=True, check=True).stdout
+    y = np.frombuffer(raw[: W * H], np.uint8).reshape(H, W).astype(np.int16)
+    u = np.frombuffer(raw[W * H: W * H * 5 // 4], np.uint8).reshape(H // 2, W // 2).astype(np.int16)
+    ours_y, ours_u, _ = _planes_array(Planes.of(img))
+    assert np.abs(ours_y - y).max() <= 1
+    inner = (slice(2, None, 8), slice(2, None, 8))  # away from block edges, where resampling filters differ
+    assert np.abs(ours_u[inner] - u[inner]).max() <= 1
+
+
+@pytest.mark.parametrize("x,y", [(20, 10), (21, 10), (20, 11), (21, 11), (-3, -5)])
+def test_a_sprite_pasted_at_any_offset_equals_compositing_first(x, y):
+    bg, fg = _background(), _sprite()
+    want = bg.convert("RGBA")
+    want.alpha_composite(fg, (max(0, x), max(0, y)), (max(0, -x), max(0, -y)))
+    frame = Frame(W, H)
+    frame.paste(Planes.of(bg), (0, 0))
+    frame.paste(Sprite(fg, split=True), (x, y))
+    got, ref = _planes_array(frame), _planes_array(Planes.of(want))
+    assert np.abs(got[0] - ref[0]).max() <= 1
+    # chroma too, edges included: a sprite's colour a pixel off its luma would miss here by tens
+    assert np.abs(got[1] - ref[1]).max() <= 2 and np.abs(got[2] - ref[2]).max() <= 2
+
+
+def test_transparent_pixels_lend_no_colour_to_an_edge():
+    # fully transparent white next to opaque red: the edge's chroma is red's, not pink
+    a = np.zeros((8, 8, 4), np.uint8)
+    a[:, :] = (255, 255, 255, 0)
+    a[:, 3:] = (220, 30, 40, 255)
+    p = Planes.of(Image.fromarray(a, "RGBA"))
+    _, u, v = _planes_array(p)
+    red = yuv_of((220, 30, 40))
+    assert abs(int(u[0, 1]) - red[1]) <= 1 and abs(int(v[0, 1]) - red[2]) <= 1
+    assert 100 < np.asarray(p.a2)[0, 1] < 160  # half the block is covered
+
+
+def test_painted_shapes_take_the_colour_on_every_plane():
+    frame = Frame(W, H)
+    Painter(frame).ellipse((40, 20, 80, 60), fill=(30, 200, 60))
+    y, u, v = _planes_array(frame)
+    assert (y[40, 60], u[20, 30], v[20, 30]) == yuv_of((30, 200, 60))
+    assert y[5, 5] == 0  # outside it, untouched
+
+
+def test_a_frame_is_one_yuv420p_buffer_in_plane_order():
+    frame = Frame(W, H)
+    frame.paste(Planes.of(Image.new("RGB", (W, H), (30, 200, 60))), (0, 0))
+    data = bytes(frame.bytes())
+    assert len(data) == W * H * 3 // 2
+    yv, uv, vv = yuv_of((30, 200, 60))
+    assert set(data[: W * H]) == {yv} and set(data[W * H: W * H * 5 // 4]) == {uv} and set(data[W * H * 5 // 4:]) == {vv}
+    with pytest.raises(ValueError):
+        Frame(W + 1, H)
