@@ -65,6 +65,11 @@ def x264_args(fps: int) -> list[str]:
 # default (BT.601) would shift every colour of the character bible slightly.
 TO_YUV = "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p"
 
+# Raw yuv420p frames carry no colour tags, and ffmpeg's auto-inserted scaler then "converts"
+# them to the encoder's BT.709 tv range through RGB: lossy, and 1-3 ms a 720p frame. Frames
+# that are already BT.709 limited range (motion's planes) are tagged instead.
+TAG_BT709 = "setparams=range=tv:colorspace=bt709:color_primaries=bt709:color_trc=bt709"
+
 
 def audio_digest(path: Path) -> str:
     """MD5 of the first audio track's encoded packets (stream copy, nothing decoded: tens of ms).

@@ -281,7 +281,7 @@ class PreviewMotion:
         comp = self.composer(plan, scene, shot)
         frames = comp.frames
         W, H, fps = plan.width, plan.height, plan.fps
-        chain = []  # the frames arrive as yuv420p: nothing to convert
+        chain = [ffmpeg.TAG_BT709]  # the frames arrive as BT.709 yuv420p: nothing to convert
         if comp.kind == "zoom":
             chain.append(zoom_filter(*comp.arg, frames, W, H, fps))
         chain.append("setsar=1")
