@@ -82,11 +82,12 @@ def _lit(c, tint) -> tuple[int, int, int]:
     return tuple(max(0, min(255, int(round(v * k)))) for v, k in zip(c, tint))  # type: ignore[return-value]
 
 
-def draw_face(d: ImageDraw.ImageDraw, face: Face, at, scale: float, opening: float, closed: bool, tint) -> None:
+def draw_face(d, face: Face, at, scale: float, opening: float, closed: bool, tint) -> None:
     """The mouth (open by `opening`) and the eyelids, at the face's place this frame.
 
-    `at(x, y)` maps the face's canvas pixels to this frame's pixels; `scale` is the
-    layer's extra zoom.
+    `d` draws: an `ImageDraw.ImageDraw`, or the `planes.Painter` motion draws frames with
+    (both take `ellipse(box, fill=rgb)` and `line(xy, fill=rgb, width=)`). `at(x, y)`
+    maps the face's canvas pixels to this frame's pixels; `scale` is the layer's extra zoom.
     """
     if opening > 0.08:
         mx, my = at(face.mouth[0], face.mouth[1])

@@ -26,17 +26,16 @@ import math
 import tempfile
 from pathlib import Path
 
-import numpy as np
 from PIL import Image, ImageDraw
 
 from filmstudio.engines.base import frame_count, head_keyframe  # noqa: F401 - the clip format's, re-exported
 from filmstudio.models.plan import Plan, Scene, Shot
 
 from . import animation, ffmpeg, fonts
+from .planes import Frame, Painter, Planes, Sprite, even_box
 from .seeds import rng
 from .storyboard import META_CAPTION_TOP, PreviewStoryboard  # noqa: F401 - META_CAPTION_TOP: part of the API
 from .storyboard import weather as weathers
-from .planes import Frame, Painter, Planes, Sprite, even_box
 from .storyboard.layers import LayerSet
 
 # pan/tilt: (direction of the camera, travel as a fraction of the frame); zoom: (zoom at start, at end)
