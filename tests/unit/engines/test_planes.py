@@ -40,10 +40,12 @@ def test_the_conversion_is_ffmpegs_bt709_limited_range():
          "-vf", ffmpeg.TO_YUV, "-f", "rawvideo", "-"], input=img.tobytes(), capture_output=True, check=True).stdout
     y = np.frombuffer(raw[: W * H], np.uint8).reshape(H, W).astype(np.int16)
     u = np.frombuffer(raw[W * H: W * H * 5 // 4], np.uint8).reshape(H // 2, W // 2).astype(np.int16)
-    ours_y, ours_u, _ = _planes_array(Planes.of(img))
+    v = np.frombuffer(raw[W * H * 5 // 4:], np.uint8).reshape(H // 2, W // 2).astype(np.int16)
+    ours_y, ours_u, ours_v = _planes_array(Planes.of(img))
     assert np.abs(ours_y - y).max() <= 1
     inner = (slice(2, None, 8), slice(2, None, 8))  # away from block edges, where resampling filters differ
     assert np.abs(ours_u[inner] - u[inner]).max() <= 1
+    assert np.abs(ours_v[inner] - v[inner]).max() <= 1
 
 
 @pytest.mark.parametrize("x,y", [(20, 10), (21, 10), (20, 11), (21, 11), (-3, -5)])
@@ -78,6 +80,42 @@ def test_painted_shapes_take_the_colour_on_every_plane():
     y, u, v = _planes_array(frame)
     assert (y[40, 60], u[20, 30], v[20, 30]) == yuv_of((30, 200, 60))
     assert y[5, 5] == 0  # outside it, untouched
+
+
+@pytest.mark.parametrize("box", [(-20.6, 30, -1.6, 50), (30, -12.2, 50, -1.6), (-9.5, -9.5, -1.5, -1.5)])
+def test_a_shape_off_the_frame_leaves_no_colour_on_its_edge(box):
+    # an eye just past the top or left edge: nothing of it is in the frame, not even its colour
+    frame = Frame(W, H)
+    Painter(frame).ellipse(box, fill=(220, 30, 40))
+    assert not np.asarray(frame.y).any()
+    assert not np.asarray(frame.u).any() and not np.asarray(frame.v).any()
+
+
+def _static_shot(plan_factory, **kw):
+    from filmstudio.engines.preview.motion import PreviewMotion
+
+    characters = kw.pop("characters", None)
+    plan = plan_factory(shots=1, cameras=["static"], **kw)
+    scene, shot = plan.scenes[0], plan.scenes[0].shots[0]
+    if characters is not None:
+        shot.characters = characters
+    return PreviewMotion().composer(plan, scene, shot), PreviewMotion().composer(plan, scene, shot)
+
+
+@pytest.mark.parametrize("kw", [
+    dict(width=480, height=270, fps=24, framings=["close"], shot_duration=6.0, characters=["meera"]),  # talks, blinks
+    dict(width=642, height=362, fps=24, framings=["medium"], shot_duration=3.0),  # sides not multiples of 4
+    dict(width=320, height=180, fps=12, framings=["wide"], setting="river", shot_duration=3.0),  # glints on water
+    dict(width=480, height=270, fps=24, framings=["medium"], interior=True, weather=["rain", "lightning"],
+         shot_duration=4.0),
+])
+def test_a_held_shot_repaints_only_what_moved_and_leaves_no_trace(plan_factory, kw):
+    """Frames built by repainting the boxes that changed are the frames a full repaint gives, on all planes."""
+    incremental, whole = _static_shot(plan_factory, **kw)
+    for n in range(incremental.frames):
+        a = bytes(incremental.frame_bytes(n))
+        whole.dirty = None  # repaint everything from the still
+        assert a == bytes(whole.frame_bytes(n)), f"frame {n} differs from a full repaint"
 
 
 def test_a_frame_is_one_yuv420p_buffer_in_plane_order():

@@ -165,7 +165,7 @@ class Composer:
         return int(round(-depth * c * self.arg[0] * self.W)), int(round(-depth * c * self.arg[1] * self.H))
 
     def frame(self, n: int) -> Frame:
-        """Frame n (the composer's own buffer: copy it to keep it past the next call)."""
+        """Frame n (the composer's own buffer: `bytes(frame.bytes())` keeps it past the next call)."""
         t = n / self.fps
         u = n / max(1, self.frames - 1)
         frame = self.image
@@ -249,14 +249,15 @@ class Composer:
             bx, by = box[0] - self.mx + ox, box[1] - self.my + oy
         if self.precip is not None:
             h = self.precip_rows
+            # Pasted at any offset, the drops' chroma can sit a pixel off their luma: they are
+            # grey or white, so no colour shows (chroma per parity, as a Sprite keeps, is not worth it).
             fall = int(t * self.fall) % h
-            fall -= fall % 2  # an even first row keeps the drops' chroma on them
             sway = int(6 * math.sin(t * 1.3)) if self.fall < self.H else 0
             frame.paste(self.precip.crop((0, h - fall, self.precip.size[0], 2 * h - fall)), (bx + sway, by))
         if n in self.flashes and self.bolt is not None:
             if box:
                 # indoors the flash shows only through the window, where it is this frame
-                seen = even_box(_clip_box((bx, by, bx + box[2] - box[0], by + box[3] - box[1]), self.W, self.H))
+                seen = _clip_box((bx, by, bx + box[2] - box[0], by + box[3] - box[1]), self.W, self.H)
                 if seen[2] > seen[0] and seen[3] > seen[1]:
                     frame.paste(self.bolt.crop(seen), seen[:2])
             else:

@@ -18,6 +18,7 @@ keeps chroma per offset parity for what moves; `Planes.of(img, parity)` makes on
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,8 +123,8 @@ class Planes:
 class Sprite:
     """An image to paste at any offset: its luma once, its chroma made per offset parity on first use.
 
-    `split` pastes the opaque rows below the first transparent-free row as a plain copy,
-    which is most of a ground or a wall; only the rows above blend."""
+    `split` pastes the rows below the last one with a transparent pixel as a plain copy
+    (most of a ground or a wall); only the rows above blend."""
 
     def __init__(self, img: Image.Image, split: bool = False):
         self.img = img if img.mode in ("RGB", "RGBA") else img.convert("RGBA")
@@ -215,18 +216,23 @@ class Painter:
     def __init__(self, frame: Frame):
         self.luma, self.cb, self.cr = ImageDraw.Draw(frame.y), ImageDraw.Draw(frame.u), ImageDraw.Draw(frame.v)
 
+    @staticmethod
+    def _half(coords) -> tuple[int, ...]:
+        # Floor, then halve: Pillow cuts floats toward zero, which would put the chroma of a
+        # shape just above or left of the frame on its first row or column.
+        return tuple(math.floor(c) >> 1 for c in coords)
+
     def ellipse(self, box, fill) -> None:
         y, u, v = yuv_of(fill)
-        x0, y0, x1, y1 = box
         self.luma.ellipse(box, fill=y)
-        half = (x0 / 2, y0 / 2, x1 / 2, y1 / 2)
+        half = self._half(box)
         self.cb.ellipse(half, fill=u)
         self.cr.ellipse(half, fill=v)
 
     def line(self, xy, fill, width: int = 1) -> None:
         y, u, v = yuv_of(fill)
         self.luma.line(xy, fill=y, width=width)
-        half = tuple(c / 2 for c in xy)
+        half = self._half(xy)
         w2 = max(1, round(width / 2))
         self.cb.line(half, fill=u, width=w2)
         self.cr.line(half, fill=v, width=w2)
