@@ -13,6 +13,10 @@ COPY shared ./shared
 RUN pip install --no-cache-dir ".[media]" \
     && rm -rf /build
 
+# Two malloc arenas, not eight per core: the stages' threads otherwise each keep freed memory
+# to themselves (shared/filmstudio/malloc.py has the measurements).
+ENV MALLOC_ARENA_MAX=2
+
 WORKDIR ${LAMBDA_TASK_ROOT}
 COPY functions ./functions
 

@@ -28,6 +28,7 @@ from filmstudio.localcloud import moto_fixes
 from filmstudio.localcloud.datastore import DataStore, WriteThrough
 from filmstudio.localcloud.eventbridge import EventBridgeDelivery
 from filmstudio.localcloud.runtime import LocalLambdaRuntime
+from filmstudio.malloc import limit_arenas
 from filmstudio.models.job import Job
 from filmstudio.settings import get_settings
 
@@ -63,6 +64,7 @@ class LocalCloud:
         self._saved_env: dict[str, str | None] = {}
         self._mock = None
         self._fixes = None
+        limit_arenas()  # before the runtime's threads exist (filmstudio/malloc.py)
         self.runtime = LocalLambdaRuntime(self.workers)
         self.events = EventBridgeDelivery(self.runtime)  # rules -> Lambda targets (moto has no such delivery)
         self.gpu = None  # the GPU stack's local stand-in (localcloud/gpu.py), made on entry
