@@ -70,31 +70,7 @@ class Planes:
     def of(cls, img: Image.Image, parity: tuple[int, int] = (0, 0)) -> Planes:
         """An RGB or RGBA image's planes, with chroma for pasting at an offset of that parity
         (an RGBA image with no transparent pixel comes out opaque)."""
-        if img.mode not in ("RGB", "RGBA"):
-            img = img.convert("RGBA")
-        alpha = img.getchannel("A") if img.mode == "RGBA" else None
-        if alpha is not None and alpha.getextrema()[0] == 255:
-            alpha = None
-        y = img.convert("RGB").convert("L", Y_MATRIX)
-        px, py = parity
-        w, h = img.size
-        pw, ph = w + px, h + py
-        pw, ph = pw + pw % 2, ph + ph % 2
-        if alpha is None and (pw, ph) == (w, h):
-            small = img.convert("RGB").reduce(2)
-            a2 = None
-        else:
-            # Box-average premultiplied colour, then divide the alpha out again. Padding is
-            # transparent, so a chroma sample half outside the image covers half its area.
-            src = img.convert("RGBA").convert("RGBa")
-            if (pw, ph) != (w, h):
-                padded = Image.new("RGBa", (pw, ph), (0, 0, 0, 0))
-                padded.paste(src, (px, py))
-                src = padded
-            quarter = src.reduce(2).convert("RGBA")
-            small = quarter.convert("RGB")
-            a2 = quarter.getchannel("A")
-        return cls(y, small.convert("L", CB_MATRIX), small.convert("L", CR_MATRIX), alpha, a2)
+        return _Converted(img).planes(parity)
 
     def crop(self, box: tuple[int, int, int, int]) -> Planes:
         """A box of planes made for even offsets (a box with an odd corner shifts its chroma a pixel)."""
@@ -120,6 +96,43 @@ class Planes:
         return Image.fromarray(out, "RGB")
 
 
+class _Converted:
+    """An image's luma and alpha, made once, and its chroma for any offset parity."""
+
+    def __init__(self, img: Image.Image):
+        if img.mode not in ("RGB", "RGBA"):
+            img = img.convert("RGBA")
+        self.img = img
+        alpha = img.getchannel("A") if img.mode == "RGBA" else None
+        self.alpha = None if alpha is None or alpha.getextrema()[0] == 255 else alpha
+        self.rgb = img.convert("RGB") if img.mode == "RGBA" else img
+        self.y = self.rgb.convert("L", Y_MATRIX)
+        self._premultiplied: Image.Image | None = None
+
+    def planes(self, parity: tuple[int, int]) -> Planes:
+        px, py = parity
+        w, h = self.img.size
+        pw, ph = w + px, h + py
+        pw, ph = pw + pw % 2, ph + ph % 2
+        if self.alpha is None and (pw, ph) == (w, h):
+            small = self.rgb.reduce(2)
+            a2 = None
+        else:
+            # Box-average premultiplied colour, then divide the alpha out again. Padding is
+            # transparent, so a chroma sample half outside the image covers half its area.
+            if self._premultiplied is None:
+                self._premultiplied = self.img.convert("RGBA").convert("RGBa")
+            src = self._premultiplied
+            if (pw, ph) != (w, h):
+                padded = Image.new("RGBa", (pw, ph), (0, 0, 0, 0))
+                padded.paste(src, (px, py))
+                src = padded
+            quarter = src.reduce(2).convert("RGBA")
+            small = quarter.convert("RGB")
+            a2 = quarter.getchannel("A")
+        return Planes(self.y, small.convert("L", CB_MATRIX), small.convert("L", CR_MATRIX), self.alpha, a2)
+
+
 class Sprite:
     """An image to paste at any offset: its luma once, its chroma made per offset parity on first use.
 
@@ -128,6 +141,7 @@ class Sprite:
 
     def __init__(self, img: Image.Image, split: bool = False):
         self.img = img if img.mode in ("RGB", "RGBA") else img.convert("RGBA")
+        self._converted = _Converted(self.img)
         self.cut = self.img.height
         if split and self.img.mode == "RGBA":
             opaque = np.asarray(self.img.getchannel("A")).min(axis=1) == 255
@@ -143,7 +157,7 @@ class Sprite:
         """(planes, rows down) to paste for a top-left corner at (x, y)."""
         parity = (x % 2, y % 2)
         if parity not in self._pieces:
-            whole = Planes.of(self.img, parity)
+            whole = self._converted.planes(parity)
             w, h = self.img.size
             k = -(-(self.cut + parity[1]) // 2)  # the first chroma row that is opaque throughout
             r = 2 * k - parity[1]
