@@ -182,7 +182,7 @@ _TP_BLOCK = 1 << 15
 _TP_GUARD = 256  # context each side of a true-peak block: 64 under-read a near-Nyquist burst on an edge by 0.16 dB
 
 
-@functools.cache
+@functools.lru_cache(maxsize=16)  # a full block's size, and the odd sizes of chunk ends
 def _k_spectrum(size: int) -> np.ndarray:
     return np.fft.rfft(_k_impulse().astype(np.float32), size)
 
