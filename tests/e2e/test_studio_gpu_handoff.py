@@ -33,7 +33,8 @@ def tiny_models(tmp_path_factory):
     return write_tiny_model_dir(tmp_path_factory.mktemp("studio-models"))
 
 
-HEARTBEAT_S = 8  # the media tasks' HeartbeatSeconds here: requests wait in the one worker's queue for longer
+HEARTBEAT_S = 4  # the media tasks' HeartbeatSeconds here: requests wait in the one worker's queue for longer
+# (the storyboard's key frames take 7-9 s on one CPU worker; at 8 s the margin was too thin to rely on)
 
 
 @pytest.fixture
