@@ -1,6 +1,7 @@
 """The arena cap: threads that allocate share two glibc heaps instead of getting one each."""
 
 import ctypes
+import os
 import platform
 import subprocess
 import sys
@@ -36,7 +37,7 @@ _CHILD = textwrap.dedent("""
 
 
 def _heaps(mode: str) -> tuple[str, int]:
-    env = {k: v for k, v in __import__("os").environ.items() if k != "MALLOC_ARENA_MAX"}
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
     out = subprocess.run([sys.executable, "-c", _CHILD, mode], capture_output=True, text=True, check=True,
                          env=env).stdout.split()
     return out[0], int(out[1])

@@ -135,18 +135,23 @@ def side_by_side(clock: StageClock, items, render_one) -> None:
         for item in items:
             render_one(item)
         return
-    from concurrent.futures import ThreadPoolExecutor, as_completed
+    from concurrent.futures import ThreadPoolExecutor
 
-    first: BaseException | None = None
     with ThreadPoolExecutor(workers, thread_name_prefix=f"{clock.stage}-unit") as pool:
-        futures = [pool.submit(render_one, item) for item in items]
-        for f in as_completed(futures):  # in the order they end: the failure reported is the first one
-            if first is None and not f.cancelled() and f.exception() is not None:
-                first = f.exception()
-                for other in futures:
-                    other.cancel()
-    if first is not None:
-        raise first
+        # raised in the block: leaving it waits for the running ones first
+        _raise_first_failure([pool.submit(render_one, item) for item in items])
+
+
+def _raise_first_failure(futures: list) -> None:
+    """Wait for the futures in the order they end; at the first that failed, cancel those not
+    started and raise its exception (the failure reported is the one that happened first)."""
+    from concurrent.futures import as_completed
+
+    for f in as_completed(futures):
+        if not f.cancelled() and f.exception() is not None:
+            for other in futures:
+                other.cancel()
+            raise f.exception()
 
 
 # Each media stage's task (media_stages.py names them): one scene's, one line's or the film's artifacts.
@@ -254,7 +259,7 @@ def compose_stage(ctx: StageContext, job_id: str, manifest_key: str) -> dict[str
 def _compose_inputs(ctx: StageContext, manifest: Manifest, plan: Plan, root: Path) -> ComposeInputs:
     """Every clip, panel, line and cue the film needs, fetched side by side: one request each,
     and on AWS each is a round trip, so a long film's hundreds of objects would queue."""
-    from concurrent.futures import ThreadPoolExecutor, as_completed
+    from concurrent.futures import ThreadPoolExecutor
 
     def speech(line_id: str) -> tuple[Path, float]:
         key = manifest.speech[line_id]
@@ -269,12 +274,8 @@ def _compose_inputs(ctx: StageContext, manifest: Manifest, plan: Plan, root: Pat
         lines = {ln.id: pool.submit(speech, ln.id) for ln in plan.lines()}
         music = {sc.id: pool.submit(ctx.artifacts.download, manifest.music[sc.id], root / "music" / f"{sc.id}.wav")
                  for sc in plan.scenes}
-        every = [*clips.values(), *panels.values(), *lines.values(), *music.values()]
-        for f in as_completed(every):
-            if not f.cancelled() and f.exception() is not None:  # fails compose now, not after every other fetch
-                for other in every:
-                    other.cancel()
-                raise f.exception()
+        # a missing input fails compose now, not after every other fetch
+        _raise_first_failure([*clips.values(), *panels.values(), *lines.values(), *music.values()])
         return ComposeInputs(clips={k: f.result() for k, f in clips.items()},
                              panels={k: f.result() for k, f in panels.items()},
                              speech={k: f.result() for k, f in lines.items()},

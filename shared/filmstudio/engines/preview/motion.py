@@ -135,6 +135,7 @@ class Composer:
         box = ls.window_box if ls.interior else None
         self.weather_box = box
         self.precip: Planes | None = None
+        self.precip_rows = 0  # the tile's height, stacked twice in precip
         if "rain" in what or "snow" in what:
             size = (box[2] - box[0], box[3] - box[1]) if box else (self.W, self.H)
             if size[0] > 0 and size[1] > 0:
