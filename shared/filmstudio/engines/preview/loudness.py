@@ -13,6 +13,8 @@ import functools
 
 import numpy as np
 
+from .audio import fast_size
+
 # BS.1770-4 K-weighting at 48 kHz: a high shelf (head diffraction) then a high pass.
 _SHELF = ([1.53512485958697, -2.69169618940638, 1.19839281085285], [1.0, -1.69065929318241, 0.73248077421585])
 _HIGHPASS = ([1.0, -2.0, 1.0], [1.0, -1.99004745483398, 0.99007225036621])
@@ -36,26 +38,10 @@ def _k_impulse(n: int = 8192) -> np.ndarray:
     return _biquad(_biquad(imp, *_SHELF), *_HIGHPASS)
 
 
-def _fast_size(n: int) -> int:
-    """The smallest 2^a 3^b 5^c >= n: FFTs of such sizes are fast, and far smaller than the next power of two."""
-    best = 1 << (n - 1).bit_length()
-    p5 = 1
-    while p5 < best:
-        p35 = p5
-        while p35 < best:
-            p = p35
-            while p < n:
-                p *= 2
-            best = min(best, p)
-            p35 *= 3
-        p5 *= 5
-    return best
-
-
 def _k_weight(x: np.ndarray) -> np.ndarray:
     """K-weighted (channels, n) signal from (n, channels): FFTs along contiguous rows, not strided columns."""
     h = _k_impulse().astype(np.float32)
-    size = _fast_size(len(x) + len(h) - 1)
+    size = fast_size(len(x) + len(h) - 1)
     rows = np.ascontiguousarray(x.T, dtype=np.float32)
     spec = np.fft.rfft(rows, size, axis=1) * np.fft.rfft(h, size)[None, :]
     return np.fft.irfft(spec, size, axis=1)[:, : len(x)]
@@ -103,17 +89,18 @@ def true_peak_dbtp(x: np.ndarray, oversample: int = 4) -> float:
 
 
 def _sliding_min(g: np.ndarray, w: int) -> np.ndarray:
-    """Minimum over a centred window of w samples (van Herk / Gil-Werman, vectorised)."""
+    """Minimum over a centred window of w samples: log2(w) in-place halvings of shifted
+    minimums (each a contiguous pass), then one more to cover the window exactly."""
     n = len(g)
     pad = w // 2
-    one = np.ones(1, dtype=g.dtype)
-    padded = np.concatenate([np.repeat(one, pad), g, np.repeat(one, w + pad)])
-    m = -(-len(padded) // w) * w
-    padded = np.concatenate([padded, np.repeat(one, m - len(padded))]).reshape(-1, w)
-    prefix = np.minimum.accumulate(padded, axis=1).ravel()
-    suffix = np.minimum.accumulate(padded[:, ::-1], axis=1)[:, ::-1].ravel()
-    idx = np.arange(n)
-    return np.minimum(suffix[idx], prefix[idx + w - 1])
+    cur = np.ones(n + w, dtype=g.dtype)  # ones beyond the edges: they never lower a minimum of gains
+    cur[pad:pad + n] = g
+    span = 1
+    while 2 * span <= w:  # cur[i] = min(cur[i : i + span]) of the padded signal
+        np.minimum(cur[:-span], cur[span:], out=cur[:-span])
+        span *= 2
+    rest = w - span
+    return np.minimum(cur[:n], cur[rest:rest + n]) if rest else cur[:n].copy()
 
 
 def _limit(x: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
@@ -125,14 +112,22 @@ def _limit(x: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
         level = np.abs(x[:, 0])
         for c in range(1, x.shape[1]):
             np.maximum(level, np.abs(x[:, c]), out=level)
-    need = np.minimum(1.0, ceiling / np.maximum(level, 1e-12)).astype(np.float32)
+    np.maximum(level, 1e-12, out=level)
+    need = np.minimum(np.float32(1.0), np.float32(ceiling) / level, dtype=np.float32)
     g = _sliding_min(need, 2 * w)
-    kernel = np.cumsum(np.concatenate([[0.0], g.astype(np.float64)]))
-    smooth = (kernel[w:] - kernel[:-w]) / w
-    smooth = np.concatenate([np.full(w // 2, g[:w].min()), smooth, np.full(len(g), g[-w:].min())])[: len(g)]
+    n = len(g)
+    kernel = np.empty(n + 1)
+    kernel[0] = 0.0
+    np.cumsum(g, dtype=np.float64, out=kernel[1:])
+    # A w-long average of g, centred; the edges hold the minimum of the first or last w gains.
+    smooth = np.empty(n, dtype=np.float32)
+    h = min(w // 2, n)
+    smooth[:h] = g[:w].min()
+    body = min(max(0, n - w + 1), n - h)
+    smooth[h:h + body] = (kernel[w:w + body] - kernel[:body]) / w
+    smooth[h + body:] = g[-w:].min()
     # Every sample the w-long average spans saw the peak inside its 2w-long minimum,
     # so the smoothed gain is still at or under what each peak needs.
-    smooth = smooth.astype(np.float32)
     return x * (smooth[:, None] if x.ndim > 1 else smooth)
 
 
@@ -198,7 +193,7 @@ def _upsampled_peak(rows: np.ndarray, lo: int, hi: int, oversample: int = 4) -> 
         a, b = max(0, s - _TP_GUARD), min(n, e + _TP_GUARD)
         # Zero-padded to a size with small prime factors: a block's own length may have a large
         # prime factor, and an FFT of such a length costs several times more.
-        size = _fast_size(b - a)
+        size = fast_size(b - a)
         up = np.fft.irfft(np.fft.rfft(rows[:, a:b], size, axis=1), size * oversample, axis=1)
         peak = max(peak, float(np.max(np.abs(up[:, (s - a) * oversample: (e - a) * oversample]))) * oversample)
     return peak
@@ -247,7 +242,7 @@ class LoudnessMeter:
     def _k_block(self, rows: np.ndarray) -> None:
         n = rows.shape[1]
         # K-weighting: overlap-add with the previous block's convolution tail.
-        size = _fast_size(n + len(self._h) - 1)
+        size = fast_size(n + len(self._h) - 1)
         full = np.fft.irfft(np.fft.rfft(rows, size, axis=1) * _k_spectrum(size)[None, :], size, axis=1)
         full = full[:, : n + len(self._h) - 1]
         full[:, : self._tail.shape[1]] += self._tail
