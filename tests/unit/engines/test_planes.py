@@ -55,7 +55,7 @@ def test_a_sprite_pasted_at_any_offset_equals_compositing_first(x, y):
     want.alpha_composite(fg, (max(0, x), max(0, y)), (max(0, -x), max(0, -y)))
     frame = Frame(W, H)
     frame.paste(Planes.of(bg), (0, 0))
-    frame.paste(Sprite(fg, split=True), (x, y))
+    frame.paste(Sprite(fg), (x, y))
     got, ref = _planes_array(frame), _planes_array(Planes.of(want))
     assert np.abs(got[0] - ref[0]).max() <= 1
     # chroma too, edges included: a sprite's colour a pixel off its luma would miss here by tens
@@ -127,3 +127,71 @@ def test_a_frame_is_one_yuv420p_buffer_in_plane_order():
     assert set(data[: W * H]) == {yv} and set(data[W * H: W * H * 5 // 4]) == {uv} and set(data[W * H * 5 // 4:]) == {vv}
     with pytest.raises(ValueError):
         Frame(W + 1, H)
+
+
+def _paste_whole(frame: Frame, sprite: Sprite, xy: tuple[int, int]) -> None:
+    """The sprite blended whole through its masks, as before it was cut into rectangles."""
+    x, y = xy
+    p = sprite._converted.planes((x % 2, y % 2))
+    frame.y.paste(p.y, (x, y), p.a)
+    frame.u.paste(p.u, (x // 2, y // 2), p.a2)
+    frame.v.paste(p.v, (x // 2, y // 2), p.a2)
+
+
+def _wide_sprite() -> Image.Image:
+    """A layer as the set draws them: wide transparent sky with a few soft shapes, an opaque block,
+    a hard edge on odd rows and columns, and an opaque ground to the bottom."""
+    a = np.zeros((150, 1400, 4), np.uint8)
+    a[20:45, 13:901] = (220, 30, 40, 255)
+    a[50:71, 7:295] = (30, 200, 60, 128)
+    a[50:71, 1030:1033] = (30, 60, 200, 255)  # too narrow to repay a paste of its own
+    a[90:, :] = (120, 90, 60, 255)
+    a[89, ::3] = (10, 10, 10, 90)  # a soft horizon
+    return Image.fromarray(a, "RGBA")
+
+
+@pytest.mark.parametrize("x,y", [(-40, 7), (-41, 8), (-40, -3), (-41, -5), (3, 2)])
+def test_a_sprite_cut_into_rectangles_pastes_exactly_as_the_whole_sprite_blended(x, y):
+    sprite = _wide_sprite()
+    bg = _background().resize((1280, 140))
+    cut, whole = Frame(1280, 140), Frame(1280, 140)
+    for f in (cut, whole):
+        f.paste(Planes.of(bg), (0, 0))
+    cut.paste(Sprite(sprite), (x, y))
+    _paste_whole(whole, Sprite(sprite), (x, y))
+    assert bytes(cut.bytes()) == bytes(whole.bytes())
+    pieces = Sprite(sprite).pieces(x, y)
+    blended = sum(p.size[0] * p.size[1] for p, _, _ in pieces if p.a is not None)
+    assert blended < 0.6 * sprite.width * sprite.height  # most of it is skipped or copied, not blended
+
+
+def test_what_an_opaque_ground_hides_is_not_pasted_and_the_frame_is_unchanged():
+    ground, sky = Sprite(_wide_sprite()), Sprite(_background().resize((1400, 150)))
+    at = (-10, -4)
+    row = ground.covers_from(*at, 1280, 140)
+    assert row is not None and 84 <= row <= 90  # the ground's first opaque row, on the frame
+    assert ground.covers_from(5, -4, 1280, 140) is None  # leaves a strip on the left uncovered
+    culled, full = Frame(1280, 140), Frame(1280, 140)
+    culled.paste(sky, (-6, -2), row)
+    full.paste(sky, (-6, -2))
+    for f in (culled, full):
+        f.paste(ground, at)
+    assert bytes(culled.bytes()) == bytes(full.bytes())
+    assert sum(p.size[1] for p, _, _ in sky.pieces_above(-6, -2, row)) < 0.8 * 150
+
+
+@pytest.mark.parametrize("camera", ["pan_right", "tilt_up"])
+def test_a_pan_that_leaves_hidden_rows_unpainted_gives_the_frames_of_a_full_repaint(plan_factory, monkeypatch, camera):
+    from filmstudio.engines.preview.motion import PreviewMotion
+
+    plan = plan_factory(shots=1, cameras=[camera], width=480, height=270, fps=12, framings=["wide"], setting="river",
+                        shot_duration=2.0)
+    scene, shot = plan.scenes[0], plan.scenes[0].shots[0]
+    culled = PreviewMotion().composer(plan, scene, shot)
+    frames = [bytes(culled.frame_bytes(n)) for n in range(culled.frames)]
+    assert any(culled.sprites[la.name].covers_from(la.x - culled.mx, la.y - culled.my, culled.W, culled.H) is not None
+               for la in culled.rest)  # the premise: something in this shot hides what is behind it
+    monkeypatch.setattr(Sprite, "covers_from", lambda self, *a: None)
+    full = PreviewMotion().composer(plan, scene, shot)
+    for n, want in enumerate(frames):
+        assert bytes(full.frame_bytes(n)) == want, f"frame {n} differs from a full repaint"

@@ -123,8 +123,8 @@ class Composer:
             self.rest = []
         else:
             self.sky = Sprite(sky)
-        # opaque rows (most of a ground or a wall) paste as a plain copy; only the rows above blend
-        self.sprites = {la.name: Sprite(la.image, split=True) for la in self.rest}
+        # each layer pastes as rectangles skipped, copied or blended (planes.Sprite)
+        self.sprites = {la.name: Sprite(la.image) for la in self.rest}
         self.image = Frame(self.W, self.H)
         self.painter = Painter(self.image)
         self.talk = animation.utterances(plan, scene, shot)
@@ -174,14 +174,28 @@ class Composer:
             return self._fixed_frame(frame, n, t, u)
         assert self.sky is not None
         sx, sy = self.offset(self.ls.layers[0].depth, u)
-        frame.paste(self.sky, (sx - self.mx, sy - self.my))
-        cx, cy = self.offset(1.0, u)  # the characters' layer
+        placed: list[tuple[Sprite, tuple[int, int]]] = [(self.sky, (sx - self.mx, sy - self.my))]
+        moved: list[tuple[int, int]] = []
         for la in self.rest:
             ox, oy = self.offset(la.depth, u)
             if la.name == "water":
                 oy += round(self.H * 0.004 * math.sin(2 * math.pi * t / 2.6))  # boats bob
-            px, py = la.x - self.mx + ox, la.y - self.my + oy
-            frame.paste(self.sprites[la.name], (px, py))
+            moved.append((ox, oy))
+            placed.append((self.sprites[la.name], (la.x - self.mx + ox, la.y - self.my + oy)))
+        # A layer that is opaque from some row down (a ground, a wall) hides every row below it of
+        # the layers behind: those paste only what shows above it (the sky of an exterior is half hidden).
+        above: list[int | None] = []
+        hidden: int | None = None
+        for sprite, (px, py) in reversed(placed):
+            above.append(hidden)
+            cover = sprite.covers_from(px, py, self.W, self.H)
+            if cover is not None:
+                hidden = cover if hidden is None else min(hidden, cover)
+        above.reverse()
+        frame.paste(self.sky, placed[0][1], above[0])
+        cx, cy = self.offset(1.0, u)  # the characters' layer
+        for la, (sprite, xy), (ox, oy), row in zip(self.rest, placed[1:], moved, above[1:]):
+            frame.paste(sprite, xy, row)
             if la.name == "background" and self.glints is not None:
                 drift = int(t * 14) % self.glint_period
                 frame.paste(self.glints, (-self.glint_period + drift - self.mx + ox,
