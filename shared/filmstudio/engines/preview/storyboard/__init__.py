@@ -162,7 +162,8 @@ def contact_sheet(plan: Plan, panels: dict[str, Path], out_path: Path, columns: 
     d = ImageDraw.Draw(sheet)
     for i, shot in enumerate(shots):
         with Image.open(panels[shot.id]) as p:
-            thumb = p.convert("RGB").resize((tw, th), Image.Resampling.BILINEAR)
+            # reduced by whole factors first (a box average), then resampled the rest of the way
+            thumb = p.convert("RGB").resize((tw, th), Image.Resampling.BILINEAR, reducing_gap=2.0)
         x = pad + (i % cols) * (tw + pad)
         y = pad + (i // cols) * (th + label + pad)
         sheet.paste(thumb, (x, y + label))
