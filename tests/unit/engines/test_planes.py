@@ -21,7 +21,7 @@ def _background() -> Image.Image:
 
 def _sprite() -> Image.Image:
     """Opaque red with a hard edge on odd columns and rows, a half-transparent green, and an opaque
-    ground below transparent rows (what a layer's split pastes as a plain copy)."""
+    ground below transparent rows (what a sprite's rectangles copy instead of blending)."""
     a = np.zeros((61, 75, 4), np.uint8)
     a[3:30, 5:40] = (220, 30, 40, 255)
     a[11:26, 45:70] = (30, 200, 60, 128)

@@ -11,7 +11,8 @@ def _tone(freq: float, rate: int, seconds: float) -> np.ndarray:
     return (0.5 * np.sin(2 * np.pi * freq * t)).astype(np.float32)
 
 
-@pytest.mark.parametrize("rate_in,rate_out", [(22_050, 48_000), (44_100, 48_000), (16_000, 48_000), (48_000, 24_000)])
+@pytest.mark.parametrize("rate_in,rate_out", [(22_050, 48_000), (44_100, 48_000), (16_000, 48_000), (48_000, 24_000),
+                                              (44_101, 48_000)])  # no small common step: the nearest length
 @pytest.mark.parametrize("seconds", [0.013, 1.0, 2.7183])
 def test_a_resampled_tone_keeps_its_pitch_level_and_length(rate_in, rate_out, seconds):
     x = _tone(440.0, rate_in, seconds)

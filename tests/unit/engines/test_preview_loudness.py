@@ -64,3 +64,23 @@ def test_measured_in_chunks_as_in_one_pass(tmp_path, monkeypatch):
     out = np.fromfile(tmp_path / "out.f32", dtype="<f4").reshape(-1, 2)
     assert report == expected
     assert np.max(np.abs(out - y)) < 1e-4  # float32 rounding of running sums; -80 dB
+
+
+@pytest.mark.parametrize("n", [1, 5, 239, 240, 241, 1000, 4801])
+@pytest.mark.parametrize("w", [2, 16, 480, 960, 1000])
+def test_the_limiters_sliding_minimum_is_the_minimum_of_each_centred_window(n, w):
+    g = np.random.default_rng(n * 7 + w).uniform(0.2, 1.0, n).astype(np.float32)
+    padded = np.concatenate([np.ones(w // 2, np.float32), g, np.ones(w, np.float32)])
+    want = np.array([padded[i:i + w].min() for i in range(n)], np.float32)
+    assert np.array_equal(loudness._sliding_min(g, w), want)
+
+
+def test_the_limiter_holds_every_sample_under_the_ceiling_without_a_step():
+    rng = np.random.default_rng(3)
+    x = (rng.standard_normal((48_000, 2)) * 0.1).astype(np.float32)
+    x[10_000:10_040] *= 12  # a burst far over the ceiling
+    y = loudness._limit(x, 0.5, 48_000)
+    assert np.abs(y).max() <= 0.5 + 1e-6
+    gain = np.abs(y[:, 0]) / np.maximum(np.abs(x[:, 0]), 1e-9)
+    assert np.allclose(gain[:5_000][np.abs(x[:5_000, 0]) > 1e-3], 1.0, atol=1e-6)  # untouched far from the burst
+    assert np.abs(np.diff(gain[9_000:11_000][np.abs(x[9_000:11_000, 0]) > 1e-2])).max() < 0.2  # ramps, never jumps

@@ -74,10 +74,13 @@ class Planes:
 
     def crop(self, box: tuple[int, int, int, int]) -> Planes:
         """A box of planes made for even offsets (a box with an odd corner shifts its chroma a pixel)."""
-        cb = chroma_box(box)
-        return Planes(self.y.crop(box), self.u.crop(cb), self.v.crop(cb),
-                      self.a.crop(box) if self.a is not None else None,
-                      self.a2.crop(cb) if self.a2 is not None else None)
+        return self.cut(box, chroma_box(box))
+
+    def cut(self, box: tuple[int, int, int, int], cbox: tuple[int, int, int, int], masks: bool = True) -> Planes:
+        """Luma and alpha in `box`, chroma in `cbox` (which the caller aligns); without masks, an opaque copy."""
+        return Planes(self.y.crop(box), self.u.crop(cbox), self.v.crop(cbox),
+                      self.a.crop(box) if masks and self.a is not None else None,
+                      self.a2.crop(cbox) if masks and self.a2 is not None else None)
 
     def opaque(self) -> Planes:
         return Planes(self.y, self.u, self.v)
@@ -191,11 +194,7 @@ def _cut(whole: Planes, kind: int, cbox: tuple[int, int, int, int], parity: tupl
     w, h = whole.size
     i0, j0, i1, j1 = cbox
     box = (max(0, 2 * i0 - px), max(0, 2 * j0 - py), min(w, 2 * i1 - px), min(h, 2 * j1 - py))
-    blend = kind == _BLEND
-    part = Planes(whole.y.crop(box), whole.u.crop(cbox), whole.v.crop(cbox),
-                  whole.a.crop(box) if blend and whole.a is not None else None,
-                  whole.a2.crop(cbox) if blend and whole.a2 is not None else None)
-    return part, box[0], box[1]
+    return whole.cut(box, cbox, masks=kind == _BLEND), box[0], box[1]
 
 
 class Sprite:
@@ -205,15 +204,12 @@ class Sprite:
     def __init__(self, img: Image.Image):
         self.img = img if img.mode in ("RGB", "RGBA") else img.convert("RGBA")
         self._converted = _Converted(self.img)
-        # the rows below the last one with a transparent pixel: most of a ground or a wall
-        self.cut = self.img.height
+        # the first of the rows below the last one with a transparent pixel: most of a ground or a wall
         alpha = self._converted.alpha
+        self.opaque_from = 0
         if alpha is not None:
-            opaque = np.asarray(alpha).min(axis=1) == 255
-            while self.cut > 0 and opaque[self.cut - 1]:
-                self.cut -= 1
-        else:
-            self.cut = 0
+            see_through = np.flatnonzero(np.asarray(alpha).min(axis=1) < 255)
+            self.opaque_from = int(see_through[-1]) + 1 if see_through.size else 0
         self._pieces: dict[tuple[int, int], list[tuple[Planes, int, int]]] = {}
         self._solid: dict[tuple[int, int], tuple[int, bool]] = {}
         self._tops: dict[tuple[int, int, int], list[tuple[Planes, int, int]]] = {}
@@ -230,7 +226,7 @@ class Sprite:
             self._pieces[parity] = self._tiles(whole, parity)
             # The first luma row whose chroma rows are all opaque to the bottom, and whether a
             # chroma sample there hangs half over the sprite's edge (padding for an odd offset).
-            k = -(-(self.cut + parity[1]) // 2)
+            k = -(-(self.opaque_from + parity[1]) // 2)
             edge = whole.a2 is not None and k < whole.a2.height and \
                 whole.a2.crop((0, k, whole.a2.width, whole.a2.height)).getextrema()[0] < 255
             self._solid[parity] = (2 * k - parity[1], edge)
@@ -301,10 +297,8 @@ def _top_rows(p: Planes, rows: int) -> Planes:
     """The first `rows` luma rows of planes, with every chroma row they touch."""
     if rows >= p.size[1]:
         return p
-    w, cw, crows = p.size[0], p.u.width, min(p.u.height, -(-rows // 2) + 1)
-    return Planes(p.y.crop((0, 0, w, rows)), p.u.crop((0, 0, cw, crows)), p.v.crop((0, 0, cw, crows)),
-                  p.a.crop((0, 0, w, rows)) if p.a is not None else None,
-                  p.a2.crop((0, 0, cw, crows)) if p.a2 is not None else None)
+    # one chroma row more than half: a piece whose first row is a chroma sample's second needs it
+    return p.cut((0, 0, p.size[0], rows), (0, 0, p.u.width, min(p.u.height, -(-rows // 2) + 1)))
 
 
 class Frame(Planes):
