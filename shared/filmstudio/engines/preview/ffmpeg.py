@@ -91,36 +91,27 @@ def media_duration(path: Path) -> float:
     return int(h) * 3600 + int(mnt) * 60 + float(s)
 
 
-_F_SETPIPE_SZ = 1031  # Linux fcntl: a pipe's capacity
-
-
-def _widen_pipe(fd: int, size: int = 1 << 20) -> None:
-    """A 720p RGBA frame is 3.7 MB: through Linux's default 64 KiB pipe that is some sixty
-    wake-ups of writer and reader per frame; at 1 MiB (the unprivileged maximum), four."""
-    import fcntl
-
-    try:
-        fcntl.fcntl(fd, _F_SETPIPE_SZ, size)
-    except OSError:  # an older kernel, or a lower pipe-max-size: the default pipe still works
-        pass
-
-
 def encode_frames(args: list[str], frames, *, stage: str) -> None:
-    """Run ffmpeg reading raw frames (bytes-like, one per item) from its stdin.
+    """Run ffmpeg reading raw frames (bytes-like, one per item, all one size) from its stdin,
+    lent to the pipe rather than copied where the platform allows (`framepipe`).
 
     stderr goes to a temporary file, not a pipe: a chatty encoder filling a pipe
     nobody reads while we write frames would deadlock.
     """
     import tempfile
 
+    from .framepipe import FrameFeed
+
     cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args]
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err)
         assert proc.stdin is not None
-        _widen_pipe(proc.stdin.fileno())
+        feed: FrameFeed | None = None
         try:
             for frame in frames:
-                proc.stdin.write(frame)
+                if feed is None:
+                    feed = FrameFeed(proc.stdin.fileno(), memoryview(frame).nbytes)
+                feed.send(frame)
         except BrokenPipeError:
             pass
         except BaseException:

@@ -339,10 +339,22 @@ class Frame(Planes):
             for piece, dx, dy in (p.pieces(x, y) if above is None else p.pieces_above(x, y, above)):
                 self.paste(piece, (x + dx, y + dy))
             return
-        self.y.paste(p.y, (x, y), p.a)
-        c = (x // 2, y // 2)
-        self.u.paste(p.u, c, p.a2)
-        self.v.paste(p.v, c, p.a2)
+        # Pillow's cores directly: Image.paste's argument checks cost more than a small paste
+        # itself, and a frame makes some sixty pastes. Every plane is mode L and loaded, and the
+        # core clips a box that runs off the frame as Image.paste would.
+        w, h = p.y.size
+        cw, ch = p.u.size
+        i, j = x // 2, y // 2
+        if p.a is None:
+            self.y.im.paste(p.y.im, (x, y, x + w, y + h))
+        else:
+            self.y.im.paste(p.y.im, (x, y, x + w, y + h), p.a.im)
+        if p.a2 is None:
+            self.u.im.paste(p.u.im, (i, j, i + cw, j + ch))
+            self.v.im.paste(p.v.im, (i, j, i + cw, j + ch))
+        else:
+            self.u.im.paste(p.u.im, (i, j, i + cw, j + ch), p.a2.im)
+            self.v.im.paste(p.v.im, (i, j, i + cw, j + ch), p.a2.im)
 
     def bytes(self) -> memoryview | bytes:
         if self.shared:

@@ -28,11 +28,12 @@ import json
 import math
 from pathlib import Path
 
-from PIL import Image, ImageDraw, PngImagePlugin
+from PIL import Image, ImageDraw
 
 from filmstudio.models.plan import Plan, Scene, Shot
 
 from .. import fonts
+from ..pngfile import save_png
 from ..seeds import rng
 from . import layers as layering
 from . import weather
@@ -129,14 +130,15 @@ class PreviewStoryboard:
 
     def render_panel(self, plan: Plan, scene: Scene, shot: Shot, out_path: Path) -> None:
         img, runs, caption_top, ls = self.draw(plan, scene, shot)
-        info = PngImagePlugin.PngInfo()
-        info.add_text(META_CAPTION_TOP, str(caption_top))
-        info.add_text(META_TEXT_RUNS, json.dumps([[r.text, r.path.name] for r in runs], ensure_ascii=False))
-        info.add_text(META_SUBJECTS, json.dumps({"named": layering.shot_subjects(scene, shot), "drawn": ls.subjects}))
-        info.add_text(META_SKY, ",".join(ls.sky))
+        info = {
+            META_CAPTION_TOP: str(caption_top),
+            META_TEXT_RUNS: json.dumps([[r.text, r.path.name] for r in runs], ensure_ascii=False),
+            META_SUBJECTS: json.dumps({"named": layering.shot_subjects(scene, shot), "drawn": ls.subjects}),
+            META_SKY: ",".join(ls.sky),
+        }
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
-        img.save(out_path, format="PNG", pnginfo=info, compress_level=1)
+        save_png(img, out_path, info, level=1)
 
     def draw(self, plan: Plan, scene: Scene, shot: Shot) -> tuple[Image.Image, list[fonts.Run], int, LayerSet]:
         W, H = plan.width, plan.height
@@ -169,7 +171,7 @@ def contact_sheet(plan: Plan, panels: dict[str, Path], out_path: Path, columns: 
         sheet.paste(thumb, (x, y + label))
         fonts.draw_text(d, (x, y + 2), f"{shot.id}  {shot.framing}  {shot.duration:.1f}s", 13, fill=(220, 220, 220))
     out_path = Path(out_path)
-    sheet.save(out_path, format="PNG", compress_level=6)
+    save_png(sheet, out_path, level=6)
     return out_path
 
 
