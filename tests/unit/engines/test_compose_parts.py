@@ -1,6 +1,9 @@
-"""Compose's pure parts, without running ffmpeg: the video joins' and the mux's arguments."""
+"""Compose's pure parts, without running ffmpeg: the video joins' and the mux's arguments, the ducking gain."""
 
 from pathlib import Path
+
+import numpy as np
+import pytest
 
 from filmstudio.engines.base import head_keyframe
 from filmstudio.engines.preview.mux import MuxInputs, aac_args, mux_args
@@ -120,3 +123,22 @@ def test_a_crossfade_re_encodes_only_up_to_the_next_clips_head_keyframe(plan_fac
     assert "xfade=transition=fade" in graph and args[args.index("-frames:v") + 1] == str(xfade.frames)
     assert args[args.index("-ss") + 1]  # the first clip's tail is read from a seek, not decoded from its start
     assert "-bf" in args and args[-1] == "/w/window.mp4" and "-an" in args
+
+
+@pytest.mark.parametrize("a,b", [(0, 3000), (1000, 2500), (2990, 3000), (0, 1), (1499, 1501)])
+def test_the_ducking_gain_is_a_centred_moving_average_of_speech_clipped_to_the_film(a, b):
+    """Block by block (any a, b) it equals the definition: down 12 dB where the window of
+    `win` samples around a sample is all speech, partly down where it is partly speech."""
+    from filmstudio.engines.preview import mix
+
+    total, win = 3000, int(0.15 * mix.SR)
+    intervals = np.array([[200, 900], [1400, 1460], [2600, 3000]])
+    speech = np.zeros(total, bool)
+    for s, e in intervals:
+        speech[s:e] = True
+    want = []
+    for i in range(a, b):
+        lo = i - win // 2
+        share = speech[max(0, lo):max(0, min(total, lo + win))].sum() / win
+        want.append(mix.MUSIC_GAIN * (1.0 - (1.0 - mix.DUCK_GAIN) * share))
+    assert np.allclose(mix._duck(intervals, a, b, total), want, atol=1e-6)

@@ -56,11 +56,17 @@ def _duck(intervals: np.ndarray, a: int, b: int, total: int) -> np.ndarray:
         inside[max(s, lo) - lo] += 1
         inside[min(e, hi) - lo] -= 1
     inside = (np.cumsum(inside)[:-1] > 0).astype(np.float32)
-    csum = np.concatenate([np.zeros(1, np.float64), np.cumsum(inside, dtype=np.float64)])
-    idx = np.arange(a, b) - win // 2 - lo  # a centred window of `win` samples, clipped to the film
-    left = np.clip(idx, 0, len(inside))
-    right = np.clip(idx + win, 0, len(inside))
-    smooth = ((csum[right] - csum[left]) / win).astype(np.float32)
+    n = len(inside)
+    # A centred window of `win` samples, clipped to the film: the running sum held at its ends
+    # past them, so every window is a difference of two contiguous slices (no gathers).
+    start = a - win // 2 - lo  # where sample a's window starts in `inside`
+    before, after = max(0, -start), max(0, start + (b - a) + win - n)
+    csum = np.empty(before + n + 1 + after, np.float64)
+    csum[:before + 1] = 0.0
+    np.cumsum(inside, dtype=np.float64, out=csum[before + 1:before + 1 + n])
+    csum[before + 1 + n:] = csum[before + n]
+    k = start + before
+    smooth = ((csum[k + win:k + win + (b - a)] - csum[k:k + (b - a)]) / win).astype(np.float32)
     return MUSIC_GAIN * (1.0 - (1.0 - DUCK_GAIN) * np.clip(smooth, 0, 1))
 
 

@@ -92,7 +92,9 @@ def _osc(table: str, freq: np.ndarray | float, n: int, phase0: float = 0.0) -> n
         phase = phase0 + float(freq) * np.arange(n, dtype=np.float64) / SR
     else:
         phase = phase0 + np.cumsum(np.asarray(freq, dtype=np.float64)) / SR
-    idx = ((phase % 1.0) * TABLE).astype(np.int32)
+    # The table's power-of-two length makes "cycles mod 1, scaled" a mask of the scaled phase:
+    # the same indices (both exact for a phase >= 0) without a float modulo, ten times dearer.
+    idx = np.floor(phase * TABLE).astype(np.int64) & (TABLE - 1)
     return TABLES[table][idx]
 
 
