@@ -103,3 +103,33 @@ def test_a_reader_that_goes_away_is_a_broken_pipe():
             feed.send(bytes(1 << 16))
     reader.stdin.close()
     assert reader.wait() == 0
+
+
+@pytest.mark.skipif(not _can_lend(), reason="no vmsplice or no sizable pipes on this platform")
+def test_a_reader_gone_with_frames_unread_is_a_broken_pipe_not_a_wait_forever():
+    """The pipe widened behind the feed's back, so several frames sit unread when the reader
+    exits: the wait for the reader to catch up must notice it has gone."""
+    import threading
+
+    size = 3 * PAGE
+    reader = subprocess.Popen([sys.executable, "-c", f"import os; os.read(0, {size})"], stdin=subprocess.PIPE)
+    assert reader.stdin is not None
+    feed = FrameFeed(reader.stdin.fileno(), size)
+    assert feed.lends
+    framepipe.set_capacity(reader.stdin.fileno(), framepipe.MAX_PIPE)
+    outcome = []
+
+    def send_all():
+        try:
+            for _ in range(200):  # 2.4 MB: more than the widened pipe holds
+                feed.send(bytes(size))
+            outcome.append("all sent")
+        except BrokenPipeError:
+            outcome.append("broken pipe")
+
+    sender = threading.Thread(target=send_all, daemon=True)
+    sender.start()
+    sender.join(20)
+    assert outcome == ["broken pipe"]
+    reader.stdin.close()
+    assert reader.wait() == 0

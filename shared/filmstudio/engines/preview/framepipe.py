@@ -23,6 +23,7 @@ import fcntl
 import functools
 import mmap
 import os
+import select
 import struct
 import termios
 import time
@@ -113,8 +114,15 @@ class FrameFeed:
         """Whether frames go in by vmsplice (False: by write)."""
         return self.splice is not None
 
-    def _unread(self) -> int:
-        return unread_bytes(self.fd)
+    def _wait_until_read(self) -> None:
+        """Until no more than one frame is unread; a reader that has gone (the pipe's write end
+        then polls POLLERR) leaves bytes unread forever, and is a broken pipe."""
+        while unread_bytes(self.fd) > self.frame_bytes:
+            poller = select.poll()
+            poller.register(self.fd, select.POLLOUT)
+            if any(events & select.POLLERR for _, events in poller.poll(0)):
+                raise BrokenPipeError(errno.EPIPE, "the reader closed the pipe")
+            time.sleep(0.0005)
 
     def send(self, frame) -> None:
         """One frame (any bytes-like object). Raises BrokenPipeError when the reader has gone."""
@@ -127,8 +135,7 @@ class FrameFeed:
         # This buffer was lent for frame n-2. Frame n-1, a whole pipe or more, has been spliced in
         # after it, so the reader has read it all: unless the kernel counts pipe slots in a way
         # this did not foresee, which the unread bytes would show.
-        while self._unread() > self.frame_bytes:
-            time.sleep(0.0005)
+        self._wait_until_read()
         buf[:] = np.frombuffer(view, np.uint8)
         base, done = buf.ctypes.data, 0
         while done < self.frame_bytes:
@@ -139,4 +146,6 @@ class FrameFeed:
                 if err == errno.EINTR:
                     continue
                 raise OSError(err, os.strerror(err))  # EPIPE comes out as BrokenPipeError
+            if n == 0:
+                raise OSError(errno.EIO, "vmsplice moved nothing")
             done += n
