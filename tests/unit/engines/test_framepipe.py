@@ -36,6 +36,8 @@ _READER = textwrap.dedent("""
 
 
 def _send(size: int, count: int, force_write: bool = False) -> tuple[list[str], list[str], bool]:
+    """Sends `count` frames to the checking reader; returns their MD5s, the reader's, and whether
+    the feed was lending at the end."""
     reader = subprocess.Popen([sys.executable, "-c", _READER, str(size), str(count)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE)
     assert reader.stdin is not None and reader.stdout is not None
@@ -134,3 +136,20 @@ def test_a_reader_gone_with_frames_unread_is_a_broken_pipe_not_a_wait_forever():
     assert outcome == ["broken pipe"]
     reader.stdin.close()
     assert reader.wait() == 0
+
+
+def test_a_sandbox_that_refuses_vmsplice_gets_its_frames_written(monkeypatch):
+    import ctypes
+    import errno
+
+    calls = []
+
+    def refused(fd, iov, n, flags):
+        calls.append(fd)
+        ctypes.set_errno(errno.ENOSYS)
+        return -1
+
+    monkeypatch.setattr(framepipe, "_vmsplice", lambda: refused)
+    sent, got, lent = _send(320 * 180 * 3 // 2, 12)
+    assert calls and not lent  # it tried, was refused, and wrote from then on
+    assert got == sent

@@ -69,6 +69,12 @@ def test_a_panel_is_no_bigger_than_pillows(plan_factory, tmp_path):
     assert (tmp_path / "ours.png").stat().st_size <= 1.1 * len(buf.getvalue())
 
 
+@pytest.mark.parametrize("key,value", [("", "x"), ("k" * 80, "x"), ("a\0b", "x"), ("key", "a\0b")])
+def test_text_png_cannot_hold_is_refused(key, value):
+    with pytest.raises(ValueError, match="keyword"):
+        png_bytes(_picture("L"), {key: value})
+
+
 def test_an_empty_image_is_refused():
     with pytest.raises(ValueError, match="at least one pixel"):
         png_bytes(Image.new("RGB", (0, 5)))

@@ -9,10 +9,11 @@ straight out of them: ~0.35 and ~0.6 CPU-s.
 The catch: a lent page must not change until the reader has read it. So `FrameFeed` first
 copies each frame into one of two staging buffers (a memcpy, ~0.06 ms a 720p frame), and it
 sizes the pipe to hold no more than one frame. Then "frame n+1 is in the pipe whole" means
-"frame n has been read", and frame n's buffer is free again for frame n+2. That is checked
-too, before a buffer is reused: the pipe's unread bytes (FIONREAD) must be no more than one
-frame's, else the feed waits. Where vmsplice is missing (not Linux), or the pipe cannot be
-sized, frames are written as before.
+"frame n has been read", and frame n's buffer is free again for frame n+2. A backstop in
+case the pipe were widened behind the feed's back: before a buffer is reused, the pipe's
+unread bytes (FIONREAD) must be no more than one frame's, else the feed waits (with the
+pipe sized as above that never happens). Where vmsplice is missing (not Linux) or refused
+(a sandbox that filters it), or the pipe cannot be sized, frames are written as before.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ import numpy as np
 F_SETPIPE_SZ, F_GETPIPE_SZ = 1031, 1032  # Linux fcntl commands: set and get a pipe's capacity
 PAGE = mmap.PAGESIZE
 MAX_PIPE = 1 << 20  # what an unprivileged process may ask for (/proc/sys/fs/pipe-max-size)
+
+
+# What a sandbox that filters vmsplice (seccomp, gVisor) answers; the feed then writes.
+_REFUSED = {errno.ENOSYS, errno.EPERM, errno.EINVAL, errno.EOPNOTSUPP}
 
 
 class _IoVec(ctypes.Structure):
@@ -90,7 +95,10 @@ def unread_bytes(fd: int) -> int:
 
 class FrameFeed:
     """Sends equal-sized raw frames into the write end of a pipe; the caller may change a
-    frame's buffer as soon as `send` returns (a frame is copied before it is lent)."""
+    frame's buffer as soon as `send` returns (a frame is copied before it is lent).
+
+    Keep the feed until the reader has exited: the pipe may still hold pages of its staging
+    buffers, which must not be freed (and their memory reused) before they are read."""
 
     def __init__(self, fd: int, frame_bytes: int):
         self.fd, self.frame_bytes = fd, frame_bytes
@@ -145,6 +153,11 @@ class FrameFeed:
                 err = ctypes.get_errno()
                 if err == errno.EINTR:
                     continue
+                if done == 0 and err in _REFUSED:
+                    # Nothing of this frame went in: it, and every later one, is written instead.
+                    self.splice = None
+                    _write_all(self.fd, view)
+                    return
                 raise OSError(err, os.strerror(err))  # EPIPE comes out as BrokenPipeError
             if n == 0:
                 raise OSError(errno.EIO, "vmsplice moved nothing")

@@ -30,6 +30,8 @@ def _chunk(kind: bytes, data: bytes | memoryview) -> bytes:
 
 def _text(key: str, value: str) -> bytes:
     keyword = key.encode("latin-1")
+    if not 1 <= len(keyword) <= 79 or b"\0" in keyword or "\0" in value:
+        raise ValueError(f"a PNG text keyword is 1-79 latin-1 characters and no text holds NUL: {key!r}")
     try:
         return _chunk(b"tEXt", keyword + b"\0" + value.encode("latin-1"))
     except UnicodeEncodeError:
