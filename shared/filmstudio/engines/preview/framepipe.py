@@ -102,15 +102,11 @@ class FrameFeed:
 
     def __init__(self, fd: int, frame_bytes: int):
         self.fd, self.frame_bytes = fd, frame_bytes
-        self.splice = _vmsplice()
         self._iov = _IoVec()
         self._sent = 0
-        if self.splice is not None and frame_bytes >= PAGE:
-            capacity = set_capacity(fd, _one_frame_capacity(frame_bytes))
-            if capacity is None or capacity > frame_bytes:
-                self.splice = None
-        else:
-            self.splice = None
+        splice = _vmsplice() if frame_bytes >= PAGE else None
+        capacity = set_capacity(fd, _one_frame_capacity(frame_bytes)) if splice is not None else None
+        self.splice = splice if capacity is not None and capacity <= frame_bytes else None
         if self.splice is None:
             # Written, a frame goes through in fewer wake-ups of writer and reader in a wide pipe.
             set_capacity(fd, MAX_PIPE)
