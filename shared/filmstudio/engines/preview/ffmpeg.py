@@ -35,8 +35,23 @@ def run(args: list[str], *, stage: str, input_bytes: bytes | None = None) -> sub
     return proc
 
 
+# The one encoder configuration of the preview tier, as libx264's and libavcodec's options: the
+# command line (`x264_args`) and the in-process encoder (`encoder.ClipWriter`) both read it.
+X264_OPTIONS = {"preset": "veryfast", "crf": "20", "profile": "high", "level": "4.1", "bf": "0"}
+COLOUR_OPTIONS = {"colorspace": "bt709", "color_primaries": "bt709", "color_trc": "bt709", "color_range": "tv"}
+PIX_FMT = "yuv420p"
+
+
+def gop(fps: int) -> int:
+    return 2 * fps
+
+
+def track_timescale(fps: int) -> int:
+    return fps * 512
+
+
 def x264_args(fps: int) -> list[str]:
-    """The one encoder configuration of the preview tier.
+    """The one encoder configuration of the preview tier, as ffmpeg's arguments.
 
     - No B-frames: every clip then starts and ends on exact frame timestamps without
       MP4 edit lists, so stream-copied joins stay frame-exact.
@@ -44,20 +59,18 @@ def x264_args(fps: int) -> list[str]:
       and differing SPS would break stream-copy concatenation.
     - A keyframe every two seconds keeps seeking (thumbnail, player scrubbing) cheap.
     """
+    x264 = X264_OPTIONS
     return [
         "-c:v", "libx264",
-        "-preset", "veryfast",
-        "-crf", "20",
-        "-profile:v", "high",
-        "-level:v", "4.1",
-        "-bf", "0",
-        "-g", str(2 * fps),
-        "-pix_fmt", "yuv420p",
-        "-colorspace", "bt709",
-        "-color_primaries", "bt709",
-        "-color_trc", "bt709",
-        "-color_range", "tv",
-        "-video_track_timescale", str(fps * 512),
+        "-preset", x264["preset"],
+        "-crf", x264["crf"],
+        "-profile:v", x264["profile"],
+        "-level:v", x264["level"],
+        "-bf", x264["bf"],
+        "-g", str(gop(fps)),
+        "-pix_fmt", PIX_FMT,
+        *(arg for key, value in COLOUR_OPTIONS.items() for arg in (f"-{key}", value)),
+        "-video_track_timescale", str(track_timescale(fps)),
     ]
 
 
@@ -89,45 +102,6 @@ def media_duration(path: Path) -> float:
         raise StageFailedError("ffmpeg", f"no duration for {path}")
     h, mnt, s = m.groups()
     return int(h) * 3600 + int(mnt) * 60 + float(s)
-
-
-def encode_frames(args: list[str], frames, *, stage: str) -> None:
-    """Run ffmpeg reading raw frames (bytes-like, one per item, all one size) from its stdin,
-    lent to the pipe rather than copied where the platform allows (`framepipe`).
-
-    stderr goes to a temporary file, not a pipe: a chatty encoder filling a pipe
-    nobody reads while we write frames would deadlock.
-    """
-    import tempfile
-
-    from .framepipe import FrameFeed
-
-    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args]
-    with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err)
-        assert proc.stdin is not None
-        feed: FrameFeed | None = None
-        try:
-            for frame in frames:
-                if feed is None:
-                    feed = FrameFeed(proc.stdin.fileno(), memoryview(frame).nbytes)
-                feed.send(frame)
-        except BrokenPipeError:
-            pass
-        except BaseException:
-            proc.kill()
-            proc.wait()
-            raise
-        finally:
-            try:
-                proc.stdin.close()
-            except BrokenPipeError:
-                pass
-        code = proc.wait()
-        if code != 0:
-            err.seek(0)
-            tail = err.read().decode("utf-8", "replace")[-1500:]
-            raise StageFailedError(stage, f"ffmpeg exited {code}: {tail}")
 
 
 _STREAM = re.compile(r"Stream #\d+:\d+[^:]*: (Video|Audio): (.*)")

@@ -5,8 +5,8 @@ midground, characters: `storyboard.layers`) from the plan at the output size, wi
 margin for the camera to move into; the key frame PNG is those same layers
 flattened (plus the caption strip, which is storyboard furniture and not part of
 the shot). Each layer is converted once to yuv420p planes (`planes`); each frame is
-composed from them in Python (Pillow pastes of planes, a millisecond or two) and piped
-raw to one ffmpeg, which has nothing to convert and only encodes.
+composed from them in Python (Pillow pastes of planes, a millisecond or two) and handed
+to x264 in this process (`encoder.ClipWriter`), which has nothing to convert and only encodes.
 
 - Pans and tilts move every layer by its depth (characters 1.0, background 0.5, sky
   0.08): a 2.5-D parallax.
@@ -23,7 +23,6 @@ raw to one ffmpeg, which has nothing to convert and only encodes.
 from __future__ import annotations
 
 import math
-import tempfile
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -32,6 +31,7 @@ from filmstudio.engines.base import frame_count, head_keyframe  # noqa: F401 - t
 from filmstudio.models.plan import Plan, Scene, Shot
 
 from . import animation, ffmpeg, fonts
+from .encoder import ClipWriter, Overlay
 from .planes import Frame, Painter, Planes, Sprite, even_box
 from .seeds import rng
 from .storyboard import META_CAPTION_TOP, PreviewStoryboard  # noqa: F401 - META_CAPTION_TOP: part of the API
@@ -73,8 +73,8 @@ def zoom_filter(z0: float, z1: float, frames: int, width: int, height: int, fps:
             f":s={width}x{height}:fps={fps}")
 
 
-def title_card(plan: Plan, path: Path) -> Path | None:
-    """The film's title, white on a soft dark band, as an RGBA PNG of the frame width."""
+def title_card(plan: Plan) -> Image.Image | None:
+    """The film's title, white on a soft dark band, as an RGBA picture of the frame width."""
     title = " ".join(plan.title.split())
     if not title:
         return None
@@ -88,8 +88,7 @@ def title_card(plan: Plan, path: Path) -> Path | None:
     for line in lines:
         fonts.draw_text(d, ((plan.width - fonts.text_width(line, size)) / 2, y), line, size, fill=(250, 248, 240))
         y += line_h
-    card.save(path)
-    return path
+    return card
 
 
 def _clip_box(box, w: int, h: int) -> tuple[int, int, int, int]:
@@ -296,45 +295,26 @@ class PreviewMotion:
         comp = self.composer(plan, scene, shot)
         frames = comp.frames
         W, H, fps = plan.width, plan.height, plan.fps
-        chain = [ffmpeg.TAG_BT709]  # the frames arrive as BT.709 yuv420p: nothing to convert
+        chain = [ffmpeg.TAG_BT709]  # the frames are BT.709 yuv420p: nothing to convert
         if comp.kind == "zoom":
             chain.append(zoom_filter(*comp.arg, frames, W, H, fps))
         chain.append("setsar=1")
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
-        # The film's title over its first shot, when that shot holds it long enough to be read.
+        with ClipWriter(out_path, W, H, fps, chain=chain, keyframes={0, head_keyframe(fps)},
+                        overlay=self._title_overlay(plan, shot)) as clip:
+            for n in range(frames):
+                clip.write(comp.frame_bytes(n))
+
+    @staticmethod
+    def _title_overlay(plan: Plan, shot: Shot) -> Overlay | None:
+        """The film's title over its first shot, when that shot holds it long enough to be read."""
         first = (bool(plan.scenes) and bool(plan.scenes[0].shots) and plan.scenes[0].shots[0].id == shot.id
                  and shot.duration >= TITLE_MIN_SHOT)
-        with tempfile.TemporaryDirectory(prefix="filmstudio-motion-") as tmp:
-            card = title_card(plan, Path(tmp) / "title.png") if first else None
-            inputs = ["-f", "rawvideo", "-pix_fmt", "yuv420p", "-video_size", f"{W}x{H}", "-framerate", str(fps),
-                      "-i", "pipe:0"]
-            if card is not None:
-                end = min(TITLE_MAX, shot.duration - 0.2)
-                inputs += ["-loop", "1", "-framerate", str(fps), "-t", f"{shot.duration:.3f}", "-i", str(card)]
-                graph = (f"[0:v]{','.join(chain)}[v];[1:v]format=yuva420p,"
-                         f"fade=t=in:st={TITLE_FROM}:d={TITLE_FADE}:alpha=1,"
-                         f"fade=t=out:st={max(TITLE_FROM + TITLE_FADE, end - TITLE_FADE):.3f}:d={TITLE_FADE}:alpha=1[t];"
-                         f"[v][t]overlay=x=0:y=(H-h)*0.1:eof_action=pass:format=yuv420[out]")
-                video = ["-filter_complex", graph, "-map", "[out]"]
-            else:
-                video = ["-filter:v", ",".join(chain)]
-            ffmpeg.encode_frames(
-                [
-                    *inputs,
-                    *video,
-                    "-frames:v", str(frames),
-                    "-r", str(fps),
-                    *ffmpeg.x264_args(fps),
-                    "-force_key_frames", f"expr:eq(n,{head_keyframe(fps)})",
-                    # Shots render several at a time, one per core: x264's own threads
-                    # would only add contention (about a quarter more CPU per frame).
-                    "-threads", "1",
-                    "-forced-idr", "1",
-                    "-an",
-                    "-movflags", "+faststart",
-                    str(out_path),
-                ],
-                (comp.frame_bytes(n) for n in range(frames)),
-                stage="motion",
-            )
+        card = title_card(plan) if first else None
+        if card is None:
+            return None
+        end = min(TITLE_MAX, shot.duration - 0.2)
+        return Overlay(card, ("format=yuva420p", f"fade=t=in:st={TITLE_FROM}:d={TITLE_FADE}:alpha=1",
+                              f"fade=t=out:st={max(TITLE_FROM + TITLE_FADE, end - TITLE_FADE):.3f}:d={TITLE_FADE}:alpha=1"),
+                       "x=0:y=(H-h)*0.1:eof_action=pass:format=yuv420")

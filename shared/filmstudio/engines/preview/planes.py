@@ -3,7 +3,7 @@
 Motion composes its frames in this form instead of RGBA, for two reasons measured on a
 720p film: ffmpeg then converts nothing (its RGBA to yuv420p conversion cost 2-3 ms a
 frame, a third of the x264 encode itself), and a frame is 1.5 bytes a pixel instead of
-4, so every paste and the pipe move under half the bytes. A layer is converted once
+4, so every paste moves under half the bytes. A layer is converted once
 per shot; a frame is then pastes of planes and a few drawn shapes.
 
 Alpha compositing commutes with the colour matrix (it is affine and the weights sum
@@ -302,7 +302,7 @@ def _top_rows(p: Planes, rows: int) -> Planes:
 
 
 class Frame(Planes):
-    """A frame's planes over one contiguous yuv420p buffer: what the pipe to ffmpeg reads."""
+    """A frame's planes over one contiguous yuv420p buffer: what the encoder reads."""
 
     def __init__(self, width: int, height: int):
         if width % 2 or height % 2:
