@@ -120,7 +120,10 @@ def test_a_crossfade_re_encodes_only_up_to_the_next_clips_head_keyframe(plan_fac
 
     args = window_args(xfade, plan.fps, Path("/w/window.mp4"))
     graph = args[args.index("-filter_complex") + 1]
-    assert "xfade=transition=fade" in graph and args[args.index("-frames:v") + 1] == str(xfade.frames)
+    # the incoming side laid over the outgoing one with its alpha rising over the crossfade's frames, in 4:2:0
+    # (xfade would take both through 4:4:4); the blend's weights are measured in test_preview_compose
+    assert f"fade=t=in:s=0:n={xfade.xfades[0]}:alpha=1" in graph and "overlay=" in graph and "xfade" not in graph
+    assert args[args.index("-frames:v") + 1] == str(xfade.frames)
     assert args[args.index("-ss") + 1]  # the first clip's tail is read from a seek, not decoded from its start
     assert "-bf" in args and args[-1] == "/w/window.mp4" and "-an" in args
 

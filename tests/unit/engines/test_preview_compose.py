@@ -177,6 +177,36 @@ def test_joins_are_frame_exact(plan_factory, render_film, tmp_path, fps, shot_du
         assert np.abs(film[start + middle] - clip[middle - 1]).mean() > np.abs(film[start + middle] - clip[middle]).mean()
 
 
+def test_a_crossfade_blends_its_two_shots_frame_by_frame_by_its_position_in_it(plan_factory, render_film, tmp_path):
+    """Frame k of an n-frame crossfade is (1 - k/n) of the outgoing shot and k/n of the incoming one,
+    each side's edge frame held past its cut; 4:2:0 throughout (chroma too)."""
+    import av
+
+    from filmstudio.engines.preview.video import CROSSFADE
+
+    fps = 24
+    plan = plan_factory(shots=3, shot_duration=1.5, lines_per_shot=0, fps=fps, transitions=["cut", "crossfade", "cut"])
+    result, inputs = render_film(plan, tmp_path, music=False)
+
+    def frames(path):
+        with av.open(str(path)) as c:
+            return [f.to_ndarray(format="yuv420p").astype(float) for f in c.decode(video=0)]
+
+    film = frames(result.film)
+    out_shot, in_shot = plan.shots()[0], plan.shots()[1]
+    a, b = frames(inputs.clips[out_shot.id]), frames(inputs.clips[in_shot.id])
+    n = round(CROSSFADE * fps)
+    first = round(result.extra["shot_starts"][in_shot.id] * fps) - n // 2  # half the crossfade before the cut
+    for k in range(n):
+        outgoing = a[min(len(a) - 1, len(a) - n // 2 + k)]
+        incoming = b[max(0, k - n // 2)]
+        want = outgoing * (1 - k / n) + incoming * (k / n)
+        err = np.abs(film[first + k] - want).mean()
+        assert err < 1.5, (k, err)
+        if 0 < k < n - 1:  # a blend, not either picture: both are measurably further off than the blend is
+            assert min(np.abs(film[first + k] - outgoing).mean(), np.abs(film[first + k] - incoming).mean()) > 2 * err
+
+
 @pytest.mark.parametrize("language", ["hi", "ta", "te", "bn"])
 def test_subtitles_in_indian_scripts_get_a_font_with_every_glyph(plan_factory, media, language, bengali_font_installed):
     """The family compose hands libass for burned subtitles covers every character of every line."""
