@@ -1,7 +1,8 @@
 """Running the ffmpeg binary that ships inside the imageio-ffmpeg wheel.
 
-Every video the preview tier writes goes through `x264_args`, so clips, re-encoded
-compose segments and the benchmark's bare encode share one set of codec parameters:
+Every video the preview tier writes takes its x264 options from `X264_OPTIONS`, on the
+command line (`x264_args`: compose's re-encoded windows, the benchmark's bare encode) or in
+process (`encoder.ClipWriter`: motion's clips), so all of them share one set of codec parameters:
 identical SPS/PPS is what lets compose join clips with the concat demuxer and
 stream copy instead of decoding and re-encoding the whole film.
 """
