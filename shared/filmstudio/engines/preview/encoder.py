@@ -7,7 +7,8 @@ strings, through the same libavfilter) and the same x264 with the same options
 (`ffmpeg.X264_OPTIONS`), so the clip's H.264 packets and parameter sets are byte for
 byte those the command line wrote (a test encodes frames both ways and compares). What
 goes is the pipe, the raw demuxer and the command line's thread hand-offs: on the bench
-film, 9 % of the motion stage's CPU (26.4 to 24.1 CPU-s, median of three alternating runs).
+film a few per cent of the shots' CPU (ten alternating pairs against the piped encoder: median
+22.5 to 21.9 CPU-s, best 21.3 to 19.2; the VM's noise is larger than the gain in any one pair).
 
 A clip is silent, in `engines.base.ClipFormat`: x264 from `ffmpeg.X264_OPTIONS`, IDR on
 the frames asked for, `+faststart`, the track timescale of `ffmpeg.x264_args`.
